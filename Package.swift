@@ -1,0 +1,22 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "kg",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kg", targets: ["kg"]),
+        .library(name: "KnowledgeGraph", targets: ["KnowledgeGraph"]),
+    ],
+    targets: [
+        .target(name: "KnowledgeGraph"),
+        .target(name: "KnowledgeGraphCLI", dependencies: ["KnowledgeGraph"]),
+        .executableTarget(name: "kg", dependencies: ["KnowledgeGraphCLI"]),
+        .testTarget(
+            name: "KnowledgeGraphTests",
+            dependencies: ["KnowledgeGraph", "KnowledgeGraphCLI"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,125 @@
+/// The part of the co-mention graph to export: filtered nodes and the edges between them.
+public struct GraphSelection: Sendable {
+    public struct Filter: Sendable {
+        public var type: String?
+        public var minNotes = 1
+        public var around: Int32?
+        public var depth = 1
+        public init(type: String? = nil, minNotes: Int = 1, around: Int32? = nil, depth: Int = 1) {
+            self.type = type
+            self.minNotes = minNotes
+            self.around = around
+            self.depth = depth
+        }
+    }
+
+    /// Entity ids, sorted by name.
+    public var nodes: [Int32]
+    public var edges: [CoMention]
+
+    /// Nodes are mentioned entities (of `type`, in at least `minNotes` notes, within `depth`
+    /// steps of `around`); edges join two kept nodes and are shared by at least `minNotes` notes.
+    public init(graph: CoMentionGraph, lexicon: Lexicon, filter: Filter) {
+        var keep = Set<Int32>()
+        for (i, s) in graph.stats.enumerated() where s.mentions > 0 && Int(s.notes) >= filter.minNotes {
+            if let t = filter.type, lexicon.entities[i].type != t, Int32(i) != filter.around { continue }
+            keep.insert(Int32(i))
+        }
+        var edges = graph.edges.filter { keep.contains($0.a) && keep.contains($0.b) && Int($0.notes) >= filter.minNotes }
+        if let center = filter.around {
+            var reached: Set<Int32> = [center]
+            var frontier: Set<Int32> = [center]
+            for _ in 0..<max(0, filter.depth) {
+                var next = Set<Int32>()
+                for e in edges {
+                    if frontier.contains(e.a) && !reached.contains(e.b) { next.insert(e.b) }
+                    if frontier.contains(e.b) && !reached.contains(e.a) { next.insert(e.a) }
+                }
+                reached.formUnion(next)
+                frontier = next
+            }
+            keep = keep.intersection(reached).union([center])
+            edges = edges.filter { keep.contains($0.a) && keep.contains($0.b) }
+        }
+        nodes = keep.sorted { lexicon.entities[Int($0)].name.utf8.lexiconLess(lexicon.entities[Int($1)].name.utf8) }
+        self.edges = edges
+    }
+}
+
+/// Graph exports: Graphviz DOT and JSON.
+public enum GraphExport {
+    static let palette: [(shape: String, fill: String)] = [
+        ("ellipse", "#a8dadc"), ("box", "#f4a261"), ("hexagon", "#b7e4c7"), ("diamond", "#e9c46a"),
+        ("octagon", "#cdb4db"), ("note", "#ffafcc"), ("component", "#bde0fe"),
+    ]
+
+    /// Shape and colour per type: concept, company and tool fixed, other types in name order.
+    static func styles(_ lexicon: Lexicon) -> [String: (shape: String, fill: String)] {
+        var out: [String: (shape: String, fill: String)] = ["concept": palette[0], "company": palette[1], "tool": palette[2]]
+        let others = Set(lexicon.entities.map(\.type)).subtracting(out.keys).sorted { $0.utf8.lexiconLess($1.utf8) }
+        for (i, t) in others.enumerated() { out[t] = palette[3 + i % (palette.count - 3)] }
+        return out
+    }
+
+    /// A DOT string literal: quoted, with `"` and `\` escaped and line breaks as `\n`.
+    public static func dotQuote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": continue
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    /// An undirected Graphviz graph: node shape and colour by type, size by mentions, edge
+    /// width by closeness.
+    public static func dot(_ sel: GraphSelection, graph: CoMentionGraph, lexicon: Lexicon) -> String {
+        let styles = styles(lexicon)
+        let maxMentions = Double(sel.nodes.map { graph.stats[Int($0)].mentions }.max() ?? 1)
+        let maxWeight = sel.edges.map(\.weight).max() ?? 1
+        var out = "graph kg {\n"
+        out += "  graph [layout=neato, overlap=false, splines=true, outputorder=edgesfirst, fontname=\"sans-serif\"];\n"
+        out += "  node [style=filled, fontname=\"sans-serif\", color=\"#555555\"];\n"
+        out += "  edge [color=\"#88888899\"];\n"
+        for id in sel.nodes {
+            let e = lexicon.entities[Int(id)]
+            let s = graph.stats[Int(id)]
+            let style = styles[e.type] ?? palette[0]
+            let scale = maxMentions > 0 ? (Double(s.mentions) / maxMentions).squareRoot() : 0
+            out += "  \(dotQuote(e.name)) [label=\(dotQuote(e.name)), shape=\(style.shape), fillcolor=\"\(style.fill)\", "
+            out += "fontsize=\(JSON.number(10 + 14 * scale)), width=\(JSON.number(0.6 + 1.2 * scale)), "
+            out += "tooltip=\(dotQuote("\(e.type): \(s.mentions) mentions in \(s.notes) notes"))];\n"
+        }
+        for edge in sel.edges {
+            let a = lexicon.entities[Int(edge.a)].name
+            let b = lexicon.entities[Int(edge.b)].name
+            let w = maxWeight > 0 ? edge.weight / maxWeight : 0
+            out += "  \(dotQuote(a)) -- \(dotQuote(b)) [penwidth=\(JSON.number(0.5 + 4.5 * w)), weight=\(max(1, Int(edge.closeness / 10))), "
+            out += "tooltip=\(dotQuote("\(edge.notes) notes, \(edge.sections) sections"))];\n"
+        }
+        out += "}\n"
+        return out
+    }
+
+    /// `{"nodes": [...], "edges": [...]}` for D3, Cytoscape and scripts.
+    public static func json(_ sel: GraphSelection, graph: CoMentionGraph, lexicon: Lexicon) -> JSON {
+        .object([
+            ("nodes", .array(sel.nodes.map { id in
+                let e = lexicon.entities[Int(id)]
+                let s = graph.stats[Int(id)]
+                return .object([("id", .string(e.name)), ("label", .string(e.name)), ("type", .string(e.type)),
+                    ("mentions", .int(Int(s.mentions))), ("notes", .int(Int(s.notes)))])
+            })),
+            ("edges", .array(sel.edges.map { edge in
+                .object([("source", .string(lexicon.entities[Int(edge.a)].name)),
+                    ("target", .string(lexicon.entities[Int(edge.b)].name)), ("notes", .int(Int(edge.notes))),
+                    ("sections", .int(Int(edge.sections))), ("weight", .double(edge.weight))])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,96 @@
+/// A JSON value written deterministically: keys in the order given, numbers as written.
+public indirect enum JSON: Sendable, Equatable {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case null
+    case array([JSON])
+    case object([(String, JSON)])
+
+    public static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
+
+    /// The value as JSON text; `pretty` indents by two spaces.
+    public func rendered(pretty: Bool = true) -> String {
+        var out = ""
+        write(into: &out, indent: pretty ? 0 : -1)
+        return out
+    }
+
+    private func write(into out: inout String, indent: Int) {
+        let pretty = indent >= 0
+        let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
+        let closePad = pretty ? String(repeating: "  ", count: indent) : ""
+        switch self {
+        case .string(let s): JSON.quote(s, into: &out)
+        case .int(let i): out += String(i)
+        case .double(let d): out += JSON.number(d)
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        case .array(let items):
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
+            out += pretty ? "[\n" : "["
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.write(into: &out, indent: pretty ? indent + 1 : -1)
+                if i < items.count - 1 { out += "," }
+                if pretty { out += "\n" }
+            }
+            out += closePad + "]"
+        case .object(let fields):
+            if fields.isEmpty {
+                out += "{}"
+                return
+            }
+            out += pretty ? "{\n" : "{"
+            for (i, (k, v)) in fields.enumerated() {
+                out += pad
+                JSON.quote(k, into: &out)
+                out += pretty ? ": " : ":"
+                v.write(into: &out, indent: pretty ? indent + 1 : -1)
+                if i < fields.count - 1 { out += "," }
+                if pretty { out += "\n" }
+            }
+            out += closePad + "}"
+        }
+    }
+
+    /// A number with at most 4 decimals and no trailing zeros.
+    public static func number(_ d: Double) -> String {
+        if !d.isFinite { return "0" }
+        let scaled = (d * 10000).rounded()
+        if scaled == 0 { return "0" }
+        let negative = scaled < 0
+        let v = Int64(abs(scaled))
+        var s = String(v / 10000)
+        var frac = String(v % 10000)
+        while frac.count < 4 { frac = "0" + frac }
+        while frac.hasSuffix("0") { frac.removeLast() }
+        if !frac.isEmpty { s += "." + frac }
+        return negative ? "-" + s : s
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+}

@@ -1,0 +1,58 @@
+/// Turns a note's text into its record and search terms, for a given lexicon.
+public struct Analyzer: Sendable {
+    public let lexicon: Lexicon
+    let matcher: MentionMatcher
+
+    public init(lexicon: Lexicon) {
+        self.lexicon = lexicon
+        self.matcher = MentionMatcher(lexicon: lexicon)
+    }
+
+    /// The entity a note defines through front matter `entity: <type>`, read without a lexicon.
+    public static func entityDefinition(path: String, text: String) -> Entity? {
+        let note = MarkdownNote(text: Normalizer.normalize(text))
+        return entityDefinition(path: path, note: note)
+    }
+
+    static func entityDefinition(path: String, note: MarkdownNote) -> Entity? {
+        guard let type = note.frontMatter["entity"]?.first?.trimmingSpaces(), !type.isEmpty else { return nil }
+        return Entity(name: title(path: path, note: note, useHeading: false), type: type, aliases: note.frontMatter["aliases"] ?? [])
+    }
+
+    static func title(path: String, note: MarkdownNote, useHeading: Bool) -> String {
+        if let t = note.frontMatter["title"]?.first?.trimmingSpaces(), !t.isEmpty { return t }
+        if useHeading, let h = note.firstHeading, !h.isEmpty { return h }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = name.lastIndex(of: "."), dot > name.startIndex { return String(name[..<dot]) }
+        return name
+    }
+
+    /// Analyzes normalized note text (see `Normalizer`).
+    public func analyze(path: String, normalizedText text: String) -> (NoteRecord, NoteTerms) {
+        let note = MarkdownNote(text: text)
+        var mentions: [Mention] = []
+        var terms: NoteTerms = [:]
+        var lineStarts: [Int32] = []
+        lineStarts.reserveCapacity(note.lines.count)
+        var pos: Int32 = 0
+        for (n, r) in note.lines.enumerated() {
+            lineStarts.append(pos)
+            pos = Tokenizer.tokenize(note.scalars[r], startPosition: pos) { term, p in
+                terms[term, default: []].append(p)
+            }
+            for m in matcher.matches(in: note.scan[r]) {
+                var view = String.UnicodeScalarView()
+                for v in note.scalars[m.start..<m.end] { if let u = Unicode.Scalar(v) { view.append(u) } }
+                mentions.append(Mention(entity: m.entity, line: Int32(n + 1), block: note.lineBlock[n],
+                    section: note.lineSection[n], surface: String(view)))
+            }
+        }
+        var tags: [String] = []
+        for t in (note.frontMatter["tags"] ?? []) + note.tags where !tags.contains(t) { tags.append(t) }
+        let record = NoteRecord(
+            path: path, title: Analyzer.title(path: path, note: note, useHeading: true), tags: tags,
+            links: note.links, definesEntity: Analyzer.entityDefinition(path: path, note: note),
+            lineCount: Int32(note.lines.count), tokenCount: pos, lineTokenStarts: lineStarts, mentions: mentions)
+        return (record, terms)
+    }
+}

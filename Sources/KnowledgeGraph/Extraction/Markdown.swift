@@ -1,0 +1,377 @@
+/// The structure of one note as kg reads it: lines with their block and section, the
+/// scalars that mentions may be found in (the rest masked to 0), front matter, links, tags.
+struct MarkdownNote {
+    /// The note's scalars, lines separated by `\n`.
+    var scalars: [UInt32]
+    /// Like `scalars`, with what mentions are not scanned in set to 0: fenced code, URLs,
+    /// e-mail addresses, link destinations, front-matter keys other than title/aliases/tags.
+    var scan: [UInt32]
+    /// Start and end (exclusive) of each line in `scalars`.
+    var lines: [Range<Int>]
+    var lineBlock: [Int32]
+    var lineSection: [Int32]
+    var frontMatter: [String: [String]] = [:]
+    var firstHeading: String?
+    var links: [NoteLink] = []
+    var tags: [String] = []
+
+    init(text: String) {
+        scalars = text.unicodeScalars.map { $0.value }
+        scan = scalars
+        lines = []
+        var start = 0
+        for (i, v) in scalars.enumerated() where v == 0x0A {
+            lines.append(start..<i)
+            start = i + 1
+        }
+        lines.append(start..<scalars.count)
+        lineBlock = Array(repeating: 0, count: lines.count)
+        lineSection = Array(repeating: 0, count: lines.count)
+        parse()
+    }
+
+    private func lineString(_ n: Int) -> String {
+        var view = String.UnicodeScalarView()
+        for v in scalars[lines[n]] { if let s = Unicode.Scalar(v) { view.append(s) } }
+        return String(view)
+    }
+
+    private mutating func mask(_ r: Range<Int>) {
+        for i in r { scan[i] = 0 }
+    }
+
+    private func indent(_ r: Range<Int>) -> Int {
+        var n = 0
+        for i in r {
+            if scalars[i] == 0x20 { n += 1 } else if scalars[i] == 0x09 { n += 4 } else { break }
+        }
+        return n
+    }
+
+    private func isBlank(_ r: Range<Int>) -> Bool {
+        r.allSatisfy { Scalars.isSpace(scalars[$0]) }
+    }
+
+    private mutating func parse() {
+        var n = 0
+        if let end = frontMatterEnd() {
+            parseFrontMatter(1..<end)
+            mask(lines[0])
+            mask(lines[end])
+            n = end + 1
+        }
+        var block: Int32 = 0
+        var section: Int32 = 0
+        var inBlock = false
+        var listIndent = -1  // indent of the list item that opened the current block
+        var fence: (char: UInt32, count: Int)?
+        while n < lines.count {
+            let r = lines[n]
+            defer { n += 1 }
+            if let f = fence {
+                lineBlock[n] = block
+                lineSection[n] = section
+                mask(r)
+                if let (c, count) = fenceMarker(r), c == f.char, count >= f.count, onlyFence(r) {
+                    fence = nil
+                    inBlock = false
+                }
+                continue
+            }
+            if let (c, count) = fenceMarker(r) {
+                block += 1
+                lineBlock[n] = block
+                lineSection[n] = section
+                mask(r)
+                fence = (c, count)
+                inBlock = true
+                listIndent = -1
+                continue
+            }
+            if isBlank(r) {
+                lineBlock[n] = block
+                lineSection[n] = section
+                inBlock = false
+                continue
+            }
+            if let level = headingLevel(r) {
+                _ = level
+                section += 1
+                block += 1
+                lineBlock[n] = block
+                lineSection[n] = section
+                inBlock = false
+                listIndent = -1
+                if firstHeading == nil { firstHeading = headingText(n) }
+                scanInline(n, heading: true)
+                continue
+            }
+            let ind = indent(r)
+            if isListItem(r) {
+                if !inBlock || listIndent < 0 || ind <= listIndent {
+                    block += 1
+                    listIndent = ind
+                }
+                inBlock = true
+            } else if !inBlock {
+                block += 1
+                inBlock = true
+                listIndent = -1
+            }
+            lineBlock[n] = block
+            lineSection[n] = section
+            scanInline(n, heading: false)
+        }
+    }
+
+    // MARK: front matter
+
+    private func frontMatterEnd() -> Int? {
+        guard lines.count > 1, lineString(0).trimmingSpaces() == "---" else { return nil }
+        for n in 1..<lines.count {
+            let s = lineString(n).trimmingSpaces()
+            if s == "---" || s == "..." { return n }
+        }
+        return nil
+    }
+
+    private static let scannedKeys: Set<String> = ["title", "aliases", "tags"]
+
+    private mutating func parseFrontMatter(_ range: Range<Int>) {
+        var currentKey: String?
+        for n in range {
+            let r = lines[n]
+            let s = lineString(n)
+            let trimmed = s.trimmingSpaces()
+            if trimmed.isEmpty || trimmed.hasPrefix("#") {
+                mask(r)
+                continue
+            }
+            if indent(r) == 0, let colon = s.firstIndex(of: ":") {
+                let key = String(s[..<colon]).trimmingSpaces().lowercased()
+                let value = String(s[s.index(after: colon)...]).trimmingSpaces()
+                currentKey = key
+                let colonAt = scalars[r].firstIndex(of: 0x3A) ?? r.lowerBound
+                if MarkdownNote.scannedKeys.contains(key) {
+                    mask(r.lowerBound..<(colonAt + 1))
+                } else {
+                    mask(r)
+                }
+                for v in MarkdownNote.yamlValues(value, key: key) { frontMatter[key, default: []].append(v) }
+                continue
+            }
+            if let key = currentKey, trimmed.hasPrefix("-") {
+                if !MarkdownNote.scannedKeys.contains(key) { mask(r) }
+                let item = MarkdownNote.unquote(String(trimmed.dropFirst()).trimmingSpaces())
+                if !item.isEmpty { frontMatter[key, default: []].append(item) }
+                continue
+            }
+            if let key = currentKey, !MarkdownNote.scannedKeys.contains(key) { mask(r) }
+        }
+    }
+
+    static func unquote(_ s: String) -> String {
+        if s.count >= 2, let f = s.first, let l = s.last, (f == "\"" && l == "\"") || (f == "'" && l == "'") {
+            return String(s.dropFirst().dropLast())
+        }
+        return s
+    }
+
+    static func yamlValues(_ value: String, key: String) -> [String] {
+        if value.isEmpty { return [] }
+        if value.hasPrefix("[") && value.hasSuffix("]") {
+            return value.dropFirst().dropLast().split(separator: ",").map { unquote(String($0).trimmingSpaces()) }
+                .filter { !$0.isEmpty }
+        }
+        if key == "tags" {
+            return value.split(whereSeparator: { $0 == "," || $0 == " " }).map { unquote(String($0).trimmingSpaces()) }
+                .map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }.filter { !$0.isEmpty }
+        }
+        if key == "aliases" && value.contains(",") {
+            return value.split(separator: ",").map { unquote(String($0).trimmingSpaces()) }.filter { !$0.isEmpty }
+        }
+        return [unquote(value)]
+    }
+
+    // MARK: blocks
+
+    private func fenceMarker(_ r: Range<Int>) -> (UInt32, Int)? {
+        var i = r.lowerBound
+        while i < r.upperBound && Scalars.isSpace(scalars[i]) { i += 1 }
+        guard i < r.upperBound, scalars[i] == 0x60 || scalars[i] == 0x7E else { return nil }
+        let c = scalars[i]
+        var count = 0
+        while i < r.upperBound && scalars[i] == c {
+            count += 1
+            i += 1
+        }
+        if count < 3 { return nil }
+        if c == 0x60 && scalars[i..<r.upperBound].contains(0x60) { return nil }  // inline code, not a fence
+        return (c, count)
+    }
+
+    private func onlyFence(_ r: Range<Int>) -> Bool {
+        r.allSatisfy { scalars[$0] == 0x60 || scalars[$0] == 0x7E || Scalars.isSpace(scalars[$0]) }
+    }
+
+    private func headingLevel(_ r: Range<Int>) -> Int? {
+        var i = r.lowerBound
+        var spaces = 0
+        while i < r.upperBound && scalars[i] == 0x20 && spaces < 4 {
+            i += 1
+            spaces += 1
+        }
+        if spaces > 3 { return nil }
+        var level = 0
+        while i < r.upperBound && scalars[i] == 0x23 {
+            level += 1
+            i += 1
+        }
+        guard level >= 1 && level <= 6 else { return nil }
+        if i == r.upperBound || Scalars.isSpace(scalars[i]) { return level }
+        return nil
+    }
+
+    private func headingText(_ n: Int) -> String {
+        var s = Substring(lineString(n).trimmingSpaces())
+        while s.first == "#" { s = s.dropFirst() }
+        while s.last == "#" { s = s.dropLast() }
+        return String(s).trimmingSpaces()
+    }
+
+    private func isListItem(_ r: Range<Int>) -> Bool {
+        var i = r.lowerBound
+        while i < r.upperBound && Scalars.isSpace(scalars[i]) { i += 1 }
+        guard i < r.upperBound else { return false }
+        let c = scalars[i]
+        if c == 0x2D || c == 0x2A || c == 0x2B {
+            return i + 1 == r.upperBound || Scalars.isSpace(scalars[i + 1])
+        }
+        var j = i
+        while j < r.upperBound && scalars[j] >= 0x30 && scalars[j] <= 0x39 { j += 1 }
+        guard j > i, j - i <= 9, j < r.upperBound, scalars[j] == 0x2E || scalars[j] == 0x29 else { return false }
+        return j + 1 == r.upperBound || Scalars.isSpace(scalars[j + 1])
+    }
+
+    // MARK: inline
+
+    private static func string(_ s: ArraySlice<UInt32>) -> String {
+        var view = String.UnicodeScalarView()
+        for v in s { if let u = Unicode.Scalar(v) { view.append(u) } }
+        return String(view)
+    }
+
+    private static let urlPrefixes: [[UInt32]] = ["https://", "http://", "ftp://", "mailto:", "www.", "file://"]
+        .map { $0.unicodeScalars.map { $0.value } }
+
+    private func hasPrefix(_ p: [UInt32], at i: Int, end: Int) -> Bool {
+        guard i + p.count <= end else { return false }
+        for k in 0..<p.count where Scalars.lowerASCII(scalars[i + k]) != p[k] { return false }
+        return true
+    }
+
+    private static func urlStops(_ v: UInt32) -> Bool {
+        Scalars.isSpace(v) || v == 0x3C || v == 0x3E || v == 0x22 || v == 0x60 || v == 0x29 || v == 0x5D
+            || Scalars.isHangulSyllable(v)
+    }
+
+    private static func isEmailLocal(_ v: UInt32) -> Bool {
+        Scalars.isWordScalar(v) && v < 0x80 || v == 0x2E || v == 0x25 || v == 0x2B || v == 0x2D
+    }
+
+    private static func isTagScalar(_ v: UInt32) -> Bool {
+        if Scalars.isWordScalar(v) || v == 0x2D || v == 0x2F || Scalars.isHangulSyllable(v) || Scalars.isOtherLetter(v) {
+            return true
+        }
+        if v < 0x80 { return false }
+        return Unicode.Scalar(v)?.properties.isAlphabetic ?? false
+    }
+
+    /// Finds inline code, links, wikilinks, URLs, e-mail addresses and tags on line `n`, and
+    /// masks what mentions must not be found in.
+    private mutating func scanInline(_ n: Int, heading: Bool) {
+        let r = lines[n]
+        let end = r.upperBound
+        var i = r.lowerBound
+        if heading {  // skip the heading marker
+            while i < end && (scalars[i] == 0x20) { i += 1 }
+            while i < end && scalars[i] == 0x23 { i += 1 }
+        }
+        var inCode = false
+        while i < end {
+            let c = scalars[i]
+            if c == 0x60 {  // inline code: scanned for mentions, but no tags or links inside
+                inCode.toggle()
+                i += 1
+                continue
+            }
+            if !inCode && c == 0x5B && i + 1 < end && scalars[i + 1] == 0x5B {  // [[wikilink]]
+                var j = i + 2
+                while j + 1 < end && !(scalars[j] == 0x5D && scalars[j + 1] == 0x5D) { j += 1 }
+                if j + 1 < end {
+                    let inner = MarkdownNote.string(scalars[(i + 2)..<j])
+                    let target = inner.split(separator: "|", maxSplits: 1).first.map(String.init) ?? inner
+                    let page = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+                    links.append(NoteLink(target: page.trimmingSpaces(), line: Int32(n + 1), isWiki: true))
+                    i = j + 2
+                    continue
+                }
+            }
+            if !inCode && c == 0x5D && i + 1 < end && scalars[i + 1] == 0x28 {  // ](destination)
+                var j = i + 2
+                var depth = 1
+                while j < end {
+                    if scalars[j] == 0x28 { depth += 1 }
+                    if scalars[j] == 0x29 {
+                        depth -= 1
+                        if depth == 0 { break }
+                    }
+                    j += 1
+                }
+                if j < end {
+                    let dest = MarkdownNote.string(scalars[(i + 2)..<j]).trimmingSpaces()
+                    let target = dest.split(separator: " ", maxSplits: 1).first.map(String.init) ?? dest
+                    links.append(NoteLink(target: target, line: Int32(n + 1), isWiki: false))
+                    mask((i + 1)..<(j + 1))
+                    i = j + 1
+                    continue
+                }
+            }
+            let atWordStart = i == r.lowerBound || !Scalars.isWordScalar(scalars[i - 1])
+            if atWordStart, MarkdownNote.urlPrefixes.contains(where: { hasPrefix($0, at: i, end: end) }) {
+                var j = i
+                while j < end && !MarkdownNote.urlStops(scalars[j]) { j += 1 }
+                mask(i..<j)
+                i = j
+                continue
+            }
+            if c == 0x40 && i > r.lowerBound && MarkdownNote.isEmailLocal(scalars[i - 1]) {  // e-mail
+                var a = i
+                while a > r.lowerBound && MarkdownNote.isEmailLocal(scalars[a - 1]) { a -= 1 }
+                var b = i + 1
+                var dot = false
+                while b < end && (Scalars.isWordScalar(scalars[b]) && scalars[b] < 0x80 || scalars[b] == 0x2E || scalars[b] == 0x2D) {
+                    if scalars[b] == 0x2E { dot = true }
+                    b += 1
+                }
+                if dot && b > i + 1 {
+                    mask(a..<b)
+                    i = b
+                    continue
+                }
+            }
+            if !inCode && c == 0x23 && (i == r.lowerBound || Scalars.isSpace(scalars[i - 1]) || scalars[i - 1] == 0x28) {
+                var j = i + 1
+                while j < end && MarkdownNote.isTagScalar(scalars[j]) { j += 1 }
+                while j > i + 1 && (scalars[j - 1] == 0x2F || scalars[j - 1] == 0x2D) { j -= 1 }
+                let body = scalars[(i + 1)..<j]
+                if !body.isEmpty && body.contains(where: { !($0 >= 0x30 && $0 <= 0x39) && $0 != 0x2F && $0 != 0x2D }) {
+                    tags.append(MarkdownNote.string(body))
+                    i = j
+                    continue
+                }
+            }
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,134 @@
+/// One match of an entity name in a line of scalars.
+struct NameMatch: Equatable {
+    var entity: Int32
+    var start: Int
+    var end: Int
+}
+
+/// Finds entity names in text by the mention rules: case-insensitive Latin, optional spaces
+/// next to Hangul, word boundaries for Latin, particles after Hangul, leftmost-longest.
+///
+/// A trie over the lexicon's keys; the root is an array lookup so most positions are rejected
+/// without hashing.
+public struct MentionMatcher: Sendable {
+    private var asciiRoot = [Int32](repeating: -1, count: 128)
+    private var hangulRoot = [Int32](repeating: -1, count: 11172)
+    private var otherRoot: [UInt32: Int32] = [:]
+    private var children: [UInt64: Int32] = [:]
+    private var terminal: [Int32] = [-1]  // node -> entity, -1 none
+
+    public init(lexicon: Lexicon) {
+        for (key, entity) in lexicon.keys {
+            var node: Int32 = 0
+            for v in key { node = child(node, v, create: true) }
+            if terminal[Int(node)] < 0 { terminal[Int(node)] = entity }
+        }
+    }
+
+    private mutating func child(_ node: Int32, _ v: UInt32, create: Bool) -> Int32 {
+        let existing = lookup(node, v)
+        if existing >= 0 || !create { return existing }
+        let new = Int32(terminal.count)
+        terminal.append(-1)
+        if node == 0 {
+            if v < 128 {
+                asciiRoot[Int(v)] = new
+            } else if Scalars.isHangulSyllable(v) {
+                hangulRoot[Int(v - 0xAC00)] = new
+            } else {
+                otherRoot[v] = new
+            }
+        } else {
+            children[UInt64(UInt32(bitPattern: node)) << 32 | UInt64(v)] = new
+        }
+        return new
+    }
+
+    @inline(__always) private func lookup(_ node: Int32, _ v: UInt32) -> Int32 {
+        if node == 0 {
+            if v < 128 { return asciiRoot[Int(v)] }
+            if Scalars.isHangulSyllable(v) { return hangulRoot[Int(v - 0xAC00)] }
+            return otherRoot[v] ?? -1
+        }
+        return children[UInt64(UInt32(bitPattern: node)) << 32 | UInt64(v)] ?? -1
+    }
+
+    /// All mentions in `line` (scalars; masked positions hold 0, which never matches).
+    func matches(in line: ArraySlice<UInt32>) -> [NameMatch] {
+        var result: [NameMatch] = []
+        let lo = line.startIndex
+        let hi = line.endIndex
+        var i = lo
+        while i < hi {
+            let c = line[i]
+            let first = lookup(0, Scalars.lowerASCII(c))
+            if first < 0 {
+                i += 1
+                continue
+            }
+            if i > lo {
+                let p = line[i - 1]
+                if Scalars.isWordScalar(c) && Scalars.isWordScalar(p) || Scalars.isHangulSyllable(c) && Scalars.isHangulSyllable(p) {
+                    i += 1
+                    continue
+                }
+            }
+            if let m = longest(in: line, from: i, firstNode: first) {
+                result.append(m)
+                i = m.end
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    private func longest(in line: ArraySlice<UInt32>, from start: Int, firstNode: Int32) -> NameMatch? {
+        let hi = line.endIndex
+        var best: NameMatch?
+        var node = firstNode
+        var j = start + 1
+        var last = line[start]
+        while true {
+            let e = terminal[Int(node)]
+            if e >= 0 && endOK(line, at: j, last: last) {
+                best = NameMatch(entity: e, start: start, end: j)
+            }
+            if j >= hi { break }
+            let c = line[j]
+            if Scalars.isSpace(c) {
+                var k = j
+                while k < hi && Scalars.isSpace(line[k]) { k += 1 }
+                if k >= hi { break }
+                if Scalars.isHangulSyllable(last) || Scalars.isHangulSyllable(line[k]) {
+                    j = k  // a space next to Hangul is optional
+                    continue
+                }
+                node = lookup(node, 0x20)
+                if node < 0 { break }
+                j = k
+                last = 0x20
+                continue
+            }
+            node = lookup(node, Scalars.lowerASCII(c))
+            if node < 0 { break }
+            last = c
+            j += 1
+        }
+        return best
+    }
+
+    @inline(__always) private func endOK(_ line: ArraySlice<UInt32>, at j: Int, last: UInt32) -> Bool {
+        let hi = line.endIndex
+        if j >= hi { return true }
+        let next = line[j]
+        if Scalars.isWordScalar(last) { return !Scalars.isWordScalar(next) }
+        if Scalars.isHangulSyllable(last) {
+            if !Scalars.isHangulSyllable(next) { return true }
+            var k = j
+            while k < hi && Scalars.isHangulSyllable(line[k]) { k += 1 }
+            return Particles.fits(line[j..<k], after: last)
+        }
+        return true
+    }
+}

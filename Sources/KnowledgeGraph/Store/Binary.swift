@@ -1,0 +1,163 @@
+/// Appends little-endian integers, LEB128 varints and length-prefixed strings to a byte buffer.
+struct BinaryWriter {
+    var bytes: [UInt8] = []
+
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+
+    mutating func u32(_ v: UInt32) {
+        bytes.append(UInt8(truncatingIfNeeded: v))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+    }
+
+    mutating func u64(_ v: UInt64) {
+        u32(UInt32(truncatingIfNeeded: v))
+        u32(UInt32(truncatingIfNeeded: v >> 32))
+    }
+
+    mutating func varint(_ v: UInt64) {
+        var x = v
+        while x >= 0x80 {
+            bytes.append(UInt8(x & 0x7F) | 0x80)
+            x >>= 7
+        }
+        bytes.append(UInt8(x))
+    }
+
+    mutating func int(_ v: Int) { varint(UInt64(bitPattern: Int64(v))) }
+    mutating func int32(_ v: Int32) { varint(UInt64(UInt32(bitPattern: v))) }
+    /// Zig-zag encoded signed value.
+    mutating func sint(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            varint(UInt64(buf.count))
+            bytes.append(contentsOf: buf)
+        }
+    }
+
+    mutating func strings(_ a: [String]) {
+        int(a.count)
+        for s in a { string(s) }
+    }
+}
+
+/// The index file is damaged or of another format; the caller rebuilds.
+public struct CorruptIndex: Error, Sendable, Equatable {
+    public var reason: String
+}
+
+/// Reads what `BinaryWriter` wrote, with every read bounds-checked.
+struct BinaryReader {
+    let base: UnsafeRawBufferPointer
+    var offset: Int
+    let end: Int
+
+    init(_ base: UnsafeRawBufferPointer, range: Range<Int>) {
+        self.base = base
+        self.offset = range.lowerBound
+        self.end = range.upperBound
+    }
+
+    var atEnd: Bool { offset >= end }
+
+    mutating func u8() throws(CorruptIndex) -> UInt8 {
+        guard offset < end else { throw CorruptIndex(reason: "truncated") }
+        defer { offset += 1 }
+        return base[offset]
+    }
+
+    mutating func u32() throws(CorruptIndex) -> UInt32 {
+        guard offset + 4 <= end else { throw CorruptIndex(reason: "truncated") }
+        defer { offset += 4 }
+        return UInt32(base[offset]) | UInt32(base[offset + 1]) << 8 | UInt32(base[offset + 2]) << 16
+            | UInt32(base[offset + 3]) << 24
+    }
+
+    mutating func u64() throws(CorruptIndex) -> UInt64 {
+        let lo = try u32()
+        let hi = try u32()
+        return UInt64(lo) | UInt64(hi) << 32
+    }
+
+    mutating func varint() throws(CorruptIndex) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < end, shift < 64 else { throw CorruptIndex(reason: "bad number") }
+            let b = base[offset]
+            offset += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func int() throws(CorruptIndex) -> Int {
+        let v = Int64(bitPattern: try varint())
+        guard v >= 0 && v < Int64(Int32.max) * 64 else { throw CorruptIndex(reason: "bad count") }
+        return Int(v)
+    }
+
+    mutating func int32() throws(CorruptIndex) -> Int32 {
+        let v = try varint()
+        guard v <= UInt64(UInt32.max) else { throw CorruptIndex(reason: "bad number") }
+        return Int32(bitPattern: UInt32(v))
+    }
+
+    mutating func sint() throws(CorruptIndex) -> Int64 {
+        let v = try varint()
+        return Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1)
+    }
+
+    mutating func count(max: Int) throws(CorruptIndex) -> Int {
+        let n = try int()
+        guard n <= max else { throw CorruptIndex(reason: "bad count") }
+        return n
+    }
+
+    mutating func string() throws(CorruptIndex) -> String {
+        let n = try int()
+        guard offset + n <= end else { throw CorruptIndex(reason: "truncated string") }
+        let slice = UnsafeRawBufferPointer(rebasing: base[offset..<(offset + n)])
+        offset += n
+        guard let s = String(validating: slice, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
+        return s
+    }
+
+    mutating func strings() throws(CorruptIndex) -> [String] {
+        let n = try count(max: end - offset)
+        var a: [String] = []
+        a.reserveCapacity(n)
+        for _ in 0..<n { a.append(try string()) }
+        return a
+    }
+}
+
+/// A fast 64-bit checksum over bytes (8 bytes a step), to detect damaged index files.
+enum Checksum {
+    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        let words = bytes.count / 8
+        var i = 0
+        while i < words {
+            let w = bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+            h = (h ^ w) &* 0x100_0000_01B3
+            h ^= h >> 29
+            i += 1
+        }
+        for k in (words * 8)..<bytes.count {
+            h = (h ^ UInt64(bytes[k])) &* 0x100_0000_01B3
+        }
+        h ^= h >> 32
+        h = h &* 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        return h
+    }
+
+    static func of(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { of($0) }
+    }
+}

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Durable, atomic file replacement: temp file in the same folder, fsync, rename, fsync of the
+/// folder. On any failure the old file is untouched and the temp file removed.
+enum DurableFile {
+    static func errorText() -> String { String(cString: strerror(errno)) }
+
+    static func write(_ bytes: [UInt8], to path: String) throws(KGError) {
+        let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let temp = path + ".tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if fd < 0 { throw KGError.ioError(path, reason: errorText()) }
+        var failure: String?
+        var written = 0
+        bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = Glibc_write(fd, raw.baseAddress.map { $0 + written }, raw.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errorText()
+                    return
+                }
+                written += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = errorText() }
+        if close(fd) != 0 && failure == nil { failure = errorText() }
+        if let reason = failure {
+            unlink(temp)
+            throw KGError.ioError(path, reason: reason)
+        }
+        if rename(temp, path) != 0 {
+            let reason = errorText()
+            unlink(temp)
+            throw KGError.ioError(path, reason: reason)
+        }
+        let dfd = open(folder.isEmpty ? "." : folder, O_RDONLY)
+        if dfd >= 0 {
+            let ok = fsync(dfd) == 0
+            close(dfd)
+            if !ok { throw KGError.ioError(path, reason: "the folder could not be synced to disk") }
+        }
+    }
+
+    @inline(__always) static func Glibc_write(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int {
+        #if canImport(Glibc)
+            return Glibc.write(fd, p, n)
+        #else
+            return Darwin.write(fd, p, n)
+        #endif
+    }
+}
+
+/// An exclusive lock on `<vault>/.kg/lock` held by a writer; the kernel releases it if kg dies.
+public final class WriterLock: @unchecked Sendable {
+    private let fd: Int32
+
+    /// Takes the lock; if another writer holds it, calls `waiting` once and then blocks, or,
+    /// with `wait: false`, returns nil.
+    public init?(path: String, wait: Bool, waiting: () -> Void) throws(KGError) {
+        fd = open(path, O_RDWR | O_CREAT, 0o644)
+        if fd < 0 { throw KGError.ioError(path, reason: DurableFile.errorText()) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if !wait {
+                close(fd)
+                return nil
+            }
+            waiting()
+            while flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR {
+                    close(fd)
+                    throw KGError.ioError(path, reason: DurableFile.errorText())
+                }
+            }
+        }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

@@ -1,0 +1,269 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A written index file, mapped into memory and read lazily: each section is checked and
+/// decoded only when asked for, and a term's postings are found by binary search.
+public final class IndexReader: @unchecked Sendable {
+    private let base: UnsafeRawBufferPointer
+    private let mapped: UnsafeMutableRawPointer?
+    private let mappedLength: Int
+    private var table: [Section: Range<Int>] = [:]
+    private var checksums: [Section: UInt64] = [:]
+    private var verifiedBlocks = Set<Int>()
+    private var blockChecks: [UInt64]?
+    private var termCount = 0
+    private var termTable: Range<Int> = 0..<0
+    public let byteCount: Int
+
+    /// Maps and checks the header of the index at `path`; nil if there is no file.
+    public init?(path: String) throws(CorruptIndex) {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw CorruptIndex(reason: "cannot be opened (\(String(cString: strerror(errno))))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CorruptIndex(reason: "cannot be read") }
+        let size = Int(st.st_size)
+        byteCount = size
+        if size == 0 { throw CorruptIndex(reason: "empty file") }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw CorruptIndex(reason: "cannot be mapped")
+        }
+        mapped = p
+        mappedLength = size
+        base = UnsafeRawBufferPointer(start: p, count: size)
+        try readHeader()
+    }
+
+    /// Reads an index from bytes in memory (tests).
+    public init(bytes: [UInt8]) throws(CorruptIndex) {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
+        bytes.withUnsafeBytes { if let b = $0.baseAddress { p.copyMemory(from: b, byteCount: bytes.count) } }
+        mapped = nil
+        mappedLength = 0
+        base = UnsafeRawBufferPointer(start: p, count: bytes.count)
+        byteCount = bytes.count
+        try readHeader()
+    }
+
+    deinit {
+        if let m = mapped {
+            munmap(m, mappedLength)
+        } else {
+            base.baseAddress.map { UnsafeMutableRawPointer(mutating: $0).deallocate() }
+        }
+    }
+
+    private func readHeader() throws(CorruptIndex) {
+        let magic = IndexSnapshot.magic
+        guard base.count >= magic.count + 8, zip(base.prefix(magic.count), magic).allSatisfy({ $0 == $1 }) else {
+            throw CorruptIndex(reason: "not a kg index")
+        }
+        var r = BinaryReader(base, range: magic.count..<base.count)
+        let version = try r.u32()
+        guard version == IndexSnapshot.formatVersion else {
+            throw CorruptIndex(reason: "index format \(version), this kg reads format \(IndexSnapshot.formatVersion)")
+        }
+        let count = Int(try r.u32())
+        guard count == Section.allCases.count else { throw CorruptIndex(reason: "bad section table") }
+        for _ in 0..<count {
+            let tag = try r.u32()
+            let offset = try r.u64()
+            let length = try r.u64()
+            let sum = try r.u64()
+            guard let section = Section(rawValue: tag), offset <= UInt64(base.count),
+                length <= UInt64(base.count) - offset
+            else { throw CorruptIndex(reason: "bad section table") }
+            table[section] = Int(offset)..<Int(offset + length)
+            checksums[section] = sum
+        }
+        let headerEnd = r.offset
+        let stored = try r.u64()
+        guard Checksum.of(UnsafeRawBufferPointer(rebasing: base[0..<headerEnd])) == stored else {
+            throw CorruptIndex(reason: "header checksum mismatch")
+        }
+        guard table.count == Section.allCases.count, let last = table[.postings], last.upperBound == base.count else {
+            throw CorruptIndex(reason: "truncated")
+        }
+    }
+
+    private func section(_ s: Section) throws(CorruptIndex) -> BinaryReader {
+        guard let range = table[s] else { throw CorruptIndex(reason: "missing section") }
+        if s != .postings {
+            guard Checksum.of(UnsafeRawBufferPointer(rebasing: base[range])) == checksums[s] else {
+                throw CorruptIndex(reason: "checksum mismatch")
+            }
+        }
+        return BinaryReader(base, range: range)
+    }
+
+    /// Fingerprint of the lexicon and counts.
+    public func meta() throws(CorruptIndex) -> (fingerprint: UInt64, notes: Int, entities: Int, terms: Int) {
+        var r = try section(.meta)
+        return (try r.u64(), try r.int(), try r.int(), try r.int())
+    }
+
+    public func lexicon() throws(CorruptIndex) -> Lexicon {
+        var r = try section(.lexicon)
+        var entities: [Entity] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            entities.append(Entity(name: try r.string(), type: try r.string(), aliases: try r.strings()))
+        }
+        var issues: [LexiconIssue] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            issues.append(LexiconIssue(source: try r.string(), line: try r.int(), message: try r.string()))
+        }
+        return Lexicon(stored: entities, issues: issues)
+    }
+
+    public func files() throws(CorruptIndex) -> [FileEntry] {
+        var r = try section(.files)
+        var out: [FileEntry] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            let path = try r.string()
+            let stat = FileStat(size: try r.sint(), mtimeNs: try r.sint(), ctimeNs: try r.sint(), inode: try r.varint())
+            let hash = try r.u64()
+            let racy = try r.u8() == 1
+            let reason: String? = try r.u8() == 1 ? try r.string() : nil
+            out.append(FileEntry(path: path, stat: stat, hash: hash, racy: racy, skipReason: reason))
+        }
+        return out
+    }
+
+    public func notes() throws(CorruptIndex) -> [NoteRecord] {
+        var r = try section(.notes)
+        let n = try r.count(max: r.end - r.offset)
+        var out: [NoteRecord] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try NoteRecord.decode(&r)) }
+        return out
+    }
+
+    public func graph() throws(CorruptIndex) -> CoMentionGraph {
+        var r = try section(.graph)
+        var stats: [EntityStats] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            stats.append(EntityStats(mentions: try r.int32(), notes: try r.int32()))
+        }
+        var edges: [CoMention] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            edges.append(CoMention(a: try r.int32(), b: try r.int32(), notes: try r.int32(), sections: try r.int32(),
+                blocks: try r.int32(), lines: try r.int32(), closeness: try r.int32()))
+        }
+        return CoMentionGraph(stats: stats, edges: edges)
+    }
+
+    // MARK: terms
+
+    private func loadTermTable() throws(CorruptIndex) {
+        if blockChecks != nil { return }
+        var r = try section(.terms)
+        termCount = Int(try r.u32())
+        let start = r.offset
+        guard termCount >= 0, (termCount + 1) * 12 <= r.end - start else { throw CorruptIndex(reason: "bad term table") }
+        termTable = start..<r.end
+        var c = try section(.postingChecks)
+        var checks: [UInt64] = []
+        while !c.atEnd { checks.append(try c.u64()) }
+        blockChecks = checks
+    }
+
+    private func u32(at o: Int) -> Int { Int(base.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian) }
+    private func u64(at o: Int) -> Int { Int(base.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian) }
+
+    private func termBytes(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+        let bytesStart = termTable.lowerBound + (termCount + 1) * 12
+        let a = u32(at: termTable.lowerBound + k * 4)
+        let b = u32(at: termTable.lowerBound + (k + 1) * 4)
+        guard a <= b, bytesStart + b <= termTable.upperBound else { throw CorruptIndex(reason: "bad term table") }
+        return UnsafeRawBufferPointer(rebasing: base[(bytesStart + a)..<(bytesStart + b)])
+    }
+
+    /// Number of distinct terms.
+    public func termTotal() throws(CorruptIndex) -> Int {
+        try loadTermTable()
+        return termCount
+    }
+
+    /// The term at dictionary position `k` (sorted by UTF-8 bytes).
+    public func term(at k: Int) throws(CorruptIndex) -> String {
+        try loadTermTable()
+        return String(decoding: try termBytes(k), as: UTF8.self)
+    }
+
+    /// Dictionary position of `term`, if present.
+    public func find(_ term: String) throws(CorruptIndex) -> Int? {
+        try loadTermTable()
+        let key = Array(term.utf8)
+        var lo = 0
+        var hi = termCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let t = try termBytes(mid)
+            if t.lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < termCount, try termBytes(lo).elementsEqual(key) { return lo }
+        return nil
+    }
+
+    /// Positions `lo..<hi` of the terms that start with `prefix`.
+    public func range(prefix: String) throws(CorruptIndex) -> Range<Int> {
+        try loadTermTable()
+        let key = Array(prefix.utf8)
+        var lo = 0
+        var hi = termCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if try termBytes(mid).lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < termCount, try termBytes(end).starts(with: key) { end += 1 }
+        return lo..<end
+    }
+
+    /// The postings of the term at dictionary position `k`, checked against its blocks' checksums.
+    public func postings(at k: Int, noteCount: Int) throws(CorruptIndex) -> Postings {
+        try loadTermTable()
+        guard let post = table[.postings], let checks = blockChecks else { throw CorruptIndex(reason: "missing postings") }
+        let offsets = termTable.lowerBound + (termCount + 1) * 4
+        let a = u64(at: offsets + k * 8)
+        let b = u64(at: offsets + (k + 1) * 8)
+        guard a <= b, b <= post.count else { throw CorruptIndex(reason: "bad posting offsets") }
+        let block = IndexSnapshot.postingBlock
+        if a < b {
+            for blk in (a / block)...((b - 1) / block) where !verifiedBlocks.contains(blk) {
+                let s = post.lowerBound + blk * block
+                let e = min(post.upperBound, s + block)
+                guard blk < checks.count, Checksum.of(UnsafeRawBufferPointer(rebasing: base[s..<e])) == checks[blk] else {
+                    throw CorruptIndex(reason: "postings checksum mismatch")
+                }
+                verifiedBlocks.insert(blk)
+            }
+        }
+        var r = BinaryReader(base, range: (post.lowerBound + a)..<(post.lowerBound + b))
+        return try Postings.decode(&r, noteCount: noteCount)
+    }
+
+    /// Every term's postings (for an update that rewrites the index).
+    public func allPostings(noteCount: Int) throws(CorruptIndex) -> [String: Postings] {
+        try loadTermTable()
+        var out: [String: Postings] = [:]
+        out.reserveCapacity(termCount)
+        for k in 0..<termCount { out[try term(at: k)] = try postings(at: k, noteCount: noteCount) }
+        return out
+    }
+
+    /// The whole snapshot.
+    public func snapshot() throws(CorruptIndex) -> IndexSnapshot {
+        let m = try meta()
+        let notes = try notes()
+        guard notes.count == m.notes else { throw CorruptIndex(reason: "note count mismatch") }
+        return IndexSnapshot(lexiconFingerprint: m.fingerprint, lexicon: try lexicon(), notes: notes, files: try files(),
+            postings: try allPostings(noteCount: notes.count), graph: try graph())
+    }
+}

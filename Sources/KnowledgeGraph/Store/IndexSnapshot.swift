@@ -1,0 +1,242 @@
+/// A note file as last seen: how to tell whether it changed, and its content hash.
+public struct FileEntry: Sendable, Equatable {
+    public var path: String
+    public var stat: FileStat
+    /// Checksum of the file's bytes.
+    public var hash: UInt64
+    /// Modified too close to when it was read for its time to be trusted: hash it next time.
+    public var racy: Bool
+    /// Why it is not a note (binary, too large, ...), or nil for an indexed note.
+    public var skipReason: String?
+}
+
+/// Everything kg knows about a vault: a pure function of the notes and the lexicon (plus the
+/// file table used to detect changes).
+public struct IndexSnapshot: Sendable, Equatable {
+    /// The on-disk format version; any other version is rebuilt.
+    public static let formatVersion: UInt32 = 1
+
+    /// Identifies the lexicon file and entity notes the mentions were found with.
+    public var lexiconFingerprint: UInt64
+    public var lexicon: Lexicon
+    /// Notes sorted by path; a note's id is its index here.
+    public var notes: [NoteRecord]
+    /// Every file looked at (notes and skipped files), sorted by path.
+    public var files: [FileEntry]
+    public var postings: [String: Postings]
+    public var graph: CoMentionGraph
+
+    public init(lexiconFingerprint: UInt64, lexicon: Lexicon, notes: [NoteRecord], files: [FileEntry],
+        postings: [String: Postings], graph: CoMentionGraph) {
+        self.lexiconFingerprint = lexiconFingerprint
+        self.lexicon = lexicon
+        self.notes = notes
+        self.files = files
+        self.postings = postings
+        self.graph = graph
+    }
+
+    /// An index of no notes.
+    public static func empty(lexicon: Lexicon, fingerprint: UInt64) -> IndexSnapshot {
+        IndexSnapshot(lexiconFingerprint: fingerprint, lexicon: lexicon, notes: [], files: [], postings: [:],
+            graph: CoMentionGraph(stats: Array(repeating: EntityStats(), count: lexicon.entities.count), edges: []))
+    }
+}
+
+/// Section tags of the index file, in file order.
+enum Section: UInt32, CaseIterable {
+    case meta = 0x4154_454D  // "META"
+    case lexicon = 0x4958_454C  // "LEXI"
+    case files = 0x454C_4946  // "FILE"
+    case notes = 0x4554_4F4E  // "NOTE"
+    case graph = 0x4850_5247  // "GRPH"
+    case terms = 0x4349_4454  // "TDIC"
+    case postingChecks = 0x4B48_4350  // "PCHK"
+    case postings = 0x5453_4F50  // "POST"
+}
+
+extension IndexSnapshot {
+    static let magic: [UInt8] = [0x89, 0x4B, 0x47, 0x49, 0x44, 0x58, 0x0D, 0x0A]  // \x89KGIDX\r\n
+    static let postingBlock = 1 << 16
+
+    /// The snapshot as the bytes of one index file: header, section table, sections.
+    public func encoded() -> [UInt8] {
+        var sections: [(Section, [UInt8])] = []
+        var w = BinaryWriter()
+        w.u64(lexiconFingerprint)
+        w.int(notes.count)
+        w.int(lexicon.entities.count)
+        w.int(postings.count)
+        sections.append((.meta, w.bytes))
+
+        w = BinaryWriter()
+        w.int(lexicon.entities.count)
+        for e in lexicon.entities {
+            w.string(e.name)
+            w.string(e.type)
+            w.strings(e.aliases)
+        }
+        w.int(lexicon.issues.count)
+        for i in lexicon.issues {
+            w.string(i.source)
+            w.int(i.line)
+            w.string(i.message)
+        }
+        sections.append((.lexicon, w.bytes))
+
+        w = BinaryWriter()
+        w.int(files.count)
+        for f in files {
+            w.string(f.path)
+            w.sint(f.stat.size)
+            w.sint(f.stat.mtimeNs)
+            w.sint(f.stat.ctimeNs)
+            w.varint(f.stat.inode)
+            w.u64(f.hash)
+            w.u8(f.racy ? 1 : 0)
+            if let r = f.skipReason {
+                w.u8(1)
+                w.string(r)
+            } else {
+                w.u8(0)
+            }
+        }
+        sections.append((.files, w.bytes))
+
+        w = BinaryWriter()
+        w.int(notes.count)
+        for n in notes { n.encode(into: &w) }
+        sections.append((.notes, w.bytes))
+
+        w = BinaryWriter()
+        w.int(graph.stats.count)
+        for s in graph.stats {
+            w.int32(s.mentions)
+            w.int32(s.notes)
+        }
+        w.int(graph.edges.count)
+        for e in graph.edges {
+            for v in [e.a, e.b, e.notes, e.sections, e.blocks, e.lines, e.closeness] { w.int32(v) }
+        }
+        sections.append((.graph, w.bytes))
+
+        // Terms sorted by UTF-8 bytes; a fixed-width table so a query binary-searches the
+        // mapped file without decoding the dictionary.
+        let terms = postings.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var post = BinaryWriter()
+        var termBytes: [UInt8] = []
+        var dict = BinaryWriter()
+        dict.u32(UInt32(terms.count))
+        var termOffsets: [UInt32] = [0]
+        var postOffsets: [UInt64] = [0]
+        for t in terms {
+            termBytes.append(contentsOf: t.utf8)
+            termOffsets.append(UInt32(termBytes.count))
+            postings[t]?.encode(into: &post)
+            postOffsets.append(UInt64(post.bytes.count))
+        }
+        for o in termOffsets { dict.u32(o) }
+        for o in postOffsets { dict.u64(o) }
+        dict.bytes.append(contentsOf: termBytes)
+        sections.append((.terms, dict.bytes))
+        var checks = BinaryWriter()
+        post.bytes.withUnsafeBytes { raw in
+            var start = 0
+            while start < raw.count {
+                let end = min(raw.count, start + IndexSnapshot.postingBlock)
+                checks.u64(Checksum.of(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
+                start = end
+            }
+        }
+        sections.append((.postingChecks, checks.bytes))
+        sections.append((.postings, post.bytes))
+
+        var header = BinaryWriter()
+        header.bytes = IndexSnapshot.magic
+        header.u32(IndexSnapshot.formatVersion)
+        header.u32(UInt32(sections.count))
+        var offset = UInt64(IndexSnapshot.magic.count + 8 + sections.count * 28 + 8)
+        for (tag, bytes) in sections {
+            header.u32(tag.rawValue)
+            header.u64(offset)
+            header.u64(UInt64(bytes.count))
+            header.u64(tag == .postings ? 0 : Checksum.of(bytes))
+            offset += UInt64(bytes.count)
+        }
+        header.u64(Checksum.of(header.bytes))
+        var out = header.bytes
+        out.reserveCapacity(Int(offset))
+        for (_, bytes) in sections { out.append(contentsOf: bytes) }
+        return out
+    }
+}
+
+extension NoteRecord {
+    func encode(into w: inout BinaryWriter) {
+        w.string(path)
+        w.string(title)
+        w.strings(tags)
+        w.int(links.count)
+        for l in links {
+            w.string(l.target)
+            w.int32(l.line)
+            w.u8(l.isWiki ? 1 : 0)
+        }
+        if let e = definesEntity {
+            w.u8(1)
+            w.string(e.name)
+            w.string(e.type)
+            w.strings(e.aliases)
+        } else {
+            w.u8(0)
+        }
+        w.int32(lineCount)
+        w.int32(tokenCount)
+        var last: Int32 = 0
+        for s in lineTokenStarts {
+            w.int32(s - last)
+            last = s
+        }
+        w.int(mentions.count)
+        for m in mentions {
+            w.int32(m.entity)
+            w.int32(m.line)
+            w.int32(m.block)
+            w.int32(m.section)
+            w.string(m.surface)
+        }
+    }
+
+    static func decode(_ r: inout BinaryReader) throws(CorruptIndex) -> NoteRecord {
+        let path = try r.string()
+        let title = try r.string()
+        let tags = try r.strings()
+        var links: [NoteLink] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            links.append(NoteLink(target: try r.string(), line: try r.int32(), isWiki: try r.u8() == 1))
+        }
+        var entity: Entity?
+        if try r.u8() == 1 {
+            entity = Entity(name: try r.string(), type: try r.string(), aliases: try r.strings())
+        }
+        let lineCount = try r.int32()
+        let tokenCount = try r.int32()
+        guard lineCount >= 0, Int(lineCount) <= r.end - r.offset else { throw CorruptIndex(reason: "bad line count") }
+        var starts: [Int32] = []
+        starts.reserveCapacity(Int(lineCount))
+        var last: Int32 = 0
+        for _ in 0..<Int(lineCount) {
+            last &+= try r.int32()
+            starts.append(last)
+        }
+        var mentions: [Mention] = []
+        let mc = try r.count(max: r.end - r.offset)
+        mentions.reserveCapacity(mc)
+        for _ in 0..<mc {
+            mentions.append(Mention(entity: try r.int32(), line: try r.int32(), block: try r.int32(),
+                section: try r.int32(), surface: try r.string()))
+        }
+        return NoteRecord(path: path, title: title, tags: tags, links: links, definesEntity: entity, lineCount: lineCount,
+            tokenCount: tokenCount, lineTokenStarts: starts, mentions: mentions)
+    }
+}

@@ -1,0 +1,78 @@
+/// Korean particles, particle stacks and copula endings that may follow a name.
+///
+/// Each form says which final consonant it may follow: `을` and `으로` only after a consonant,
+/// `를` and `로` only after a vowel (`로` also after ㄹ), `의` after anything.
+public enum Particles {
+    enum Fit: Sendable {
+        case any, afterConsonant, afterVowel, afterConsonantNotRieul, afterVowelOrRieul
+    }
+
+    static let particles = """
+        이 가 께서 을 를 의 에 에서 에게 에게서 한테 한테서 께 더러 으로 로 으로서 로서 으로써 로써 \
+        으로부터 로부터 에서부터 처럼 같이 만큼 보다 대로 과 와 하고 이랑 랑 이며 며 에다 에다가 은 는 \
+        도 만 까지 부터 조차 마저 이나 나 이나마 나마 이라도 라도 이든지 든지 이든 든 밖에 뿐 마다 \
+        이야말로 야말로 이야 야 요 이라고 라고 이란 란 이라는 라는 들 들이 들을 들은 들의 들과 들도 들에게
+        """
+    static let stacks = """
+        에서는 에서도 에서만 에서의 에서부터 에서까지 에서처럼 에서조차 에서라도 에는 에도 에만 에의 \
+        에게는 에게도 에게만 한테는 한테도 으로는 로는 으로도 로도 으로만 로만 으로의 로의 으로서는 로서는 \
+        으로서의 로서의 으로부터의 로부터의 와는 과는 와도 과도 와의 과의 와만 과만 이랑은 랑은 이랑도 랑도 \
+        하고는 하고도 까지는 까지도 까지만 까지의 까지를 부터는 부터도 부터의 만은 만이 만을 만의 만으로 \
+        만으로도 만큼은 만큼의 만큼도 보다는 보다도 처럼은 처럼도 마다의 대로의
+        """
+    static let copula = """
+        이다 다 이고 고 이지만 지만 이었다 였다 이었던 였던 인 이라서 라서 입니다 이에요 예요 임 \
+        이므로 므로 인데 인가 인지 이죠 죠
+        """
+
+    /// Every form with the final consonants it fits.
+    static let table: [String: Fit] = {
+        let all = (particles + " " + stacks + " " + copula).split(separator: " ").map(String.init)
+        let set = Set(all)
+        var table: [String: Fit] = [:]
+        let explicitConsonant: Set<String> = ["이", "을", "은", "과", "이에요", "이었다", "이었던"]
+        let explicitVowel: Set<String> = ["가", "를", "는", "와", "예요", "였다", "였던"]
+        for form in all {
+            let fit: Fit
+            if form.hasPrefix("으로") {
+                fit = .afterConsonantNotRieul
+            } else if form.hasPrefix("로") {
+                fit = .afterVowelOrRieul
+            } else if explicitConsonant.contains(form) || form.hasPrefix("과") {
+                fit = .afterConsonant
+            } else if explicitVowel.contains(form) || form.hasPrefix("와") {
+                fit = .afterVowel
+            } else if form.hasPrefix("이"), set.contains(String(form.dropFirst())) {
+                fit = .afterConsonant
+            } else if set.contains("이" + form) {
+                fit = .afterVowel
+            } else {
+                fit = .any
+            }
+            table[form] = fit
+        }
+        return table
+    }()
+
+    /// The longest particle form, in syllables: a longer Hangul run is never a particle.
+    static let maxLength = table.keys.map { $0.unicodeScalars.count }.max() ?? 0
+
+    /// Whether the Hangul run `run` may follow a name whose last syllable is `last`.
+    ///
+    /// `last` is a Hangul syllable; `run` holds Hangul syllables only.
+    public static func fits(_ run: some Collection<UInt32>, after last: UInt32) -> Bool {
+        if run.isEmpty { return true }
+        if run.count > maxLength { return false }
+        var view = String.UnicodeScalarView()
+        for v in run { if let s = Unicode.Scalar(v) { view.append(s) } }
+        guard let fit = table[String(view)] else { return false }
+        let t = Scalars.finalConsonant(last)
+        switch fit {
+        case .any: return true
+        case .afterConsonant: return t != 0
+        case .afterVowel: return t == 0
+        case .afterConsonantNotRieul: return t != 0 && t != 8
+        case .afterVowelOrRieul: return t == 0 || t == 8
+        }
+    }
+}

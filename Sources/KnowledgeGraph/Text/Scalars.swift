@@ -1,0 +1,43 @@
+/// Character classes used by every hot loop, on raw scalar values.
+///
+/// Kept as plain functions over `UInt32` so tokenizers and matchers never touch `Character`.
+enum Scalars {
+    /// A precomposed Hangul syllable (U+AC00–U+D7A3).
+    @inline(__always) static func isHangulSyllable(_ v: UInt32) -> Bool {
+        v >= 0xAC00 && v <= 0xD7A3
+    }
+
+    /// The final-consonant index of a Hangul syllable: 0 means it ends in a vowel, 8 is ㄹ.
+    @inline(__always) static func finalConsonant(_ v: UInt32) -> UInt32 {
+        (v - 0xAC00) % 28
+    }
+
+    /// ASCII letters, digits and `_`, plus Latin letters with diacritics: the characters a
+    /// Latin word is made of (rule 4 of the mention rules).
+    @inline(__always) static func isWordScalar(_ v: UInt32) -> Bool {
+        if v < 0x80 {
+            return (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) || v == 0x5F
+        }
+        return (v >= 0xC0 && v <= 0x24F && v != 0xD7 && v != 0xF7) || (v >= 0x370 && v <= 0x3FF)
+            || (v >= 0x400 && v <= 0x4FF)
+    }
+
+    /// Horizontal whitespace inside a line.
+    @inline(__always) static func isSpace(_ v: UInt32) -> Bool {
+        v == 0x20 || v == 0x09 || v == 0xA0
+    }
+
+    /// Lowercases ASCII only (keys are case-insensitive for Latin letters).
+    @inline(__always) static func lowerASCII(_ v: UInt32) -> UInt32 {
+        (v >= 0x41 && v <= 0x5A) ? v + 0x20 : v
+    }
+
+    /// A letter of any script other than Latin word characters and Hangul: CJK ideographs,
+    /// kana, Hangul jamo and others, indexed one character at a time.
+    @inline(__always) static func isOtherLetter(_ v: UInt32) -> Bool {
+        (v >= 0x3040 && v <= 0x30FF) || (v >= 0x3130 && v <= 0x318F) || (v >= 0x1100 && v <= 0x11FF)
+            || (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) || (v >= 0xF900 && v <= 0xFAFF)
+            || (v >= 0x0E00 && v <= 0x0E7F) || (v >= 0x0600 && v <= 0x06FF) || (v >= 0x0590 && v <= 0x05FF)
+            || (v >= 0x0900 && v <= 0x097F)
+    }
+}

@@ -1,0 +1,92 @@
+/// Help texts, one per command.
+enum Help {
+    static let version = "kg 0.1.0"
+
+    static let main = """
+        kg — a knowledge graph of your Markdown notes (Korean and English)
+
+        Usage: kg <command> [arguments] [options]
+
+        Commands:
+          index [--rebuild]            bring the index up to date and say what changed
+          search QUERY                 notes containing every word or "quoted phrase", ranked
+          related ENTITY [--type T]    entities mentioned together with ENTITY, closest first
+          mentions [ENTITY]            where an entity (or every entity) is mentioned
+          entities [--type T]          known entities with mention and note counts
+          export [--dot|--json]        the entity graph for Graphviz or as JSON
+          stats                        notes, entities, edges, terms, index size
+
+        Options for every command:
+          --vault PATH   the notes folder (else $KG_VAULT, else the nearest folder upward
+                         holding .kg/, else ./vault)
+          --json         results as JSON
+          --limit N      at most N results (default 10; 0 = all)
+          --no-refresh   answer from the index as it stands, without looking at the files
+          --help, -h     help for a command
+          --version      kg's version
+          --             end of options (a query may then start with -)
+
+        Exit status: 0 success (also when nothing is found), 1 failure, 64 usage error,
+        65 refused mass deletion, 66 vault not found, 73 cannot create .kg/, 74 I/O error
+        writing the index, 75 index locked (--no-wait).
+        """
+
+    static let commands: [String: String] = [
+        "index": """
+            Usage: kg index [--rebuild] [--no-wait] [--allow-mass-delete] [--json]
+
+            Brings <vault>/.kg/index up to date: only new and changed notes are read again
+            (size, times and inode decide; a file touched without a content change is not
+            re-analysed). Prints what was added, changed, removed, unchanged and skipped.
+
+              --rebuild            read every note again and rewrite the index
+              --no-wait            exit 75 instead of waiting when another kg is writing
+              --allow-mass-delete  accept that more than half the notes are gone
+            """,
+        "search": """
+            Usage: kg search QUERY... [--limit N] [--json] [--no-refresh]
+
+            Notes containing every term, ranked by BM25, with the matching lines.
+            A term is a word or a "quoted phrase". Latin words match whole words in any case
+            (fm finds FM은 but not FFM); Korean matches inside words (면접 finds 면접관,
+            카카오 finds 카카오에서). Punctuation is matched literally (C++, node.js, A/B).
+            """,
+        "related": """
+            Usage: kg related ENTITY [--type T] [--limit N] [--explain] [--json]
+
+            Entities mentioned in the same notes as ENTITY, ranked by closeness (same line
+            over same block over same section over same note) damped for entities that are
+            everywhere, each with the lines where the two stand closest.
+              --type T    only neighbours of type T
+              --explain   show the closeness and damping behind each score
+            """,
+        "mentions": """
+            Usage: kg mentions [ENTITY] [--type T] [--limit N] [--json]
+
+            Every mention of ENTITY (all entities when none is given) as file:line: text.
+            The default limit is 0 (all) for this command.
+            """,
+        "entities": """
+            Usage: kg entities [--type T] [--limit N] [--json]
+
+            Entities from .kg/lexicon.txt and entity notes, with type, aliases, mentions and
+            notes, most mentioned first. The default limit is 0 (all) for this command.
+            """,
+        "export": """
+            Usage: kg export [--dot | --json] [--type T] [--min-notes N] [--around ENTITY --depth D]
+
+            The co-mention graph as an undirected Graphviz graph (default) or JSON
+            {"nodes": [...], "edges": [...]}. Nodes are mentioned entities; edges join
+            entities mentioned in the same notes.
+              --type T        only entities of type T
+              --min-notes N   only entities and edges found in at least N notes
+              --around E      only entities within --depth steps (default 1) of E
+            Example: kg export --dot | dot -Tsvg > graph.svg
+            """,
+        "stats": """
+            Usage: kg stats [--json]
+
+            Notes, skipped files, entities, mentions, edges, distinct terms and index size.
+            """,
+    ]
+}

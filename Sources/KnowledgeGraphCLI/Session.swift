@@ -1,0 +1,368 @@
+import Foundation
+import KnowledgeGraph
+
+/// One command run against one vault: brings the index up to date, answers, renders.
+struct Session {
+    let args: Arguments
+    let vault: Vault
+    let console: Console
+    let indexer: Indexer
+    var json: Bool { args.flags.contains("--json") }
+    private var lineCache: [String: [String]] = [:]
+
+    init(args: Arguments, vault: Vault, console: Console) {
+        self.args = args
+        self.vault = vault
+        self.console = console
+        self.indexer = Indexer(vault: vault)
+    }
+
+    static let accepted: [String: Set<String>] = [
+        "index": ["--rebuild", "--no-wait", "--allow-mass-delete"],
+        "search": ["--limit", "--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "related": ["--limit", "--type", "--no-refresh", "--explain", "--no-wait", "--allow-mass-delete"],
+        "mentions": ["--limit", "--type", "--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "entities": ["--limit", "--type", "--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "export": ["--dot", "--type", "--min-notes", "--around", "--depth", "--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "stats": ["--no-refresh", "--no-wait", "--allow-mass-delete"],
+    ]
+
+    mutating func run(_ command: String) throws(KGError) {
+        let allowed = Session.accepted[command, default: []].union(["--vault", "--json", "--help", "--version"])
+        for option in args.flags.union(args.values.keys) where !allowed.contains(option) {
+            throw .usage("\(command) does not take \(option) (see kg \(command) --help)")
+        }
+        switch command {
+        case "index": try index()
+        case "search": try search()
+        case "related": try related()
+        case "mentions": try mentions()
+        case "entities": try entities()
+        case "export": try export()
+        case "stats": try stats()
+        default: throw .usage("unknown command '\(command)'")
+        }
+    }
+
+    // MARK: index access
+
+    private var options: Indexer.Options {
+        Indexer.Options(rebuild: args.flags.contains("--rebuild"), wait: !args.flags.contains("--no-wait"),
+            allowMassDelete: args.flags.contains("--allow-mass-delete"))
+    }
+
+    /// The index, refreshed first unless `--no-refresh`.
+    private func reader() throws(KGError) -> IndexReader {
+        if args.flags.contains("--no-refresh") {
+            do {
+                if let r = try IndexReader(path: indexer.indexPath) { return r }
+            } catch {
+                throw .failure("the index is unreadable (\(error.reason)); run 'kg index' to rebuild it")
+            }
+            throw .failure("no index yet in \(indexer.indexFolder); run 'kg index' first")
+        }
+        let console = self.console
+        return try indexer.update(options, notice: { console.err("kg: \($0)\n") }).0
+    }
+
+    private func load<T>(_ body: () throws(CorruptIndex) -> T) throws(KGError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .failure("the index is damaged (\(error.reason)); run 'kg index --rebuild'")
+        }
+    }
+
+    private func limit(default value: Int) throws(KGError) -> Int {
+        let n = try args.int("--limit", default: value)
+        return n == 0 ? Int.max : n
+    }
+
+    private func emit(_ value: JSON) {
+        console.out(value.rendered() + "\n")
+    }
+
+    /// A note's lines as kg reads them (decoded, normalized), for showing matches.
+    private mutating func lines(_ path: String) -> [String]? {
+        if let cached = lineCache[path] { return cached }
+        guard case .success(let text) = vault.text(path) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lineCache[path] = lines
+        return lines
+    }
+
+    private mutating func lineText(_ path: String, _ line: Int) -> String {
+        guard let all = lines(path), line >= 1, line <= all.count else { return "" }
+        return Session.display(all[line - 1])
+    }
+
+    /// A line trimmed for display: no surrounding spaces, at most 240 characters.
+    static func display(_ s: String) -> String {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        if t.count <= 240 { return t }
+        return String(t.prefix(239)) + "…"
+    }
+
+    private func entity(named name: String, in lexicon: Lexicon) throws(KGError) -> Int32 {
+        if let id = lexicon.lookup(name) { return Int32(id) }
+        throw .unknownEntity(name, suggestions: Related.suggestions(for: name, in: lexicon))
+    }
+
+    // MARK: commands
+
+    private func index() throws(KGError) {
+        let console = self.console
+        let bar = ProgressBar(console: console)
+        let progress: (@Sendable (Int, Int) -> Void)? = console.errIsTerminal ? { @Sendable done, total in bar.update(done, total) } : nil
+        let notice: (String) -> Void = { console.err("kg: \($0)\n") }
+        let (_, report) = try indexer.update(options, notice: notice, progress: progress)
+        bar.finish()
+        for issue in report.lexiconIssues {
+            let place = issue.line > 0 ? "\(issue.source):\(issue.line)" : issue.source
+            console.err("kg: warning: \(place): \(issue.message)\n")
+        }
+        if json {
+            let skipped: [JSON] = report.skipped.map { s in JSON.object([("path", .string(s.path)), ("reason", .string(s.reason))]) }
+            let rebuilt: JSON = report.rebuildReason.map { JSON.string($0) } ?? .null
+            var fields: [(String, JSON)] = []
+            fields.append(("added", .array(report.added.map { JSON.string($0) })))
+            fields.append(("changed", .array(report.changed.map { JSON.string($0) })))
+            fields.append(("removed", .array(report.removed.map { JSON.string($0) })))
+            fields.append(("unchanged", .int(report.unchanged)))
+            fields.append(("skipped", .array(skipped)))
+            fields.append(("rebuilt", rebuilt))
+            fields.append(("analyzed", .int(report.analyzed)))
+            fields.append(("seconds", .double(report.seconds)))
+            emit(.object(fields))
+            return
+        }
+        var text = ""
+        if let why = report.rebuildReason { text += "rebuilt: \(why)\n" }
+        text += "added: \(report.added.count)  changed: \(report.changed.count)  removed: \(report.removed.count)  "
+        text += "unchanged: \(report.unchanged)  skipped: \(report.skipped.count)\n"
+        for p in report.added { text += "  + \(p)\n" }
+        for p in report.changed { text += "  ~ \(p)\n" }
+        for p in report.removed { text += "  - \(p)\n" }
+        for s in report.skipped { text += "  ! \(s.path): \(s.reason)\n" }
+        text += "read \(report.analyzed) notes in \(String(format: "%.3f", report.seconds)) s"
+        text += report.wroteIndex ? "\n" : " (index already up to date)\n"
+        console.out(text)
+    }
+
+    private mutating func search() throws(KGError) {
+        guard !args.positional.isEmpty else { throw .usage("search needs a query (see kg search --help)") }
+        let query = SearchQuery(args.positional.joined(separator: " "))
+        for part in query.ignored {
+            console.err("kg: note: '\(part)' has no letters or digits to search for; ignored\n")
+        }
+        let limit = try limit(default: 10)
+        var hits: [SearchHit] = []
+        if !query.isEmpty {
+            let reader = try reader()
+            let notes = try load { () throws(CorruptIndex) in try reader.notes() }
+            var cache: [String: [String]] = [:]
+            let v = vault
+            let searcher = Searcher(reader: reader, notes: notes) { path in
+                if let c = cache[path] { return c }
+                guard case .success(let text) = v.text(path) else { return nil }
+                let l = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                cache[path] = l
+                return l
+            }
+            hits = try load { () throws(CorruptIndex) in try searcher.search(query) }
+        }
+        let shown = hits.prefix(limit)
+        if json {
+            var items: [JSON] = []
+            for h in shown {
+                var matches: [JSON] = []
+                for l in h.lines { matches.append(.object([("line", .int(l)), ("text", .string(lineText(h.note, l)))])) }
+                items.append(.object([("note", .string(h.note)), ("score", .double(h.score)), ("matches", .array(matches))]))
+            }
+            emit(.array(items))
+            return
+        }
+        if hits.isEmpty {
+            if !query.isEmpty { console.err("kg: no note contains \(query.ignored.isEmpty ? "" : "the rest of ")that query\n") }
+            return
+        }
+        var text = ""
+        for h in shown {
+            text += "\(h.note)  (score \(JSON.number(h.score)))\n"
+            for l in h.lines.prefix(5) { text += "  \(l): \(lineText(h.note, l))\n" }
+            if h.lines.count > 5 { text += "  … \(h.lines.count - 5) more lines\n" }
+        }
+        if hits.count > shown.count { text += "(\(hits.count - shown.count) more notes; --limit 0 shows all)\n" }
+        console.out(text)
+    }
+
+    private mutating func related() throws(KGError) {
+        guard !args.positional.isEmpty else { throw .usage("related needs an entity (see kg related --help)") }
+        let reader = try reader()
+        let (lexicon, graph, notes) = try load { () throws(CorruptIndex) in (try reader.lexicon(), try reader.graph(), try reader.notes()) }
+        let id = try entity(named: args.positional.joined(separator: " "), in: lexicon)
+        let limit = try limit(default: 10)
+        let all = Related.neighbours(of: id, graph: graph, notes: notes, type: args.values["--type"], lexicon: lexicon)
+        let shown = all.prefix(limit)
+        let me = lexicon.entities[Int(id)]
+        if json {
+            var items: [JSON] = []
+            for r in shown {
+                let e = lexicon.entities[Int(r.entity)]
+                var fields: [(String, JSON)] = [("entity", .string(e.name)), ("type", .string(e.type)), ("score", .double(r.score)),
+                    ("notes", .int(r.notes)), ("sections", .int(r.sections))]
+                if args.flags.contains("--explain") {
+                    fields.append(("closeness", .double(r.closeness)))
+                    fields.append(("damping", .double(r.damping)))
+                }
+                var ev: [JSON] = []
+                for x in r.evidence {
+                    ev.append(.object([("note", .string(x.note)), ("line", .int(x.line)), ("text", .string(lineText(x.note, x.line)))]))
+                }
+                fields.append(("evidence", .array(ev)))
+                items.append(.object(fields))
+            }
+            emit(.array(items))
+            return
+        }
+        let s = graph.stats[Int(id)]
+        var text = "\(me.name) (\(me.type)): \(s.mentions) mentions in \(s.notes) notes; \(all.count) related\n"
+        for (i, r) in shown.enumerated() {
+            let e = lexicon.entities[Int(r.entity)]
+            text += "\n\(i + 1). \(e.name) (\(e.type))  score \(JSON.number(r.score))  notes \(r.notes)  sections \(r.sections)\n"
+            if args.flags.contains("--explain") {
+                text += "   closeness \(JSON.number(r.closeness)) × damping \(JSON.number(r.damping))\n"
+            }
+            for x in r.evidence { text += "   \(x.note):\(x.line): \(lineText(x.note, x.line))\n" }
+        }
+        if all.count > shown.count { text += "\n(\(all.count - shown.count) more; --limit 0 shows all)\n" }
+        console.out(text)
+    }
+
+    private mutating func mentions() throws(KGError) {
+        let reader = try reader()
+        let (lexicon, notes) = try load { () throws(CorruptIndex) in (try reader.lexicon(), try reader.notes()) }
+        var only: Int32?
+        if !args.positional.isEmpty { only = try entity(named: args.positional.joined(separator: " "), in: lexicon) }
+        let type = args.values["--type"]
+        let limit = try limit(default: 0)
+        var rows: [(note: String, m: Mention)] = []
+        for n in notes {
+            for m in n.mentions where (only == nil || m.entity == only) && (type == nil || lexicon.entities[Int(m.entity)].type == type) {
+                rows.append((n.path, m))
+                if rows.count >= limit { break }
+            }
+            if rows.count >= limit { break }
+        }
+        if json {
+            emit(.array(rows.map { r in
+                let e = lexicon.entities[Int(r.m.entity)]
+                return .object([("note", .string(r.note)), ("line", .int(Int(r.m.line))), ("entity", .string(e.name)),
+                    ("type", .string(e.type)), ("text", .string(r.m.surface))])
+            }))
+            return
+        }
+        var text = ""
+        for r in rows {
+            let label = only == nil ? "[\(lexicon.entities[Int(r.m.entity)].name)] " : ""
+            text += "\(r.note):\(r.m.line): \(label)\(lineText(r.note, Int(r.m.line)))\n"
+        }
+        if rows.isEmpty, let only { console.err("kg: \(lexicon.entities[Int(only)].name) is not mentioned in any note\n") }
+        console.out(text)
+    }
+
+    private func entities() throws(KGError) {
+        let reader = try reader()
+        let (lexicon, graph) = try load { () throws(CorruptIndex) in (try reader.lexicon(), try reader.graph()) }
+        let type = args.values["--type"]
+        let limit = try limit(default: 0)
+        var ids = lexicon.entities.indices.filter { type == nil || lexicon.entities[$0].type == type }
+        ids.sort { a, b in
+            let sa = graph.stats[a]
+            let sb = graph.stats[b]
+            if sa.mentions != sb.mentions { return sa.mentions > sb.mentions }
+            return lexicon.entities[a].name.utf8.lexicographicallyPrecedes(lexicon.entities[b].name.utf8)
+        }
+        let shown = ids.prefix(limit)
+        if json {
+            emit(.array(shown.map { i in
+                let e = lexicon.entities[i]
+                return .object([("name", .string(e.name)), ("type", .string(e.type)), ("aliases", .array(e.aliases.map(JSON.string))),
+                    ("mentions", .int(Int(graph.stats[i].mentions))), ("notes", .int(Int(graph.stats[i].notes)))])
+            }))
+            return
+        }
+        var text = ""
+        for i in shown {
+            let e = lexicon.entities[i]
+            let s = graph.stats[i]
+            text += "\(e.name) (\(e.type))  \(s.mentions) mentions in \(s.notes) notes"
+            if !e.aliases.isEmpty { text += "  aka \(e.aliases.joined(separator: ", "))" }
+            text += "\n"
+        }
+        console.out(text)
+    }
+
+    private func export() throws(KGError) {
+        if args.flags.contains("--dot") && json { throw .usage("choose one of --dot and --json") }
+        let reader = try reader()
+        let (lexicon, graph) = try load { () throws(CorruptIndex) in (try reader.lexicon(), try reader.graph()) }
+        var filter = GraphSelection.Filter(type: args.values["--type"], minNotes: try args.int("--min-notes", default: 1),
+            depth: try args.int("--depth", default: 1))
+        if let around = args.values["--around"] { filter.around = try entity(named: around, in: lexicon) }
+        let selection = GraphSelection(graph: graph, lexicon: lexicon, filter: filter)
+        if json {
+            emit(GraphExport.json(selection, graph: graph, lexicon: lexicon))
+        } else {
+            console.out(GraphExport.dot(selection, graph: graph, lexicon: lexicon))
+        }
+    }
+
+    private func stats() throws(KGError) {
+        let reader = try reader()
+        let (meta, notes, graph, files, terms) = try load { () throws(CorruptIndex) in
+            (try reader.meta(), try reader.notes(), try reader.graph(), try reader.files(), try reader.termTotal())
+        }
+        let mentions = notes.reduce(0) { $0 + $1.mentions.count }
+        let mentioned = graph.stats.filter { $0.mentions > 0 }.count
+        let skipped = files.filter { $0.skipReason != nil }.count
+        let fields: [(String, Int)] = [
+            ("notes", notes.count), ("skipped", skipped), ("entities", meta.entities), ("mentioned_entities", mentioned),
+            ("mentions", mentions), ("edges", graph.edges.count), ("terms", terms), ("index_bytes", reader.byteCount),
+        ]
+        if json {
+            emit(.object(fields.map { ($0.0, .int($0.1)) }))
+            return
+        }
+        console.out(fields.map { "\($0.0.replacingOccurrences(of: "_", with: " ")): \($0.1)" }.joined(separator: "\n") + "\n")
+    }
+}
+
+/// A one-line progress bar on stderr, drawn only after half a second.
+final class ProgressBar: @unchecked Sendable {
+    private let console: Console
+    private let lock = NSLock()
+    private let start = Date()
+    private var drawn = false
+    private var lastDraw = Date.distantPast
+
+    init(console: Console) { self.console = console }
+
+    func update(_ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(start) > 0.5, now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+        lastDraw = now
+        drawn = true
+        let width = 30
+        let filled = total > 0 ? width * done / total : width
+        console.err("\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total) notes")
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn { console.err("\r" + String(repeating: " ", count: 60) + "\r") }
+    }
+}

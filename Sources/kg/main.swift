@@ -1,0 +1,4 @@
+import Foundation
+import KnowledgeGraphCLI
+
+exit(CLI.run(Array(CommandLine.arguments.dropFirst())))
