@@ -14,8 +14,7 @@ let package = Package(
         .executableTarget(name: "kg", dependencies: ["KnowledgeGraphCLI"]),
         .testTarget(
             name: "KnowledgeGraphTests",
-            dependencies: ["KnowledgeGraph", "KnowledgeGraphCLI"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["KnowledgeGraph", "KnowledgeGraphCLI"]
         ),
     ],
     swiftLanguageModes: [.v6]

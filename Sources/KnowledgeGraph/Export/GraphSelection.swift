@@ -83,7 +83,7 @@ public enum GraphExport {
         let maxMentions = Double(sel.nodes.map { graph.stats[Int($0)].mentions }.max() ?? 1)
         let maxWeight = sel.edges.map(\.weight).max() ?? 1
         var out = "graph kg {\n"
-        out += "  graph [layout=neato, overlap=false, splines=true, outputorder=edgesfirst, fontname=\"sans-serif\"];\n"
+        out += "  graph [layout=neato, overlap=false, splines=false, outputorder=edgesfirst, fontname=\"sans-serif\"];\n"
         out += "  node [style=filled, fontname=\"sans-serif\", color=\"#555555\"];\n"
         out += "  edge [color=\"#88888899\"];\n"
         for id in sel.nodes {

@@ -1,5 +1,8 @@
 /// Turns a note's text into its record and search terms, for a given lexicon.
 public struct Analyzer: Sendable {
+    /// Bumped whenever extraction changes, so existing indexes are rebuilt with the new rules.
+    public static let version = 2
+
     public let lexicon: Lexicon
     let matcher: MentionMatcher
 

@@ -96,14 +96,29 @@ public struct Lexicon: Sendable, Equatable {
                 origin.append(def.source)
             }
         }
-        let order = merged.indices.sorted { merged[$0].name.utf8.lexicographicallyPrecedes(merged[$1].name.utf8) }
-        entities = order.map { merged[$0] }
-        let (keys, conflicts) = Lexicon.buildKeys(entities)
-        for (id, alias, other) in conflicts {
-            issues.append(.init(source: origin[order[id]], line: 0,
-                message: "alias '\(alias)' of \(entities[id].name) also names \(entities[other].name); it stays with \(entities[other].name)"))
+        // Names claim their keys first, then aliases in the order they were defined; an alias
+        // already taken is reported and dropped, so every stored alias names one entity.
+        var owner: [[UInt32]: Int] = [:]
+        for (i, e) in merged.enumerated() { owner[Lexicon.key(e.name)] = i }
+        for i in merged.indices {
+            var kept: [String] = []
+            for alias in merged[i].aliases {
+                let k = Lexicon.key(alias)
+                if k.isEmpty { continue }
+                if let other = owner[k], other != i {
+                    issues.append(.init(source: origin[i], line: 0,
+                        message: "alias '\(alias)' of \(merged[i].name) also names \(merged[other].name); it stays with \(merged[other].name)"))
+                    continue
+                }
+                if owner[k] == i && kept.contains(where: { Lexicon.key($0) == k }) { continue }
+                owner[k] = i
+                kept.append(alias)
+            }
+            merged[i].aliases = kept
         }
-        self.keys = keys
+        let order = merged.indices.sorted { merged[$0].name.utf8.lexiconLess(merged[$1].name.utf8) }
+        entities = order.map { merged[$0] }
+        self.keys = Lexicon.buildKeys(entities)
         self.issues = issues
     }
 
@@ -111,39 +126,21 @@ public struct Lexicon: Sendable, Equatable {
     init(stored entities: [Entity], issues: [LexiconIssue]) {
         self.entities = entities
         self.issues = issues
-        self.keys = Lexicon.buildKeys(entities).keys
+        self.keys = Lexicon.buildKeys(entities)
     }
 
-    /// Match keys for sorted entities: canonical names claim their keys first, then aliases in
-    /// entity order; an alias already claimed is a conflict.
-    private static func buildKeys(_ entities: [Entity]) -> (
-        keys: [(key: [UInt32], entity: Int32)], conflicts: [(Int, String, Int)]
-    ) {
-        var owner: [[UInt32]: Int32] = [:]
+    /// Match keys of merged entities: every name and alias, each naming one entity.
+    private static func buildKeys(_ entities: [Entity]) -> [(key: [UInt32], entity: Int32)] {
         var keys: [(key: [UInt32], entity: Int32)] = []
-        var conflicts: [(Int, String, Int)] = []
+        var seen = Set<[UInt32]>()
         for (id, e) in entities.enumerated() {
-            let k = Lexicon.key(e.name)
-            if let other = owner[k] {
-                conflicts.append((id, e.name, Int(other)))
-                continue
-            }
-            owner[k] = Int32(id)
-            keys.append((k, Int32(id)))
-        }
-        for (id, e) in entities.enumerated() {
-            for alias in e.aliases {
-                let k = Lexicon.key(alias)
-                if k.isEmpty { continue }
-                if let other = owner[k] {
-                    if other != Int32(id) { conflicts.append((id, alias, Int(other))) }
-                    continue
-                }
-                owner[k] = Int32(id)
+            for name in [e.name] + e.aliases {
+                let k = Lexicon.key(name)
+                if k.isEmpty || !seen.insert(k).inserted { continue }
                 keys.append((k, Int32(id)))
             }
         }
-        return (keys, conflicts)
+        return keys
     }
 
     /// Index of the entity whose name or alias is `name` (any case or spacing).

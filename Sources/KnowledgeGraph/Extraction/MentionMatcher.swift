@@ -89,12 +89,10 @@ public struct MentionMatcher: Sendable {
         var node = firstNode
         var j = start + 1
         var last = line[start]
-        while true {
-            let e = terminal[Int(node)]
-            if e >= 0 && endOK(line, at: j, last: last) {
-                best = NameMatch(entity: e, start: start, end: j)
-            }
-            if j >= hi { break }
+        if terminal[Int(node)] >= 0 && endOK(line, at: j, last: last) {
+            best = NameMatch(entity: terminal[Int(node)], start: start, end: j)
+        }
+        while j < hi {
             let c = line[j]
             if Scalars.isSpace(c) {
                 var k = j
@@ -114,6 +112,10 @@ public struct MentionMatcher: Sendable {
             if node < 0 { break }
             last = c
             j += 1
+            let e = terminal[Int(node)]
+            if e >= 0 && endOK(line, at: j, last: last) {
+                best = NameMatch(entity: e, start: start, end: j)
+            }
         }
         return best
     }

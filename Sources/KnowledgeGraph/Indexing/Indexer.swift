@@ -188,7 +188,8 @@ public struct Indexer: Sendable {
             (definitions, issues) = Lexicon.parseFile(text)
         }
         var fingerprintInput = BinaryWriter()
-        fingerprintInput.bytes = lexiconBytes
+        fingerprintInput.int(Analyzer.version)
+        fingerprintInput.bytes += lexiconBytes
         for path in notePaths {
             let entity: Entity?
             if let text = fresh[path] {

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// Runs the built `kg` binary on a copy of the sample vault, as a user would.
+@Suite struct SmokeTests {
+    static func binary() -> String? {
+        var candidates: [URL] = []
+        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        candidates.append(TempVault.repositoryRoot.appendingPathComponent(".build/debug"))
+        for c in candidates {
+            var dir = c
+            for _ in 0..<4 {
+                let kg = dir.appendingPathComponent("kg").path
+                if FileManager.default.isExecutableFile(atPath: kg) { return kg }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }
+
+    @Test func kgOnTheSampleVault() throws {
+        let kg = try #require(Self.binary(), "the kg executable was not built")
+        let v = try TempVault.sample()
+        let index = try runProgram(kg, ["index", "--vault", v.root])
+        #expect(index.0 == 0, "\(index.2)")
+        #expect(index.1.contains("added: 5"))
+        let related = try runProgram(kg, ["related", "FFM"], cwd: v.root)
+        #expect(related.0 == 0, "\(related.2)")
+        #expect(related.1.hasPrefix("FFM (concept)"))
+        let lines = related.1.split(separator: "\n")
+        let fm = lines.firstIndex { $0.contains(". FM (concept)") }
+        let mlflow = lines.firstIndex { $0.contains(". MLflow") }
+        #expect(fm != nil)
+        if let fm, let mlflow { #expect(fm < mlflow) }
+        let search = try runProgram(kg, ["search", "카카오", "--vault", v.root])
+        #expect(search.0 == 0)
+        #expect(search.1.contains("career/기업설명회-스캐터랩-카카오엔터-백패커.md"))
+        let mentions = try runProgram(kg, ["mentions", "LightGCN", "--vault", v.root])
+        #expect(mentions.1 == "bootcamp/멘토링-회고.md:216: lightgcn을 적용하려면\n")
+        let missing = try runProgram(kg, ["stats", "--vault", v.root + "/nope"])
+        #expect(missing.0 == 66)
+        #expect(missing.2.hasPrefix("kg: error: vault not found"))
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+
+@testable import KnowledgeGraph
+
+@Suite struct GraphTests {
+    static let lexicon = "concept: FM\nconcept: FFM\ntool: MLflow\nconcept: ML\ncompany: 카카오\n"
+
+    @Test func countsNotesSectionsAndCloseness() throws {
+        let v = try TempVault(files: [
+            "a.md": "FM과 FFM 비교\n\n# 운영\nMLflow 도입\n\n# 모델\nFM 정리\n",
+            "b.md": "FFM\n\nFM\n",
+        ], lexicon: Self.lexicon)
+        let (reader, _) = try v.update()
+        let graph = try reader.graph()
+        let lex = try reader.lexicon()
+        func edge(_ a: String, _ b: String) -> CoMention? {
+            let x = Int32(lex.lookup(a)!)
+            let y = Int32(lex.lookup(b)!)
+            return graph.edges.first { ($0.a, $0.b) == (min(x, y), max(x, y)) }
+        }
+        let fmffm = try #require(edge("FM", "FFM"))
+        #expect(fmffm.notes == 2)
+        #expect(fmffm.sections == 2)  // a.md's preamble, b.md's preamble
+        #expect(fmffm.lines == 1)
+        #expect(fmffm.closeness == 100 + 35)  // same line in a.md, same section in b.md
+        let fmml = try #require(edge("FM", "MLflow"))
+        #expect(fmml.notes == 1 && fmml.sections == 0 && fmml.closeness == 15)
+        #expect(edge("FM", "카카오") == nil)
+        #expect(graph.stats[lex.lookup("FM")!].mentions == 3)
+        #expect(graph.stats[lex.lookup("FM")!].notes == 2)
+    }
+
+    @Test func relatedRanksCloseOverDistantAndDampsHubs() throws {
+        var files: [String: String] = [:]
+        files["a.md"] = "FFM과 FM 비교\n\n# 운영\n\n다른 이야기\n\n# 도구\nMLflow 이야기\n"
+        for i in 0..<6 { files["ml\(i).md"] = "ML 기본 \(i)\n" }
+        files["c.md"] = "FFM과 ML\n"
+        let v = try TempVault(files: files, lexicon: Self.lexicon)
+        let r = v.kg("related", "FFM", "--json", "--explain")
+        #expect(r.status == 0, "\(r.err)")
+        let order = r.out.split(separator: "\n").filter { $0.contains("\"entity\"") }.map { String($0.split(separator: "\"")[3]) }
+        #expect(order == ["FM", "ML", "MLflow"])
+        #expect(r.out.contains("\"evidence\""))
+        #expect(r.out.contains("\"text\": \"FFM과 FM 비교\""))
+        #expect(r.out.contains("\"damping\""))
+    }
+
+    @Test func unknownEntitySuggestsClosestNames() throws {
+        let v = try TempVault(files: ["a.md": "FFM\n"], lexicon: Self.lexicon)
+        let r = v.kg("related", "FMM")
+        #expect(r.status == 1)
+        #expect(r.err.contains("unknown entity 'FMM'"))
+        #expect(r.err.contains("FFM") && r.err.contains("FM"))
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+
+@testable import KnowledgeGraph
+
+@Suite struct SearchTests {
+    static let files = [
+        "fm.md": "FM은 feature interaction 모델이다.\n둘째 줄\n",
+        "ffm.md": "FFM only, and cnn_fm too.\n",
+        "interview.md": "# 면접 후기\n면접관이 물어봤다.\n면접에서 떨렸다.\n",
+        "kakao.md": "카카오에서 일하고 싶다.\nnode.js 와 C++ 그리고 A/B 테스트\n",
+        "bank.md": "카카오뱅크 앱\n\"quoted\" words here\n",
+        "phrase.md": "a quoted phrase lives here\nphrase quoted a\n",
+    ]
+
+    func notes(_ query: String) throws -> [String] {
+        let v = try TempVault(files: Self.files, lexicon: "concept: FM\n")
+        let r = v.kg(["search", "--json", "--limit", "0", "--"] + [query])
+        #expect(r.status == 0, "\(r.err)")
+        return r.out.split(separator: "\n").filter { $0.contains("\"note\"") }.map {
+            String($0.split(separator: "\"")[3])
+        }.sorted()
+    }
+
+    @Test func latinTermsMatchWholeWordsInAnyCase() throws {
+        #expect(try notes("fm") == ["fm.md"])
+        #expect(try notes("FFM") == ["ffm.md"])
+        #expect(try notes("CNN_FM") == ["ffm.md"])
+    }
+
+    @Test func hangulTermsMatchInsideWords() throws {
+        #expect(try notes("면접") == ["interview.md"])
+        #expect(try notes("카카오") == ["bank.md", "kakao.md"])
+        #expect(try notes("카카오에서") == ["kakao.md"])
+        #expect(try notes("관") == ["interview.md"])
+    }
+
+    @Test func everyTermMustMatch() throws {
+        #expect(try notes("카카오 일하고") == ["kakao.md"])
+        #expect(try notes("카카오 없는말") == [])
+    }
+
+    @Test func quotedPhrasesAreOneTerm() throws {
+        #expect(try notes("\"a quoted phrase\"") == ["phrase.md"])
+        #expect(try notes("\"phrase a\"") == [])
+    }
+
+    @Test(arguments: [("node.js", ["kakao.md"]), ("C++", ["kakao.md"]), ("A/B", ["kakao.md"]), ("a/b 테스트", ["kakao.md"])])
+    func punctuationIsMatchedLiterally(_ query: String, _ expected: [String]) throws {
+        #expect(try notes(query) == expected)
+    }
+
+    @Test(arguments: ["\"", "*", "(", "-", "\"\"", "***"])
+    func oddQueriesNeverFail(_ query: String) throws {
+        let v = try TempVault(files: Self.files)
+        let r = v.kg("search", "--", query)
+        #expect(r.status == 0)
+        #expect(r.out.isEmpty)
+    }
+
+    @Test func resultsShowLinesAndRankByBM25() throws {
+        let v = try TempVault(files: ["a.md": "면접 면접 면접\n", "b.md": "면접 하나\n그리고 긴 문장이 여기 있습니다 아주 길게\n"])
+        let r = v.kg("search", "면접", "--json")
+        #expect(r.out.contains("\"line\": 1"))
+        let a = r.out.range(of: "a.md")
+        let b = r.out.range(of: "b.md")
+        #expect(a != nil && b != nil && a!.lowerBound < b!.lowerBound)
+        let text = v.kg("search", "면접").out
+        #expect(text.contains("a.md  (score"))
+        #expect(text.contains("  1: 면접 면접 면접"))
+    }
+}

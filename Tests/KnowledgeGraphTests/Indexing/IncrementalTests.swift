@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+@testable import KnowledgeGraph
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The central property: an incremental update gives exactly what a full rebuild gives.
+@Suite struct IncrementalTests {
+    /// The snapshot without what depends on when and where files were written (stat, racy).
+    static func dump(_ reader: IndexReader) throws -> [UInt8] {
+        var s = try reader.snapshot()
+        s.files = s.files.map { FileEntry(path: $0.path, stat: FileStat(size: 0, mtimeNs: 0, ctimeNs: 0, inode: 0), hash: $0.hash, racy: false, skipReason: $0.skipReason) }
+        return s.encoded()
+    }
+
+    /// A full rebuild of a copy of the vault.
+    static func rebuilt(_ v: TempVault) throws -> [UInt8] {
+        let copy = try TempVault()
+        try FileManager.default.removeItem(atPath: copy.root)
+        try FileManager.default.copyItem(atPath: v.root, toPath: copy.root)
+        try? FileManager.default.removeItem(atPath: copy.path(".kg/index"))
+        let (reader, report) = try copy.update(.init(rebuild: true))
+        #expect(report.rebuildReason != nil)
+        return try dump(reader)
+    }
+
+    static let lexicon = "concept: FM\nconcept: FFM | field-aware FM\nconcept: LightGCN\ntool: MLflow\ncompany: 카카오\ncompany: 네이버\n"
+    static let words = ["FM은", "FFM과", "LightGCN을", "MLflow로", "카카오에서", "네이버의", "면접", "추천", "모델", "- 목록", "# 제목", "[[FFM]]", "#태그", "```", "a.md", "\n", "\n\n"]
+
+    struct Rng {
+        var state: UInt64
+        mutating func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+    }
+
+    static func text(_ rng: inout Rng) -> String {
+        var s = ""
+        for _ in 0..<(3 + rng.next(25)) { s += words[rng.next(words.count)] + (rng.next(3) == 0 ? "\n" : " ") }
+        return s
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func randomEditsThenUpdateEqualsRebuild(seed: Int) throws {
+        var rng = Rng(state: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15)
+        let v = try TempVault(lexicon: Self.lexicon)
+        var paths: [String] = []
+        for i in 0..<6 {
+            let p = "d\(i % 2)/n\(i).md"
+            try v.write(p, Self.text(&rng))
+            paths.append(p)
+        }
+        _ = try v.update()
+        for step in 0..<30 {
+            let op = rng.next(10)
+            switch op {
+            case 0:  // create
+                let p = "d\(rng.next(3))/new\(step).md"
+                try v.write(p, Self.text(&rng))
+                paths.append(p)
+            case 1:  // edit
+                if let p = paths.randomElement(using: &rng) { try v.write(p, Self.text(&rng)) }
+            case 2:  // same-size edit in the same second, mtime restored
+                if let p = paths.randomElement(using: &rng) {
+                    var st = stat()
+                    stat(v.path(p), &st)
+                    var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: v.path(p))))
+                    if let i = bytes.indices.first(where: { bytes[$0] >= 0x61 && bytes[$0] < 0x7A }) {
+                        bytes[i] += 1
+                    } else {
+                        bytes = Array(repeating: 0x61, count: bytes.count)
+                    }
+                    try Data(bytes).write(to: URL(fileURLWithPath: v.path(p)))
+                    var times = [st.st_atim, st.st_mtim]
+                    utimensat(AT_FDCWD, v.path(p), &times, 0)
+                }
+            case 3:  // append
+                if let p = paths.randomElement(using: &rng) {
+                    let h = try FileHandle(forWritingTo: URL(fileURLWithPath: v.path(p)))
+                    h.seekToEndOfFile()
+                    h.write(Data(("\n" + Self.text(&rng)).utf8))
+                    h.closeFile()
+                }
+            case 4:  // delete
+                if !paths.isEmpty {
+                    let p = paths.remove(at: rng.next(paths.count))
+                    try v.remove(p)
+                }
+            case 5:  // rename
+                if !paths.isEmpty {
+                    let i = rng.next(paths.count)
+                    let to = "d\(rng.next(3))/renamed\(step).md"
+                    try v.move(paths[i], to)
+                    paths[i] = to
+                }
+            case 6:  // move a folder
+                let from = "d\(rng.next(3))"
+                let to = "moved\(step)/inner"
+                if FileManager.default.fileExists(atPath: v.path(from)) {
+                    try v.move(from, to)
+                    paths = paths.map { $0.hasPrefix(from + "/") ? to + $0.dropFirst(from.count) : $0 }
+                }
+            case 7:  // CP949 note: "카카오에서 FFM"
+                let p = "cp949-\(step).md"
+                try v.write(p, bytes: [0xC4, 0xAB, 0xC4, 0xAB, 0xBF, 0xC0, 0xBF, 0xA1, 0xBC, 0xAD, 0x20, 0x46, 0x46, 0x4D])
+                paths.append(p)
+            case 8:  // binary .md
+                let p = "bin-\(step).md"
+                try v.write(p, bytes: [0x46, 0x4D, 0x00, 0x01])
+                paths.append(p)
+            default:  // an entity note, which changes the lexicon
+                let p = "entities/e\(step).md"
+                try v.write(p, "---\nentity: concept\naliases: [면접]\n---\n")
+                paths.append(p)
+            }
+            if rng.next(3) == 0 || step == 29 {
+                let (reader, _) = try v.update()
+                let incremental = try Self.dump(reader)
+                let full = try Self.rebuilt(v)
+                #expect(incremental == full, "seed \(seed), step \(step): incremental update differs from a rebuild")
+                if incremental != full { return }
+            }
+        }
+    }
+
+    @Test func secondRunRereadsOnlyTheEditedNote() throws {
+        let v = try TempVault(files: ["a.md": "FM\n", "b.md": "FFM\n", "c.md": "카카오\n"], lexicon: Self.lexicon)
+        let first = try v.update().1
+        #expect(first.analyzed == 3)
+        try v.write("b.md", "FFM과 FM 그리고 카카오\n")
+        let (reader, second) = try v.update()
+        #expect(second.analyzed == 1)
+        #expect(second.changed == ["b.md"])
+        #expect(second.unchanged == 2)
+        let third = try v.update().1
+        #expect(third.analyzed == 0 && !third.wroteIndex)
+        #expect(try reader.notes().first { $0.path == "b.md" }?.mentions.count == 3)
+    }
+
+    @Test func touchedButUnchangedFileIsNotReanalysed() throws {
+        let v = try TempVault(files: ["a.md": "FM\n"], lexicon: Self.lexicon)
+        _ = try v.update()
+        var times = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000, tv_nsec: 0)]
+        utimensat(AT_FDCWD, v.path("a.md"), &times, 0)
+        let r = try v.update().1
+        #expect(r.analyzed == 0)
+        #expect(r.unchanged == 1)
+    }
+}
+
+extension Array {
+    func randomElement(using rng: inout IncrementalTests.Rng) -> Element? {
+        isEmpty ? nil : self[rng.next(count)]
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+@testable import KnowledgeGraph
+
+@Suite struct StoreTests {
+    static let files = ["a.md": "FM과 카카오\n", "b/c.md": "# FFM\nLightGCN은 그래프\n"]
+    static let lexicon = "concept: FM\nconcept: FFM\nconcept: LightGCN\ncompany: 카카오\n"
+
+    @Test func snapshotRoundTripsThroughItsBytes() throws {
+        let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
+        let (reader, _) = try v.update()
+        let snapshot = try reader.snapshot()
+        let again = try IndexReader(bytes: snapshot.encoded()).snapshot()
+        #expect(again == snapshot)
+        #expect(snapshot.encoded() == again.encoded())
+    }
+
+    @Test(arguments: ["garbage", "truncate", "flip", "version", "empty"])
+    func damagedIndexIsRebuiltWithANotice(_ damage: String) throws {
+        let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
+        #expect(v.kg("index").status == 0)
+        let path = v.path(".kg/index")
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        switch damage {
+        case "garbage": bytes = Array("not an index at all".utf8)
+        case "truncate": bytes = Array(bytes.prefix(bytes.count / 2))
+        case "flip": bytes[bytes.count - 3] ^= 0x40
+        case "version": bytes[8] = 99
+        default: bytes = []
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let r = v.kg("search", "카카오", "--json")
+        #expect(r.status == 0)
+        #expect(r.err.contains("rebuilding"))
+        #expect(r.out.contains("\"note\": \"a.md\""))
+        let again = v.kg("search", "카카오")
+        #expect(again.err.isEmpty)
+    }
+
+    @Test func noRefreshOnADamagedIndexSaysHowToFixIt() throws {
+        let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
+        #expect(v.kg("index").status == 0)
+        try v.write(".kg/index", "junk")
+        let r = v.kg("search", "FM", "--no-refresh")
+        #expect(r.status == 1)
+        #expect(r.err.contains("kg index"))
+    }
+
+    @Test func theIndexStaysInsideDotKgWithAGitignore() throws {
+        let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: v.root).filter { !$0.hasPrefix(".kg") }.sorted()
+        #expect(v.kg("index").status == 0)
+        #expect(v.kg("related", "FM").status == 0)
+        let after = try FileManager.default.subpathsOfDirectory(atPath: v.root).filter { !$0.hasPrefix(".kg") }.sorted()
+        #expect(before == after)
+        let ignore = try String(contentsOfFile: v.path(".kg/.gitignore"), encoding: .utf8)
+        #expect(ignore.contains("*\n!.gitignore\n!lexicon.txt"))
+        let kgFiles = try FileManager.default.contentsOfDirectory(atPath: v.path(".kg")).sorted()
+        #expect(kgFiles == [".gitignore", "index", "lexicon.txt", "lock"])
+    }
+}
