@@ -2,7 +2,7 @@ import Foundation
 import KnowledgeGraph
 
 /// One command run against one vault: brings the index up to date, answers, renders.
-struct Session {
+final class Session {
     let args: Arguments
     let vault: Vault
     let console: Console
@@ -27,7 +27,7 @@ struct Session {
         "stats": ["--no-refresh", "--no-wait", "--allow-mass-delete"],
     ]
 
-    mutating func run(_ command: String) throws(KGError) {
+    func run(_ command: String) throws(KGError) {
         let allowed = Session.accepted[command, default: []].union(["--vault", "--json", "--help", "--version"])
         for option in args.flags.union(args.values.keys) where !allowed.contains(option) {
             throw .usage("\(command) does not take \(option) (see kg \(command) --help)")
@@ -52,7 +52,7 @@ struct Session {
     }
 
     /// The index, refreshed first unless `--no-refresh`.
-    private func reader() throws(KGError) -> IndexReader {
+    private func reader(rebuild: Bool = false) throws(KGError) -> IndexReader {
         if args.flags.contains("--no-refresh") {
             do {
                 if let r = try IndexReader(path: indexer.indexPath) { return r }
@@ -62,14 +62,28 @@ struct Session {
             throw .failure("no index yet in \(indexer.indexFolder); run 'kg index' first")
         }
         let console = self.console
+        var options = self.options
+        options.rebuild = options.rebuild || rebuild
         return try indexer.update(options, notice: { console.err("kg: \($0)\n") }).0
     }
 
-    private func load<T>(_ body: () throws(CorruptIndex) -> T) throws(KGError) -> T {
+    /// Runs `body` on the fresh index. A damaged part found while answering is healed by a
+    /// rebuild from the notes (with a notice), then `body` runs once more.
+    private func query<T>(_ body: (IndexReader) throws(CorruptIndex) -> T) throws(KGError) -> T {
+        let first = try reader()
         do {
-            return try body()
+            return try body(first)
         } catch {
-            throw .failure("the index is damaged (\(error.reason)); run 'kg index --rebuild'")
+            if args.flags.contains("--no-refresh") {
+                throw .failure("the index is damaged (\(error.reason)); run 'kg index --rebuild'")
+            }
+            console.err("kg: the index was damaged (\(error.reason)); rebuilding it from the notes\n")
+        }
+        let second = try reader(rebuild: true)
+        do {
+            return try body(second)
+        } catch {
+            throw .failure("the index is damaged (\(error.reason)) even after a rebuild")
         }
     }
 
@@ -83,7 +97,7 @@ struct Session {
     }
 
     /// A note's lines as kg reads them (decoded, normalized), for showing matches.
-    private mutating func lines(_ path: String) -> [String]? {
+    private func lines(_ path: String) -> [String]? {
         if let cached = lineCache[path] { return cached }
         guard case .success(let text) = vault.text(path) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -91,7 +105,7 @@ struct Session {
         return lines
     }
 
-    private mutating func lineText(_ path: String, _ line: Int) -> String {
+    private func lineText(_ path: String, _ line: Int) -> String {
         guard let all = lines(path), line >= 1, line <= all.count else { return "" }
         return Session.display(all[line - 1])
     }
@@ -149,27 +163,19 @@ struct Session {
         console.out(text)
     }
 
-    private mutating func search() throws(KGError) {
+    private func search() throws(KGError) {
         guard !args.positional.isEmpty else { throw .usage("search needs a query (see kg search --help)") }
-        let query = SearchQuery(args.positional.joined(separator: " "))
-        for part in query.ignored {
+        let parsed = SearchQuery(args.positional.joined(separator: " "))
+        for part in parsed.ignored {
             console.err("kg: note: '\(part)' has no letters or digits to search for; ignored\n")
         }
         let limit = try limit(default: 10)
         var hits: [SearchHit] = []
-        if !query.isEmpty {
-            let reader = try reader()
-            let notes = try load { () throws(CorruptIndex) in try reader.notes() }
-            var cache: [String: [String]] = [:]
-            let v = vault
-            let searcher = Searcher(reader: reader, notes: notes) { path in
-                if let c = cache[path] { return c }
-                guard case .success(let text) = v.text(path) else { return nil }
-                let l = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                cache[path] = l
-                return l
+        if !parsed.isEmpty {
+            hits = try query { (reader) throws(CorruptIndex) in
+                let searcher = Searcher(reader: reader, notes: try reader.notes()) { path in self.lines(path) }
+                return try searcher.search(parsed)
             }
-            hits = try load { () throws(CorruptIndex) in try searcher.search(query) }
         }
         let shown = hits.prefix(limit)
         if json {
@@ -183,7 +189,7 @@ struct Session {
             return
         }
         if hits.isEmpty {
-            if !query.isEmpty { console.err("kg: no note contains \(query.ignored.isEmpty ? "" : "the rest of ")that query\n") }
+            if !parsed.isEmpty { console.err("kg: no note contains \(parsed.ignored.isEmpty ? "" : "the rest of ")that query\n") }
             return
         }
         var text = ""
@@ -196,10 +202,9 @@ struct Session {
         console.out(text)
     }
 
-    private mutating func related() throws(KGError) {
+    private func related() throws(KGError) {
         guard !args.positional.isEmpty else { throw .usage("related needs an entity (see kg related --help)") }
-        let reader = try reader()
-        let (lexicon, graph, notes) = try load { () throws(CorruptIndex) in (try reader.lexicon(), try reader.graph(), try reader.notes()) }
+        let (lexicon, graph, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph(), try r.notes()) }
         let id = try entity(named: args.positional.joined(separator: " "), in: lexicon)
         let limit = try limit(default: 10)
         let all = Related.neighbours(of: id, graph: graph, notes: notes, type: args.values["--type"], lexicon: lexicon)
@@ -239,9 +244,8 @@ struct Session {
         console.out(text)
     }
 
-    private mutating func mentions() throws(KGError) {
-        let reader = try reader()
-        let (lexicon, notes) = try load { () throws(CorruptIndex) in (try reader.lexicon(), try reader.notes()) }
+    private func mentions() throws(KGError) {
+        let (lexicon, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.notes()) }
         var only: Int32?
         if !args.positional.isEmpty { only = try entity(named: args.positional.joined(separator: " "), in: lexicon) }
         let type = args.values["--type"]
@@ -272,8 +276,7 @@ struct Session {
     }
 
     private func entities() throws(KGError) {
-        let reader = try reader()
-        let (lexicon, graph) = try load { () throws(CorruptIndex) in (try reader.lexicon(), try reader.graph()) }
+        let (lexicon, graph) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph()) }
         let type = args.values["--type"]
         let limit = try limit(default: 0)
         var ids = lexicon.entities.indices.filter { type == nil || lexicon.entities[$0].type == type }
@@ -305,8 +308,7 @@ struct Session {
 
     private func export() throws(KGError) {
         if args.flags.contains("--dot") && json { throw .usage("choose one of --dot and --json") }
-        let reader = try reader()
-        let (lexicon, graph) = try load { () throws(CorruptIndex) in (try reader.lexicon(), try reader.graph()) }
+        let (lexicon, graph) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph()) }
         var filter = GraphSelection.Filter(type: args.values["--type"], minNotes: try args.int("--min-notes", default: 1),
             depth: try args.int("--depth", default: 1))
         if let around = args.values["--around"] { filter.around = try entity(named: around, in: lexicon) }
@@ -319,16 +321,15 @@ struct Session {
     }
 
     private func stats() throws(KGError) {
-        let reader = try reader()
-        let (meta, notes, graph, files, terms) = try load { () throws(CorruptIndex) in
-            (try reader.meta(), try reader.notes(), try reader.graph(), try reader.files(), try reader.termTotal())
+        let (meta, notes, graph, files, terms, bytes) = try query { (r) throws(CorruptIndex) in
+            (try r.meta(), try r.notes(), try r.graph(), try r.files(), try r.termTotal(), r.byteCount)
         }
         let mentions = notes.reduce(0) { $0 + $1.mentions.count }
         let mentioned = graph.stats.filter { $0.mentions > 0 }.count
         let skipped = files.filter { $0.skipReason != nil }.count
         let fields: [(String, Int)] = [
             ("notes", notes.count), ("skipped", skipped), ("entities", meta.entities), ("mentioned_entities", mentioned),
-            ("mentions", mentions), ("edges", graph.edges.count), ("terms", terms), ("index_bytes", reader.byteCount),
+            ("mentions", mentions), ("edges", graph.edges.count), ("terms", terms), ("index_bytes", bytes),
         ]
         if json {
             emit(.object(fields.map { ($0.0, .int($0.1)) }))

@@ -77,6 +77,9 @@ public struct Indexer: Sendable {
 
     /// Brings the index up to date with the vault and writes it if anything changed.
     ///
+    /// Only the file table of the previous index is read to find what changed; notes and
+    /// postings are decoded only when there is something to apply.
+    ///
     /// - Parameters:
     ///   - notice: one-line notices (a damaged index being rebuilt, waiting for a lock).
     ///   - progress: called with (done, total) while notes are analyzed.
@@ -93,60 +96,46 @@ public struct Indexer: Sendable {
         }) else { throw KGError.locked(indexFolder + "/lock") }
         defer { withExtendedLifetime(lock) {} }
 
-        // The previous index, unless it is damaged or of another format.
-        var previous: IndexSnapshot?
+        // The previous index's file table, unless the index is damaged or of another format.
+        var previousReader: IndexReader?
+        var previousFiles: [FileEntry] = []
+        var previousFingerprint: UInt64?
         do {
-            previous = try IndexReader(path: indexPath)?.snapshot()
-            if previous == nil { report.rebuildReason = "no index yet" }
+            previousReader = try IndexReader(path: indexPath)
+            if let r = previousReader {
+                previousFiles = try r.files()
+                previousFingerprint = try r.meta().fingerprint
+            } else {
+                report.rebuildReason = "no index yet"
+            }
         } catch {
             notice("the index was unreadable (\(error.reason)); rebuilding it from the notes")
             report.rebuildReason = "index was damaged (\(error.reason))"
+            previousReader = nil
+            previousFiles = []
         }
         if options.rebuild { report.rebuildReason = "rebuild requested" }
 
+        // 1. Which files changed: stat first, then the content hash.
         let now = wallClockNs()
-        let prevFiles = Dictionary((previous?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        let prevNotes = Dictionary((previous?.notes ?? []).enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
-
-        // 1. Which files changed: stat first, then content hash.
-        enum State { case same(FileEntry), fresh(FileEntry, String), skipped(FileEntry), keptAfterError(FileEntry) }
+        let prevByPath = Dictionary(previousFiles.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let vault = self.vault
-        let states: [State] = parallelMap(listing.notes.map { ($0.path, $0.stat) }) { item in
-            let (path, st) = item
-            let racy = st.mtimeNs >= now - 2_000_000_000
-            if let old = prevFiles[path], old.stat == st, !old.racy {
-                return old.skipReason == nil ? .same(old) : .skipped(old)
-            }
-            switch vault.read(path, limit: Vault.noteSizeLimit) {
-            case .failure(let f):
-                if let old = prevFiles[path], old.skipReason == nil { return .keptAfterError(FileEntry(path: path, stat: old.stat, hash: old.hash, racy: true, skipReason: f.reason)) }
-                return .skipped(FileEntry(path: path, stat: st, hash: 0, racy: racy, skipReason: f.reason))
-            case .success(let bytes):
-                let hash = Checksum.of(bytes)
-                if let old = prevFiles[path], old.hash == hash, old.skipReason == nil {
-                    return .same(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: nil))
-                }
-                switch TextDecoder.decode(bytes) {
-                case .failure(let f):
-                    return .skipped(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: f.reason))
-                case .success(let (text, _)):
-                    return .fresh(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: nil), Normalizer.normalize(text))
-                }
-            }
+        let states: [FileState] = parallelMap(listing.notes.map { ($0.path, $0.stat) }) { item in
+            Indexer.check(path: item.0, stat: item.1, previous: prevByPath[item.0], vault: vault, now: now)
         }
 
-        // Notes under folders that could not be listed are kept as they were.
         var files: [FileEntry] = []
+        var fresh: [String: String] = [:]
+        // Notes under folders that could not be listed are kept as they were.
         var keptPaths = Set<String>()
-        for old in previous?.files ?? [] where old.skipReason == nil
+        for old in previousFiles where old.skipReason == nil
             && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
         {
             files.append(old)
             keptPaths.insert(old.path)
         }
-        var fresh: [String: String] = [:]
-        for s in states {
-            switch s {
+        for state in states {
+            switch state {
             case .same(let f): files.append(f)
             case .fresh(let f, let text):
                 files.append(f)
@@ -154,68 +143,73 @@ public struct Indexer: Sendable {
             case .skipped(let f):
                 files.append(f)
                 report.skipped.append(SkippedFile(path: f.path, reason: f.skipReason ?? ""))
-            case .keptAfterError(let f):
-                var kept = f
-                kept.skipReason = nil
-                files.append(kept)
-                report.skipped.append(SkippedFile(path: f.path, reason: (f.skipReason ?? "") + "; its previous entry is kept"))
+            case .keptAfterError(let f, let reason):
+                files.append(f)
+                report.skipped.append(SkippedFile(path: f.path, reason: reason + "; its previous entry is kept"))
             }
         }
         report.skipped.append(contentsOf: listing.skipped)
         report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
         files.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
         let notePaths = files.filter { $0.skipReason == nil }.map(\.path)
-
-        // Mass-delete guard: a vault that suddenly lost most of its notes is more likely
-        // unmounted or half-synced than emptied on purpose.
-        let previousCount = previous?.notes.count ?? 0
         let notePathSet = Set(notePaths)
-        let lost = (previous?.notes ?? []).filter { !notePathSet.contains($0.path) }.count
-        if !options.allowMassDelete && previousCount >= Indexer.massDeleteMinimum
-            && Double(lost) > Double(previousCount) * Indexer.massDeleteShare
+        let previousNotes = previousFiles.filter { $0.skipReason == nil }.map(\.path)
+        let removed = previousNotes.filter { !notePathSet.contains($0) }
+        report.removed = removed
+
+        // A vault that suddenly lost most of its notes is more likely unmounted or half-synced
+        // than emptied on purpose.
+        if !options.allowMassDelete && previousNotes.count >= Indexer.massDeleteMinimum
+            && Double(removed.count) > Double(previousNotes.count) * Indexer.massDeleteShare
         {
-            throw KGError.massDelete(removed: lost, of: previousCount)
+            throw KGError.massDelete(removed: removed.count, of: previousNotes.count)
         }
 
         // 2. The lexicon: the file plus entity notes.
         var definitions: [EntityDefinition] = []
         var issues: [LexiconIssue] = []
-        var lexiconBytes: [UInt8] = []
+        var fingerprintInput = BinaryWriter()
+        fingerprintInput.int(Analyzer.version)
         if case .success(let bytes) = Vault(root: indexFolder).read("lexicon.txt", limit: Vault.noteSizeLimit),
             case .success(let (text, _)) = TextDecoder.decode(bytes)
         {
-            lexiconBytes = bytes
+            fingerprintInput.bytes += bytes
             (definitions, issues) = Lexicon.parseFile(text)
         }
-        var fingerprintInput = BinaryWriter()
-        fingerprintInput.int(Analyzer.version)
-        fingerprintInput.bytes += lexiconBytes
-        for path in notePaths {
-            let entity: Entity?
-            if let text = fresh[path] {
-                entity = Analyzer.entityDefinition(path: path, text: text)
-            } else if let i = prevNotes[path], let old = previous?.notes[i] {
-                entity = old.definesEntity
-            } else {
-                entity = nil
-            }
-            if let e = entity {
-                definitions.append(EntityDefinition(entity: e, source: path, line: 1))
-                fingerprintInput.string(path)
-                fingerprintInput.string(e.name)
-                fingerprintInput.string(e.type)
-                fingerprintInput.strings(e.aliases)
-            }
+        for f in files where f.skipReason == nil {
+            guard let e = f.entity else { continue }
+            definitions.append(EntityDefinition(entity: e, source: f.path, line: 1))
+            fingerprintInput.string(f.path)
+            fingerprintInput.string(e.name)
+            fingerprintInput.string(e.type)
+            fingerprintInput.strings(e.aliases)
         }
         let lexicon = Lexicon(definitions: definitions, issues: issues)
         report.lexiconIssues = lexicon.issues
         let fingerprint = Checksum.of(fingerprintInput.bytes)
-        if report.rebuildReason == nil, let p = previous, p.lexiconFingerprint != fingerprint {
+        if report.rebuildReason == nil, previousFingerprint != fingerprint {
             report.rebuildReason = "the lexicon changed"
         }
-        let full = report.rebuildReason != nil
 
-        // 3. Read what must be analyzed: changed notes, or every note on a full rebuild.
+        // Nothing to apply: answer from the index as it is.
+        if report.rebuildReason == nil, fresh.isEmpty, removed.isEmpty, files == previousFiles, let reader = previousReader {
+            report.unchanged = notePaths.count
+            report.seconds = monotonicSeconds() - started
+            return (reader, report)
+        }
+
+        var previous: IndexSnapshot?
+        if report.rebuildReason == nil, let reader = previousReader {
+            do {
+                previous = try reader.snapshot()
+            } catch {
+                notice("the index was unreadable (\(error.reason)); rebuilding it from the notes")
+                report.rebuildReason = "index was damaged (\(error.reason))"
+            }
+        }
+        let full = previous == nil
+
+        // 3. Analyze what changed, or every note on a full rebuild.
         var toAnalyze: [(String, String)] = []
         for path in notePaths {
             if let text = fresh[path] {
@@ -236,9 +230,11 @@ public struct Indexer: Sendable {
             return result
         }
         report.analyzed = analyzed.count
-        let analyzedByPath = Dictionary(analyzed.map { ($0.0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var analyzedByPath: [String: (NoteRecord, NoteTerms)] = [:]
+        for a in analyzed { analyzedByPath[a.0.path] = a }
 
         // 4. Assemble: records by path, postings remapped and merged.
+        let previousIDs = Dictionary((previous?.notes ?? []).enumerated().map { ($1.path, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         var notes: [NoteRecord] = []
         var newTerms: [(Int32, NoteTerms)] = []
         var oldToNew: [Int32: Int32] = [:]
@@ -247,29 +243,23 @@ public struct Indexer: Sendable {
             if let (record, terms) = analyzedByPath[path] {
                 notes.append(record)
                 newTerms.append((id, terms))
-                if prevNotes[path] == nil { report.added.append(path) } else if !full { report.changed.append(path) }
-            } else if !full, let i = prevNotes[path], let old = previous?.notes[i] {
-                notes.append(old)
-                oldToNew[Int32(i)] = id
+                let old = prevByPath[path]
+                if old == nil || old?.skipReason != nil {
+                    report.added.append(path)
+                } else if old?.hash != fileHash(files, path) {
+                    report.changed.append(path)
+                } else {
+                    report.unchanged += 1
+                }
+            } else if let old = previousIDs[path], let p = previous {
+                notes.append(p.notes[Int(old)])
+                oldToNew[old] = id
                 report.unchanged += 1
             }
         }
-        if full { report.unchanged = notes.count - report.added.count - report.changed.count }
-        for old in previous?.notes ?? [] where !notePathSet.contains(old.path) && !keptPaths.contains(old.path) {
-            report.removed.append(old.path)
-        }
-        if full, let p = previous {
-            // On a rebuild, a note whose content differs from the previous index counts as changed.
-            let oldHash = Dictionary(p.files.map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
-            for f in files where f.skipReason == nil && prevNotes[f.path] != nil && oldHash[f.path] != f.hash {
-                report.changed.append(f.path)
-            }
-            report.unchanged = notes.count - report.added.count - report.changed.count
-        }
-        report.removed.sort { $0.utf8.lexiconLess($1.utf8) }
 
         var postings: [String: Postings] = [:]
-        if !full, let p = previous {
+        if let p = previous {
             for (term, old) in p.postings {
                 var kept = Postings()
                 for k in old.notes.indices {
@@ -283,8 +273,13 @@ public struct Indexer: Sendable {
             for (term, positions) in terms { additions[term, default: []].append((id, positions)) }
         }
         for (term, list) in additions {
+            guard let old = postings[term] else {
+                var p = Postings()
+                for (id, positions) in list { p.append(note: id, positions: positions) }
+                postings[term] = p
+                continue
+            }
             var merged = Postings()
-            let old = postings[term] ?? Postings()
             var k = 0
             for (id, positions) in list {
                 while k < old.notes.count && old.notes[k] < id {
@@ -304,24 +299,71 @@ public struct Indexer: Sendable {
         let snapshot = IndexSnapshot(lexiconFingerprint: fingerprint, lexicon: lexicon, notes: notes, files: files,
             postings: postings, graph: graph)
 
-        // 5. Write only when something changed.
+        // 5. Commit.
         let bytes = snapshot.encoded()
-        var reader: IndexReader?
-        if !full, !report.hasChanges, files == previous?.files {
-            reader = try? IndexReader(path: indexPath)
-        }
-        if reader == nil {
-            try DurableFile.write(bytes, to: indexPath)
-            report.wroteIndex = true
-            do {
-                reader = try IndexReader(bytes: bytes)
-            } catch {
-                throw KGError.failure("the index just written does not read back: \(error.reason)")
-            }
+        try DurableFile.write(bytes, to: indexPath)
+        report.wroteIndex = true
+        let reader: IndexReader
+        do {
+            reader = try IndexReader(bytes: bytes)
+        } catch {
+            throw KGError.failure("the index just written does not read back: \(error.reason)")
         }
         report.seconds = monotonicSeconds() - started
-        guard let reader else { throw KGError.failure("the index could not be opened") }
         return (reader, report)
+    }
+
+    private func fileHash(_ files: [FileEntry], _ path: String) -> UInt64? {
+        var lo = 0
+        var hi = files.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if files[mid].path.utf8.lexiconLess(path.utf8) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < files.count && files[lo].path == path ? files[lo].hash : nil
+    }
+
+    /// What became of one file since the previous index.
+    enum FileState: Sendable {
+        /// Same content as indexed (its stat may be new).
+        case same(FileEntry)
+        /// New or changed content, decoded and normalized.
+        case fresh(FileEntry, String)
+        /// Not a note: binary, too large, unreadable without a previous entry.
+        case skipped(FileEntry)
+        /// Unreadable now: the previous entry stays.
+        case keptAfterError(FileEntry, String)
+    }
+
+    static func check(path: String, stat st: FileStat, previous old: FileEntry?, vault: Vault, now: Int64) -> FileState {
+        // A file modified within two seconds of being read could change again without its
+        // times moving on a coarse clock: it is "racy" and is hashed on the next run.
+        let racy = st.mtimeNs >= now - 2_000_000_000 || st.ctimeNs >= now - 2_000_000_000
+        if let old, old.stat == st, !old.racy {
+            return old.skipReason == nil ? .same(old) : .skipped(old)
+        }
+        switch vault.read(path, limit: Vault.noteSizeLimit) {
+        case .failure(let f):
+            if let old, old.skipReason == nil {
+                var kept = old
+                kept.racy = true
+                return .keptAfterError(kept, f.reason)
+            }
+            return .skipped(FileEntry(path: path, stat: st, hash: 0, racy: racy, skipReason: f.reason))
+        case .success(let bytes):
+            let hash = Checksum.of(bytes)
+            if let old, old.hash == hash, old.skipReason == nil {
+                return .same(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: nil, entity: old.entity))
+            }
+            switch TextDecoder.decode(bytes) {
+            case .failure(let f):
+                return .skipped(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: f.reason))
+            case .success(let (text, _)):
+                let normalized = Normalizer.normalize(text)
+                return .fresh(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: nil,
+                    entity: Analyzer.entityDefinition(path: path, text: normalized)), normalized)
+            }
+        }
     }
 }
 

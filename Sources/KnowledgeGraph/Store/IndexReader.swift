@@ -130,7 +130,9 @@ public final class IndexReader: @unchecked Sendable {
             let hash = try r.u64()
             let racy = try r.u8() == 1
             let reason: String? = try r.u8() == 1 ? try r.string() : nil
-            out.append(FileEntry(path: path, stat: stat, hash: hash, racy: racy, skipReason: reason))
+            var entity: Entity?
+            if try r.u8() == 1 { entity = Entity(name: try r.string(), type: try r.string(), aliases: try r.strings()) }
+            out.append(FileEntry(path: path, stat: stat, hash: hash, racy: racy, skipReason: reason, entity: entity))
         }
         return out
     }

@@ -8,13 +8,25 @@ public struct FileEntry: Sendable, Equatable {
     public var racy: Bool
     /// Why it is not a note (binary, too large, ...), or nil for an indexed note.
     public var skipReason: String?
+    /// The entity the note defines in its front matter, kept here so that the lexicon can be
+    /// checked without decoding the notes.
+    public var entity: Entity?
+
+    public init(path: String, stat: FileStat, hash: UInt64, racy: Bool, skipReason: String? = nil, entity: Entity? = nil) {
+        self.path = path
+        self.stat = stat
+        self.hash = hash
+        self.racy = racy
+        self.skipReason = skipReason
+        self.entity = entity
+    }
 }
 
 /// Everything kg knows about a vault: a pure function of the notes and the lexicon (plus the
 /// file table used to detect changes).
 public struct IndexSnapshot: Sendable, Equatable {
     /// The on-disk format version; any other version is rebuilt.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 
     /// Identifies the lexicon file and entity notes the mentions were found with.
     public var lexiconFingerprint: UInt64
@@ -97,6 +109,14 @@ extension IndexSnapshot {
             if let r = f.skipReason {
                 w.u8(1)
                 w.string(r)
+            } else {
+                w.u8(0)
+            }
+            if let e = f.entity {
+                w.u8(1)
+                w.string(e.name)
+                w.string(e.type)
+                w.strings(e.aliases)
             } else {
                 w.u8(0)
             }
