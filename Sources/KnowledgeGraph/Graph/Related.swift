@@ -74,8 +74,8 @@ public enum Related {
         candidates.sort { ($0.rank, $0.distance) != ($1.rank, $1.distance) ? ($0.rank, $0.distance) < ($1.rank, $1.distance) : $0.note.utf8.lexiconLess($1.note.utf8) }
         var out: [Evidence] = []
         for c in candidates {
-            for l in c.lines where out.count < limit { out.append(Evidence(note: c.note, line: l)) }
-            if out.count >= limit { break }
+            if out.count + c.lines.count > limit { break }  // never show half of a pair
+            for l in c.lines { out.append(Evidence(note: c.note, line: l)) }
         }
         return out
     }
