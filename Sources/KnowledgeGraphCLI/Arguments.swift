@@ -12,7 +12,7 @@ struct Arguments: Equatable {
     /// Options that are switches.
     static let switches: Set<String> = [
         "--json", "--help", "--version", "--no-refresh", "--rebuild", "--dot", "--no-wait", "--allow-mass-delete",
-        "--explain",
+        "--explain", "--poll",
     ]
 
     /// Options may come before or after the arguments; `--` ends them; `--opt=value` works.

@@ -15,6 +15,7 @@ enum Help {
           entities [--type T]          known entities with mention and note counts
           export [--dot|--json]        the entity graph for Graphviz or as JSON
           stats                        notes, entities, edges, terms, index size
+          watch [--poll]               keep the index fresh while notes change (Ctrl-C stops)
 
         Options for every command:
           --vault PATH   the notes folder (else $KG_VAULT, else the nearest folder upward
@@ -63,14 +64,14 @@ enum Help {
         "mentions": """
             Usage: kg mentions [ENTITY] [--type T] [--limit N] [--json]
 
-            Every mention of ENTITY (all entities when none is given) as file:line: text.
-            The default limit is 0 (all) for this command.
+            Every mention of ENTITY (all entities when none is given) as file:line: text,
+            in path and line order.
             """,
         "entities": """
             Usage: kg entities [--type T] [--limit N] [--json]
 
             Entities from .kg/lexicon.txt and entity notes, with type, aliases, mentions and
-            notes, most mentioned first. The default limit is 0 (all) for this command.
+            notes, most mentioned first.
             """,
         "export": """
             Usage: kg export [--dot | --json] [--type T] [--min-notes N] [--around ENTITY --depth D]
@@ -82,6 +83,17 @@ enum Help {
               --min-notes N   only entities and edges found in at least N notes
               --around E      only entities within --depth steps (default 1) of E
             Example: kg export --dot | dot -Tsvg > graph.svg
+            """,
+        "watch": """
+            Usage: kg watch [--poll] [--json]
+
+            Keeps the index fresh while it runs, printing one line per applied update (what
+            changed, how long it took). Uses inotify on Linux: events are hints, and after a
+            burst settles (150 ms) the vault is re-checked, so atomic saves (temp file +
+            rename), moves, new folders and queue overflows all end in one correct update.
+            Falls back to polling every second when inotify is unavailable or its watch
+            limit is reached, or with --poll. While a watcher runs, query commands answer
+            from the index without walking the vault. Ctrl-C stops it cleanly.
             """,
         "stats": """
             Usage: kg stats [--json]

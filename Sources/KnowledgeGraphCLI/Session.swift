@@ -8,7 +8,7 @@ final class Session {
     let console: Console
     let indexer: Indexer
     var json: Bool { args.flags.contains("--json") }
-    private var lineCache: [String: [String]] = [:]
+    private var lineCache: [PathKey: [String]] = [:]
 
     init(args: Arguments, vault: Vault, console: Console) {
         self.args = args
@@ -25,6 +25,7 @@ final class Session {
         "entities": ["--limit", "--type", "--no-refresh", "--no-wait", "--allow-mass-delete"],
         "export": ["--dot", "--type", "--min-notes", "--around", "--depth", "--no-refresh", "--no-wait", "--allow-mass-delete"],
         "stats": ["--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "watch": ["--poll"],
     ]
 
     func run(_ command: String) throws(KGError) {
@@ -40,6 +41,7 @@ final class Session {
         case "entities": try entities()
         case "export": try export()
         case "stats": try stats()
+        case "watch": try watch()
         default: throw .usage("unknown command '\(command)'")
         }
     }
@@ -64,7 +66,22 @@ final class Session {
         let console = self.console
         var options = self.options
         options.rebuild = options.rebuild || rebuild
-        return try indexer.update(options, notice: { console.err("kg: \($0)\n") }).0
+        if Watcher.isRunning(indexFolder: indexer.indexFolder), !rebuild {
+            // A live watcher keeps the index fresh: answer without walking the vault.
+            if let r = try? IndexReader(path: indexer.indexPath) { return r }
+        }
+        // Readers never wait for a writer: with one at work, the last committed index answers.
+        options.wait = false
+        do {
+            return try indexer.update(options, notice: { console.err("kg: \($0)\n") }).0
+        } catch .locked {
+            if !rebuild, let r = try? IndexReader(path: indexer.indexPath) {
+                console.err("kg: note: another kg is updating the index; answering from the index as it stands\n")
+                return r
+            }
+            options.wait = true
+            return try indexer.update(options, notice: { console.err("kg: \($0)\n") }).0
+        }
     }
 
     /// Runs `body` on the fresh index. A damaged part found while answering is healed by a
@@ -98,10 +115,10 @@ final class Session {
 
     /// A note's lines as kg reads them (decoded, normalized), for showing matches.
     private func lines(_ path: String) -> [String]? {
-        if let cached = lineCache[path] { return cached }
+        if let cached = lineCache[PathKey(path)] { return cached }
         guard case .success(let text) = vault.text(path) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lineCache[path] = lines
+        lineCache[PathKey(path)] = lines
         return lines
     }
 
@@ -249,15 +266,14 @@ final class Session {
         var only: Int32?
         if !args.positional.isEmpty { only = try entity(named: args.positional.joined(separator: " "), in: lexicon) }
         let type = args.values["--type"]
-        let limit = try limit(default: 0)
-        var rows: [(note: String, m: Mention)] = []
+        let limit = try limit(default: 10)
+        var all: [(note: String, m: Mention)] = []
         for n in notes {
             for m in n.mentions where (only == nil || m.entity == only) && (type == nil || lexicon.entities[Int(m.entity)].type == type) {
-                rows.append((n.path, m))
-                if rows.count >= limit { break }
+                all.append((n.path, m))
             }
-            if rows.count >= limit { break }
         }
+        let rows = all.prefix(limit)
         if json {
             emit(.array(rows.map { r in
                 let e = lexicon.entities[Int(r.m.entity)]
@@ -272,13 +288,14 @@ final class Session {
             text += "\(r.note):\(r.m.line): \(label)\(lineText(r.note, Int(r.m.line)))\n"
         }
         if rows.isEmpty, let only { console.err("kg: \(lexicon.entities[Int(only)].name) is not mentioned in any note\n") }
+        if all.count > rows.count { text += "(\(all.count - rows.count) more; --limit 0 shows all)\n" }
         console.out(text)
     }
 
     private func entities() throws(KGError) {
         let (lexicon, graph) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph()) }
         let type = args.values["--type"]
-        let limit = try limit(default: 0)
+        let limit = try limit(default: 10)
         var ids = lexicon.entities.indices.filter { type == nil || lexicon.entities[$0].type == type }
         ids.sort { a, b in
             let sa = graph.stats[a]
@@ -303,6 +320,7 @@ final class Session {
             if !e.aliases.isEmpty { text += "  aka \(e.aliases.joined(separator: ", "))" }
             text += "\n"
         }
+        if ids.count > shown.count { text += "(\(ids.count - shown.count) more; --limit 0 shows all)\n" }
         console.out(text)
     }
 
@@ -318,6 +336,69 @@ final class Session {
         } else {
             console.out(GraphExport.dot(selection, graph: graph, lexicon: lexicon))
         }
+    }
+
+    private func watch() throws(KGError) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw .failure("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
+        // Ctrl-C and SIGTERM stop the watcher between updates, never in the middle of one.
+        let stopWriter = fds[1]
+        let queue = DispatchQueue(label: "kg.watch.signals")
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler {
+                var byte: UInt8 = 1
+                _ = Glibc.write(stopWriter, &byte, 1)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        defer {
+            for s in sources { s.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+        var watcher = Watcher(indexer: indexer)
+        watcher.forcePolling = args.flags.contains("--poll")
+        console.out("watching \(vault.root) (Ctrl-C to stop)\n")
+        let console = self.console
+        let json = self.json
+        try watcher.run(stopFD: fds[0]) { event in
+            switch event {
+            case .notice(let text): console.err("kg: \(text)\n")
+            case .updated(let r): console.out(Session.updateLine(r, json: json) + "\n")
+            }
+        }
+        console.out("stopped watching\n")
+    }
+
+    /// One line per applied update: time, counts, the paths when few, duration.
+    static func updateLine(_ r: IndexReport, json: Bool) -> String {
+        let ms = Int((r.seconds * 1000).rounded())
+        if json {
+            return JSON.object([("added", .array(r.added.map { JSON.string($0) })), ("changed", .array(r.changed.map { JSON.string($0) })),
+                ("removed", .array(r.removed.map { JSON.string($0) })), ("rebuilt", r.rebuildReason.map { JSON.string($0) } ?? .null),
+                ("milliseconds", .int(ms))]).rendered(pretty: false)
+        }
+        var t = time(nil)
+        var tm = tm()
+        localtime_r(&t, &tm)
+        let clock = String(format: "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec)
+        var parts: [String] = []
+        if let why = r.rebuildReason { parts.append("rebuilt (\(why))") }
+        if !r.added.isEmpty { parts.append("\(r.added.count) added") }
+        if !r.changed.isEmpty { parts.append("\(r.changed.count) changed") }
+        if !r.removed.isEmpty { parts.append("\(r.removed.count) removed") }
+        let paths = r.added + r.changed + r.removed
+        var line = "\(clock)  \(parts.joined(separator: ", ")) in \(ms) ms"
+        if !paths.isEmpty && paths.count <= 3 { line += ": " + paths.joined(separator: ", ") }
+        return line
     }
 
     private func stats() throws(KGError) {

@@ -118,28 +118,28 @@ public struct Indexer: Sendable {
 
         // 1. Which files changed: stat first, then the content hash.
         let now = wallClockNs()
-        let prevByPath = Dictionary(previousFiles.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let prevByPath = Dictionary(previousFiles.map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
         let vault = self.vault
         let states: [FileState] = parallelMap(listing.notes.map { ($0.path, $0.stat) }) { item in
-            Indexer.check(path: item.0, stat: item.1, previous: prevByPath[item.0], vault: vault, now: now)
+            Indexer.check(path: item.0, stat: item.1, previous: prevByPath[PathKey(item.0)], vault: vault, now: now)
         }
 
         var files: [FileEntry] = []
-        var fresh: [String: String] = [:]
+        var fresh: [PathKey: String] = [:]
         // Notes under folders that could not be listed are kept as they were.
-        var keptPaths = Set<String>()
+        var keptPaths = Set<PathKey>()
         for old in previousFiles where old.skipReason == nil
             && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
         {
             files.append(old)
-            keptPaths.insert(old.path)
+            keptPaths.insert(PathKey(old.path))
         }
         for state in states {
             switch state {
             case .same(let f): files.append(f)
             case .fresh(let f, let text):
                 files.append(f)
-                fresh[f.path] = text
+                fresh[PathKey(f.path)] = text
             case .skipped(let f):
                 files.append(f)
                 report.skipped.append(SkippedFile(path: f.path, reason: f.skipReason ?? ""))
@@ -152,9 +152,9 @@ public struct Indexer: Sendable {
         report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
         files.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
         let notePaths = files.filter { $0.skipReason == nil }.map(\.path)
-        let notePathSet = Set(notePaths)
+        let notePathSet = Set(notePaths.map(PathKey.init))
         let previousNotes = previousFiles.filter { $0.skipReason == nil }.map(\.path)
-        let removed = previousNotes.filter { !notePathSet.contains($0) }
+        let removed = previousNotes.filter { !notePathSet.contains(PathKey($0)) }
         report.removed = removed
 
         // A vault that suddenly lost most of its notes is more likely unmounted or half-synced
@@ -212,7 +212,7 @@ public struct Indexer: Sendable {
         // 3. Analyze what changed, or every note on a full rebuild.
         var toAnalyze: [(String, String)] = []
         for path in notePaths {
-            if let text = fresh[path] {
+            if let text = fresh[PathKey(path)] {
                 toAnalyze.append((path, text))
             } else if full {
                 switch vault.text(path) {
@@ -230,20 +230,20 @@ public struct Indexer: Sendable {
             return result
         }
         report.analyzed = analyzed.count
-        var analyzedByPath: [String: (NoteRecord, NoteTerms)] = [:]
-        for a in analyzed { analyzedByPath[a.0.path] = a }
+        var analyzedByPath: [PathKey: (NoteRecord, NoteTerms)] = [:]
+        for a in analyzed { analyzedByPath[PathKey(a.0.path)] = a }
 
         // 4. Assemble: records by path, postings remapped and merged.
-        let previousIDs = Dictionary((previous?.notes ?? []).enumerated().map { ($1.path, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        let previousIDs = Dictionary((previous?.notes ?? []).enumerated().map { (PathKey($1.path), Int32($0)) }, uniquingKeysWith: { a, _ in a })
         var notes: [NoteRecord] = []
         var newTerms: [(Int32, NoteTerms)] = []
         var oldToNew: [Int32: Int32] = [:]
         for path in notePaths {
             let id = Int32(notes.count)
-            if let (record, terms) = analyzedByPath[path] {
+            if let (record, terms) = analyzedByPath[PathKey(path)] {
                 notes.append(record)
                 newTerms.append((id, terms))
-                let old = prevByPath[path]
+                let old = prevByPath[PathKey(path)]
                 if old == nil || old?.skipReason != nil {
                     report.added.append(path)
                 } else if old?.hash != fileHash(files, path) {
@@ -251,7 +251,7 @@ public struct Indexer: Sendable {
                 } else {
                     report.unchanged += 1
                 }
-            } else if let old = previousIDs[path], let p = previous {
+            } else if let old = previousIDs[PathKey(path)], let p = previous {
                 notes.append(p.notes[Int(old)])
                 oldToNew[old] = id
                 report.unchanged += 1
@@ -320,7 +320,7 @@ public struct Indexer: Sendable {
             let mid = (lo + hi) / 2
             if files[mid].path.utf8.lexiconLess(path.utf8) { lo = mid + 1 } else { hi = mid }
         }
-        return lo < files.count && files[lo].path == path ? files[lo].hash : nil
+        return lo < files.count && files[lo].path.utf8.elementsEqual(path.utf8) ? files[lo].hash : nil
     }
 
     /// What became of one file since the previous index.

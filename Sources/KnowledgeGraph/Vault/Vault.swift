@@ -167,3 +167,12 @@ public struct Vault: Sendable {
     /// Notes larger than this are skipped: 16 MB.
     public static let noteSizeLimit = 16_000_000
 }
+
+/// A path as a dictionary key, compared by its UTF-8 bytes.
+///
+/// Swift `String` equality treats NFC and NFD spellings as equal, but they are two different
+/// files on Linux; keys built from bytes keep them apart.
+public struct PathKey: Hashable, Sendable {
+    public let bytes: [UInt8]
+    public init(_ path: String) { bytes = Array(path.utf8) }
+}

@@ -44,3 +44,29 @@ import Testing
         #expect(missing.2.hasPrefix("kg: error: vault not found"))
     }
 }
+
+@Suite struct WatchCommandTests {
+    @Test func watchPrintsUpdatesAndStopsCleanlyOnCtrlC() throws {
+        let kg = try #require(SmokeTests.binary(), "the kg executable was not built")
+        let v = try TempVault(files: ["a.md": "하나\n"])
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: kg)
+        p.arguments = ["watch", "--vault", v.root]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let collected = Collector()
+        out.fileHandleForReading.readabilityHandler = { h in collected.append(String(decoding: h.availableData, as: UTF8.self)) }
+        #expect(eventually { collected.text.contains("5 added") || collected.text.contains("1 added") })
+        try v.write("b.md", "둘째\n")
+        #expect(eventually { collected.text.contains("b.md") })
+        p.interrupt()
+        p.waitUntilExit()
+        out.fileHandleForReading.readabilityHandler = nil
+        #expect(p.terminationStatus == 0)
+        #expect(eventually(2) { collected.text.contains("stopped watching") })
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: v.path(".kg")).filter { $0.contains("tmp") }
+        #expect(leftovers.isEmpty)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+@testable import KnowledgeGraph
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs a watcher on a background thread until `stop()`.
+final class RunningWatcher: @unchecked Sendable {
+    let events = Collector()
+    private var fds: [Int32] = [0, 0]
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var error: KGError?
+    private var joined = false
+
+    init(_ v: TempVault, polling: Bool = false) {
+        pipe(&fds)
+        var watcher = Watcher(indexer: Indexer(vault: Vault(root: v.root)))
+        watcher.forcePolling = polling
+        watcher.pollSeconds = 0.2
+        let configured = watcher
+        let stopFD = fds[0]
+        Thread.detachNewThread { [self] in
+            do {
+                try configured.run(stopFD: stopFD) { event in
+                    switch event {
+                    case .updated(let r): self.events.append("update \(r.added) \(r.changed) \(r.removed)\n")
+                    case .notice(let n): self.events.append("notice \(n)\n")
+                    }
+                }
+            } catch {
+                self.error = error as? KGError
+            }
+            self.done.signal()
+        }
+    }
+
+    func stop() {
+        var b: UInt8 = 1
+        _ = write(fds[1], &b, 1)
+        if !joined { _ = done.wait(timeout: .now() + 10) }
+        joined = true
+        close(fds[0])
+        close(fds[1])
+    }
+
+    func finished(within seconds: Double) -> Bool {
+        if joined { return true }
+        joined = done.wait(timeout: .now() + seconds) == .success
+        return joined
+    }
+}
+
+/// Polls `condition` for up to `seconds`.
+func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return condition()
+}
+
+@Suite(.serialized) struct WatcherTests {
+    func found(_ v: TempVault, _ query: String) -> Bool {
+        v.kg("search", query, "--no-refresh").out.contains(".md")
+    }
+
+    @Test func followsAtomicSavesNewFoldersMovesAndDeletes() throws {
+        let v = try TempVault(files: ["a.md": "처음 노트\n"], lexicon: "concept: FFM\n")
+        let w = RunningWatcher(v)
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+        #expect(eventually { Watcher.isRunning(indexFolder: v.path(".kg")) })
+
+        // An editor's atomic save: write a temp file, rename it over the note.
+        try v.write(".a.md.tmp", "저장된 내용 FFM\n")
+        try? FileManager.default.removeItem(atPath: v.path("a.md"))
+        try v.move(".a.md.tmp", "a.md")
+        #expect(eventually { found(v, "저장된") })
+        #expect(!found(v, "처음"))
+
+        // A new folder whose file lands at once.
+        try v.write("new/deep/b.md", "새폴더 노트\n")
+        #expect(eventually { found(v, "새폴더") })
+
+        // A folder renamed, then a note deleted.
+        try v.move("new", "renamed")
+        #expect(eventually { v.kg("search", "새폴더", "--no-refresh").out.contains("renamed/deep/b.md") })
+        try v.remove("a.md")
+        #expect(eventually { !found(v, "저장된") })
+
+        // Editor temp files are not notes.
+        try v.write("4913", "x")
+        try v.write(".b.md.swp", "x")
+        try v.write("b.md~", "x")
+        usleep(400_000)
+        #expect(!w.events.text.contains("4913"))
+    }
+
+    @Test func queriesTrustTheIndexWhileAWatcherRuns() throws {
+        let v = try TempVault(files: ["a.md": "하나\n"])
+        let w = RunningWatcher(v)
+        #expect(eventually { Watcher.isRunning(indexFolder: v.path(".kg")) })
+        try v.write("b.md", "둘째 노트\n")
+        #expect(eventually { v.kg("search", "둘째").out.contains("b.md") })
+        w.stop()
+        #expect(!Watcher.isRunning(indexFolder: v.path(".kg")))
+        try v.write("c.md", "셋째 노트\n")
+        #expect(v.kg("search", "셋째").out.contains("c.md"))  // no watcher: the query refreshes
+    }
+
+    @Test func pollingFallbackKeepsTheIndexFresh() throws {
+        let v = try TempVault(files: ["a.md": "하나\n"])
+        let w = RunningWatcher(v, polling: true)
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+        try v.write("b.md", "폴링 노트\n")
+        #expect(eventually { found(v, "폴링") })
+    }
+
+    @Test func vaultDisappearingStopsTheWatcherWithAMessage() throws {
+        let v = try TempVault(files: ["a.md": "하나\n"])
+        let w = RunningWatcher(v)
+        #expect(eventually { w.events.text.contains("update") })
+        try FileManager.default.removeItem(atPath: v.root)
+        #expect(w.finished(within: 10))
+        #expect(w.error?.message.contains("disappeared") == true)
+        w.stop()
+    }
+}
