@@ -1,4 +1,6 @@
 import Foundation
 import KnowledgeGraphCLI
 
+// A write beyond a file-size limit must fail with an error kg can report, not kill it.
+signal(SIGXFSZ, SIG_IGN)
 exit(CLI.run(Array(CommandLine.arguments.dropFirst())))

@@ -299,7 +299,9 @@ public struct Indexer: Sendable {
         let snapshot = IndexSnapshot(lexiconFingerprint: fingerprint, lexicon: lexicon, notes: notes, files: files,
             postings: postings, graph: graph)
 
-        // 5. Commit.
+        // 5. Commit. Temp files of a writer that was killed mid-commit are removed first: only
+        // the lock holder writes, so any that exist are stale.
+        removeStaleTempFiles()
         let bytes = snapshot.encoded()
         try DurableFile.write(bytes, to: indexPath)
         report.wroteIndex = true
@@ -311,6 +313,17 @@ public struct Indexer: Sendable {
         }
         report.seconds = monotonicSeconds() - started
         return (reader, report)
+    }
+
+    private func removeStaleTempFiles() {
+        guard let dir = opendir(indexFolder) else { return }
+        var stale: [String] = []
+        while let ent = readdir(dir) {
+            let name = withUnsafeBytes(of: ent.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name.hasPrefix("index.tmp-") { stale.append(name) }
+        }
+        closedir(dir)
+        for name in stale { unlink(indexFolder + "/" + name) }
     }
 
     private func fileHash(_ files: [FileEntry], _ path: String) -> UInt64? {

@@ -271,6 +271,10 @@ public struct Watcher: Sendable {
                     if name == "lexicon.txt" { report(.relevant) }
                     continue
                 }
+                if Vault.ignoreFiles.contains(name) {
+                    report(.relevant)
+                    continue
+                }
                 if name.hasPrefix(".") { continue }
                 let isFolder = mask & UInt32(IN_ISDIR) != 0
                 if isFolder {

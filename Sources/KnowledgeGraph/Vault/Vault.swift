@@ -67,13 +67,24 @@ public struct Vault: Sendable {
         guard lstat(root, &st) == 0 || stat(root, &st) == 0 else { throw .vaultNotFound(root) }
         if stat(root, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR { throw .vaultNotAFolder(root) }
         var listing = Listing()
-        walk(relative: [], into: &listing, depth: 0)
+        walk(relative: [], into: &listing, depth: 0, rules: [])
         listing.notes.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         listing.skipped.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return listing
     }
 
-    private func walk(relative: [UInt8], into listing: inout Listing, depth: Int) {
+    /// The ignore files read in each folder.
+    static let ignoreFiles = [".gitignore", ".kgignore"]
+
+    private func ignored(_ path: [UInt8], isFolder: Bool, rules: [IgnoreRules]) -> Bool {
+        var result = false
+        for r in rules {
+            if let d = r.decision(for: path, isFolder: isFolder) { result = d }
+        }
+        return result
+    }
+
+    private func walk(relative: [UInt8], into listing: inout Listing, depth: Int, rules parentRules: [IgnoreRules]) {
         let rel = String(decoding: relative, as: UTF8.self)
         let dirPath = relative.isEmpty ? root : root + "/" + rel
         guard let dir = opendir(dirPath) else {
@@ -91,6 +102,12 @@ public struct Vault: Sendable {
             entries.append(name)
         }
         entries.sort { $0.lexicographicallyPrecedes($1) }
+        var rules = parentRules
+        for file in Vault.ignoreFiles {
+            if case .success(let bytes) = Vault(root: dirPath).read(file, limit: 1 << 20) {
+                rules.append(IgnoreRules(base: relative, text: bytes))
+            }
+        }
         for name in entries {
             let childRel = relative.isEmpty ? name : relative + [0x2F] + name
             guard let childPath = String(validating: childRel, as: UTF8.self) else {
@@ -102,8 +119,9 @@ public struct Vault: Sendable {
             var st = stat()
             guard lstat(root + "/" + childPath, &st) == 0 else { continue }
             let kind = st.st_mode & S_IFMT
+            if !rules.isEmpty && ignored(childRel, isFolder: kind == S_IFDIR, rules: rules) { continue }
             if kind == S_IFDIR {
-                if depth < 4096 { walk(relative: childRel, into: &listing, depth: depth + 1) }
+                if depth < 4096 { walk(relative: childRel, into: &listing, depth: depth + 1, rules: rules) }
             } else if kind == S_IFREG {
                 if Vault.isNoteName(name) { listing.notes.append((childPath, Vault.fileStat(st))) }
             } else if kind == S_IFLNK {
@@ -164,8 +182,8 @@ public struct Vault: Sendable {
         }
     }
 
-    /// Notes larger than this are skipped: 16 MB.
-    public static let noteSizeLimit = 16_000_000
+    /// Notes larger than this are skipped: 32 MB.
+    public static let noteSizeLimit = 32_000_000
 }
 
 /// A path as a dictionary key, compared by its UTF-8 bytes.
