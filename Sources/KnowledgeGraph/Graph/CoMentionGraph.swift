@@ -43,39 +43,9 @@ public struct CoMentionGraph: Sendable, Equatable {
 
     /// Builds the graph from every note's mentions.
     public init(entityCount: Int, notes: [NoteRecord]) {
-        var stats = [EntityStats](repeating: EntityStats(), count: entityCount)
-        var pairs: [UInt64: CoMention] = [:]
-        for note in notes where !note.mentions.isEmpty {
-            var places: [Int32: (lines: Set<Int32>, blocks: Set<Int32>, sections: Set<Int32>)] = [:]
-            for m in note.mentions where Int(m.entity) < entityCount {
-                stats[Int(m.entity)].mentions += 1
-                places[m.entity, default: ([], [], [])].lines.insert(m.line)
-                places[m.entity]?.blocks.insert(m.block)
-                places[m.entity]?.sections.insert(m.section)
-            }
-            let ids = places.keys.sorted()
-            for e in ids { stats[Int(e)].notes += 1 }
-            for i in ids.indices {
-                guard let pa = places[ids[i]] else { continue }
-                for j in (i + 1)..<ids.count {
-                    guard let pb = places[ids[j]] else { continue }
-                    let key = UInt64(UInt32(ids[i])) << 32 | UInt64(UInt32(ids[j]))
-                    var e = pairs[key] ?? CoMention(a: ids[i], b: ids[j], notes: 0, sections: 0, blocks: 0, lines: 0, closeness: 0)
-                    let lines = Int32(pa.lines.intersection(pb.lines).count)
-                    let blocks = Int32(pa.blocks.intersection(pb.blocks).count)
-                    let sections = Int32(pa.sections.intersection(pb.sections).count)
-                    e.notes += 1
-                    e.lines += lines
-                    e.blocks += blocks
-                    e.sections += sections
-                    e.closeness += lines > 0 ? Self.lineCloseness : blocks > 0 ? Self.blockCloseness
-                        : sections > 0 ? Self.sectionCloseness : Self.noteCloseness
-                    pairs[key] = e
-                }
-            }
-        }
-        self.stats = stats
-        self.edges = pairs.values.sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+        var builder = GraphBuilder(entityCount: entityCount)
+        for note in notes { builder.add(note, sign: 1) }
+        self = builder.graph()
     }
 
     /// The edges touching entity `e`.
@@ -85,5 +55,110 @@ public struct CoMentionGraph: Sendable, Equatable {
             if edge.b == e { return (edge.a, edge) }
             return nil
         }
+    }
+}
+
+/// Accumulates the graph as a sum of per-note contributions, so an update can subtract a
+/// changed note's old contribution and add its new one: the same integers a rebuild sums.
+struct GraphBuilder {
+    var stats: [EntityStats]
+    var pairs: [UInt64: CoMention] = [:]
+
+    init(entityCount: Int) {
+        stats = Array(repeating: EntityStats(), count: entityCount)
+    }
+
+    init(_ graph: CoMentionGraph) {
+        stats = graph.stats
+        pairs.reserveCapacity(graph.edges.count)
+        for e in graph.edges { pairs[GraphBuilder.key(e.a, e.b)] = e }
+    }
+
+    static func key(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)) }
+
+    /// Where one entity stands in a note: sorted unique lines, blocks and sections.
+    private struct Places {
+        var entity: Int32
+        var mentions: Int32 = 0
+        var lines: [Int32] = []
+        var blocks: [Int32] = []
+        var sections: [Int32] = []
+    }
+
+    private static func uniqueSorted(_ a: [Int32]) -> [Int32] {
+        var out: [Int32] = []
+        for x in a.sorted() where out.last != x { out.append(x) }
+        return out
+    }
+
+    private static func common(_ a: [Int32], _ b: [Int32]) -> Int32 {
+        var i = 0
+        var j = 0
+        var n: Int32 = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                n += 1
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return n
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) one note's mentions and co-mentions.
+    mutating func add(_ note: NoteRecord, sign: Int32) {
+        if note.mentions.isEmpty { return }
+        let sorted = note.mentions.filter { Int($0.entity) < stats.count && $0.entity >= 0 }.sorted { $0.entity < $1.entity }
+        var places: [Places] = []
+        var i = 0
+        while i < sorted.count {
+            let e = sorted[i].entity
+            var p = Places(entity: e)
+            var lines: [Int32] = []
+            var blocks: [Int32] = []
+            var sections: [Int32] = []
+            while i < sorted.count && sorted[i].entity == e {
+                p.mentions += 1
+                lines.append(sorted[i].line)
+                blocks.append(sorted[i].block)
+                sections.append(sorted[i].section)
+                i += 1
+            }
+            p.lines = GraphBuilder.uniqueSorted(lines)
+            p.blocks = GraphBuilder.uniqueSorted(blocks)
+            p.sections = GraphBuilder.uniqueSorted(sections)
+            places.append(p)
+        }
+        for p in places {
+            stats[Int(p.entity)].mentions += sign * p.mentions
+            stats[Int(p.entity)].notes += sign
+        }
+        for x in 0..<places.count {
+            for y in (x + 1)..<places.count {
+                let a = places[x]
+                let b = places[y]
+                let lines = GraphBuilder.common(a.lines, b.lines)
+                let blocks = GraphBuilder.common(a.blocks, b.blocks)
+                let sections = GraphBuilder.common(a.sections, b.sections)
+                let closeness = lines > 0 ? CoMentionGraph.lineCloseness : blocks > 0 ? CoMentionGraph.blockCloseness
+                    : sections > 0 ? CoMentionGraph.sectionCloseness : CoMentionGraph.noteCloseness
+                let k = GraphBuilder.key(a.entity, b.entity)
+                var e = pairs[k] ?? CoMention(a: a.entity, b: b.entity, notes: 0, sections: 0, blocks: 0, lines: 0, closeness: 0)
+                e.notes += sign
+                e.lines += sign * lines
+                e.blocks += sign * blocks
+                e.sections += sign * sections
+                e.closeness += sign * closeness
+                if e.notes == 0 { pairs[k] = nil } else { pairs[k] = e }
+            }
+        }
+    }
+
+    func graph() -> CoMentionGraph {
+        CoMentionGraph(stats: stats, edges: pairs.values.sorted { ($0.a, $0.b) < ($1.a, $1.b) })
     }
 }

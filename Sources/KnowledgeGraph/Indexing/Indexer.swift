@@ -116,12 +116,15 @@ public struct Indexer: Sendable {
         }
         if options.rebuild { report.rebuildReason = "rebuild requested" }
 
-        // 1. Which files changed: stat first, then the content hash.
-        let now = wallClockNs()
+        // 1. Which files changed: stat first, then the content hash. An entry whose times are
+        // within two seconds of the index's own write time is "racy" (as in git): the file may
+        // have changed again without its times moving on a coarse clock, so it is hashed.
+        var indexStat = stat()
+        let racyFrom: Int64 = stat(indexPath, &indexStat) == 0 ? Vault.fileStat(indexStat).mtimeNs - 2_000_000_000 : Int64.min
         let prevByPath = Dictionary(previousFiles.map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
         let vault = self.vault
         let states: [FileState] = parallelMap(listing.notes.map { ($0.path, $0.stat) }) { item in
-            Indexer.check(path: item.0, stat: item.1, previous: prevByPath[PathKey(item.0)], vault: vault, now: now)
+            Indexer.check(path: item.0, stat: item.1, previous: prevByPath[PathKey(item.0)], vault: vault, racyFrom: racyFrom)
         }
 
         var files: [FileEntry] = []
@@ -258,12 +261,30 @@ public struct Indexer: Sendable {
             }
         }
 
+        let keptIDs = Set(oldToNew.keys)
         var postings: [String: Postings] = [:]
         if let p = previous {
+            // Old id -> new id (-1 when the note was dropped or re-analysed).
+            var remap = [Int32](repeating: -1, count: p.notes.count)
+            for (old, new) in oldToNew { remap[Int(old)] = new }
+            let identity = remap.enumerated().allSatisfy { $0.element == Int32($0.offset) }
+            postings.reserveCapacity(p.postings.count)
             for (term, old) in p.postings {
+                if identity {
+                    postings[term] = old
+                    continue
+                }
+                if old.notes.allSatisfy({ remap[Int($0)] == $0 }) {
+                    postings[term] = old
+                    continue
+                }
                 var kept = Postings()
                 for k in old.notes.indices {
-                    if let id = oldToNew[old.notes[k]] { kept.append(note: id, positions: Array(old.positions(at: k))) }
+                    let id = remap[Int(old.notes[k])]
+                    if id < 0 { continue }
+                    kept.notes.append(id)
+                    kept.positions.append(contentsOf: old.positions[Int(old.offsets[k])..<Int(old.offsets[k + 1])])
+                    kept.offsets.append(Int32(kept.positions.count))
                 }
                 if !kept.notes.isEmpty { postings[term] = kept }
             }
@@ -295,7 +316,17 @@ public struct Indexer: Sendable {
             postings[term] = merged
         }
 
-        let graph = CoMentionGraph(entityCount: lexicon.entities.count, notes: notes)
+        // The graph: the previous one minus the contributions of dropped and re-analysed
+        // notes plus those of the new records, or built from every note on a rebuild.
+        let graph: CoMentionGraph
+        if let p = previous {
+            var builder = GraphBuilder(p.graph)
+            for (i, record) in p.notes.enumerated() where !keptIDs.contains(Int32(i)) { builder.add(record, sign: -1) }
+            for (id, _) in newTerms { builder.add(notes[Int(id)], sign: 1) }
+            graph = builder.graph()
+        } else {
+            graph = CoMentionGraph(entityCount: lexicon.entities.count, notes: notes)
+        }
         let snapshot = IndexSnapshot(lexiconFingerprint: fingerprint, lexicon: lexicon, notes: notes, files: files,
             postings: postings, graph: graph)
 
@@ -348,32 +379,25 @@ public struct Indexer: Sendable {
         case keptAfterError(FileEntry, String)
     }
 
-    static func check(path: String, stat st: FileStat, previous old: FileEntry?, vault: Vault, now: Int64) -> FileState {
-        // A file modified within two seconds of being read could change again without its
-        // times moving on a coarse clock: it is "racy" and is hashed on the next run.
-        let racy = st.mtimeNs >= now - 2_000_000_000 || st.ctimeNs >= now - 2_000_000_000
-        if let old, old.stat == st, !old.racy {
+    static func check(path: String, stat st: FileStat, previous old: FileEntry?, vault: Vault, racyFrom: Int64) -> FileState {
+        if let old, old.stat == st, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
             return old.skipReason == nil ? .same(old) : .skipped(old)
         }
         switch vault.read(path, limit: Vault.noteSizeLimit) {
         case .failure(let f):
-            if let old, old.skipReason == nil {
-                var kept = old
-                kept.racy = true
-                return .keptAfterError(kept, f.reason)
-            }
-            return .skipped(FileEntry(path: path, stat: st, hash: 0, racy: racy, skipReason: f.reason))
+            if let old, old.skipReason == nil { return .keptAfterError(old, f.reason) }
+            return .skipped(FileEntry(path: path, stat: st, hash: 0, skipReason: f.reason))
         case .success(let bytes):
             let hash = Checksum.of(bytes)
             if let old, old.hash == hash, old.skipReason == nil {
-                return .same(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: nil, entity: old.entity))
+                return .same(FileEntry(path: path, stat: st, hash: hash, skipReason: nil, entity: old.entity))
             }
             switch TextDecoder.decode(bytes) {
             case .failure(let f):
-                return .skipped(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: f.reason))
+                return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
             case .success(let (text, _)):
                 let normalized = Normalizer.normalize(text)
-                return .fresh(FileEntry(path: path, stat: st, hash: hash, racy: racy, skipReason: nil,
+                return .fresh(FileEntry(path: path, stat: st, hash: hash, skipReason: nil,
                     entity: Analyzer.entityDefinition(path: path, text: normalized)), normalized)
             }
         }
@@ -410,13 +434,9 @@ func monotonicSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-func wallClockNs() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-}
 
 extension String.UTF8View {
     /// Byte order: the order of paths and terms everywhere in kg.
     func lexiconLess(_ other: String.UTF8View) -> Bool { lexicographicallyPrecedes(other) }
 }
+

@@ -4,19 +4,16 @@ public struct FileEntry: Sendable, Equatable {
     public var stat: FileStat
     /// Checksum of the file's bytes.
     public var hash: UInt64
-    /// Modified too close to when it was read for its time to be trusted: hash it next time.
-    public var racy: Bool
     /// Why it is not a note (binary, too large, ...), or nil for an indexed note.
     public var skipReason: String?
     /// The entity the note defines in its front matter, kept here so that the lexicon can be
     /// checked without decoding the notes.
     public var entity: Entity?
 
-    public init(path: String, stat: FileStat, hash: UInt64, racy: Bool, skipReason: String? = nil, entity: Entity? = nil) {
+    public init(path: String, stat: FileStat, hash: UInt64, skipReason: String? = nil, entity: Entity? = nil) {
         self.path = path
         self.stat = stat
         self.hash = hash
-        self.racy = racy
         self.skipReason = skipReason
         self.entity = entity
     }
@@ -26,7 +23,7 @@ public struct FileEntry: Sendable, Equatable {
 /// file table used to detect changes).
 public struct IndexSnapshot: Sendable, Equatable {
     /// The on-disk format version; any other version is rebuilt.
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
 
     /// Identifies the lexicon file and entity notes the mentions were found with.
     public var lexiconFingerprint: UInt64
@@ -105,7 +102,6 @@ extension IndexSnapshot {
             w.sint(f.stat.ctimeNs)
             w.varint(f.stat.inode)
             w.u64(f.hash)
-            w.u8(f.racy ? 1 : 0)
             if let r = f.skipReason {
                 w.u8(1)
                 w.string(r)
