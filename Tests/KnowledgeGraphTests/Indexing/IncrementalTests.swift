@@ -93,12 +93,16 @@ import Testing
                     let p = paths.remove(at: rng.next(paths.count))
                     try v.remove(p)
                 }
-            case 5:  // rename
+            case 5:  // rename: across folders, or changing only the case of the name
                 if !paths.isEmpty {
                     let i = rng.next(paths.count)
-                    let to = "d\(rng.next(3))/renamed\(step).md"
-                    try v.move(paths[i], to)
-                    paths[i] = to
+                    let name = paths[i].split(separator: "/").last.map(String.init) ?? paths[i]
+                    let folder = paths[i].dropLast(name.count)
+                    let to = rng.next(2) == 0 ? "d\(rng.next(3))/renamed\(step).md" : folder + name.uppercased().replacingOccurrences(of: ".MD", with: ".md")
+                    if to != paths[i] && !paths.contains(to) {
+                        try v.move(paths[i], to)
+                        paths[i] = to
+                    }
                 }
             case 6:  // move a folder
                 let from = "d\(rng.next(3))"

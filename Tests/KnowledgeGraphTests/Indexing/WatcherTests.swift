@@ -92,6 +92,13 @@ func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
         try v.remove("a.md")
         #expect(eventually { !found(v, "저장된") })
 
+        // Unpaired moves: a note moved in from outside the vault, another moved out.
+        let outside = try TempVault(files: ["incoming.md": "들어온 노트\n"])
+        try FileManager.default.moveItem(atPath: outside.path("incoming.md"), toPath: v.path("incoming.md"))
+        #expect(eventually { found(v, "들어온") })
+        try FileManager.default.moveItem(atPath: v.path("incoming.md"), toPath: outside.path("gone.md"))
+        #expect(eventually { !found(v, "들어온") })
+
         // Editor temp files are not notes.
         try v.write("4913", "x")
         try v.write(".b.md.swp", "x")
