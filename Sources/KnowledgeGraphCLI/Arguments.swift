@@ -6,13 +6,18 @@ struct Arguments: Equatable {
     var positional: [String] = []
     var flags: Set<String> = []
     var values: [String: String] = [:]
+    /// Every value of a repeatable option (`--exclude A --exclude B`, or `--exclude A,B`).
+    var lists: [String: [String]] = [:]
 
     /// Options that take a value.
-    static let valued: Set<String> = ["--vault", "--limit", "--type", "--min-notes", "--around", "--depth"]
+    static let valued: Set<String> = [
+        "--vault", "--limit", "--type", "--min-notes", "--around", "--depth", "--by", "--top", "--size", "--accept",
+        "--alias-of", "--exclude",
+    ]
     /// Options that are switches.
     static let switches: Set<String> = [
         "--json", "--help", "--version", "--no-refresh", "--rebuild", "--dot", "--no-wait", "--allow-mass-delete",
-        "--explain", "--poll",
+        "--explain", "--poll", "--graphml", "--mermaid", "--html", "--communities",
     ]
 
     /// Options may come before or after the arguments; `--` ends them; `--opt=value` works.
@@ -42,14 +47,17 @@ struct Arguments: Equatable {
                 inline = String(a[a.index(after: eq)...])
             }
             if valued.contains(name) {
+                let value: String
                 if let v = inline {
-                    out.values[name] = v
+                    value = v
                 } else if i < args.count {
-                    out.values[name] = args[i]
+                    value = args[i]
                     i += 1
                 } else {
                     throw .usage("option \(name) needs a value")
                 }
+                out.values[name] = value
+                out.lists[name, default: []].append(contentsOf: value.split(separator: ",").map(String.init))
             } else if switches.contains(name), inline == nil {
                 out.flags.insert(name)
             } else {

@@ -11,9 +11,15 @@ enum Help {
           index [--rebuild]            bring the index up to date and say what changed
           search QUERY                 notes containing every word or "quoted phrase", ranked
           related ENTITY [--type T]    entities mentioned together with ENTITY, closest first
+          related NOTE.md              the entities a note is about and notes it could link to
+          path A B                     how two entities connect, hop by hop, with evidence
+          communities                  groups of entities that are mentioned together
+          suggest [--accept NAME]      names the lexicon misses; --accept adds one
+          doctor                       colliding or short names, unused entities, missing links
           mentions [ENTITY]            where an entity (or every entity) is mentioned
           entities [--type T]          known entities with mention and note counts
-          export [--dot|--json]        the entity graph for Graphviz or as JSON
+          export [--dot|--json|--graphml|--mermaid|--html]
+                                       the entity graph for Graphviz, D3, Gephi, Obsidian, a browser
           stats                        notes, entities, edges, terms, index size
           watch [--poll]               keep the index fresh while notes change (Ctrl-C stops)
 
@@ -53,13 +59,50 @@ enum Help {
             카카오 finds 카카오에서). Punctuation is matched literally (C++, node.js, A/B).
             """,
         "related": """
-            Usage: kg related ENTITY [--type T] [--limit N] [--explain] [--json]
+            Usage: kg related ENTITY [--type T] [--by MEASURE] [--limit N] [--explain] [--json]
+                   kg related NOTE.md [--limit N] [--json]
 
             Entities mentioned in the same notes as ENTITY, ranked by closeness (same line
-            over same block over same section over same note) damped for entities that are
-            everywhere, each with the lines where the two stand closest.
-              --type T    only neighbours of type T
-              --explain   show the closeness and damping behind each score
+            over same block over same section over same note, decaying with distance) damped
+            for entities that are everywhere, each with the lines where the two stand closest.
+              --type T       only neighbours of type T
+              --by MEASURE   proximity (default), count (shared notes), npmi, jaccard
+              --explain      show the parts of each score
+
+            With a note's path: the entities the note is about (mentions × rarity) and the
+            notes that share its most distinctive entities but are not linked to or from it.
+            """,
+        "path": """
+            Usage: kg path A B [--json]
+
+            The shortest chain of co-mentions from entity A to entity B (fewest hops, through
+            the strongest edges), with the lines that show each hop.
+            """,
+        "communities": """
+            Usage: kg communities [--limit N] [--json]
+
+            Groups of entities mentioned together (Louvain modularity on the co-mention graph,
+            deterministic), largest first, each with its most connected members; and the
+            entities that bridge groups (betweenness centrality).
+            """,
+        "suggest": """
+            Usage: kg suggest [--limit N] [--json]
+                   kg suggest --accept NAME [--type T] [--alias-of ENTITY]
+
+            Candidate concepts and companies the lexicon lacks, ranked by notes and count,
+            with example lines: [[wikilinks]] and #tags that name no entity, short headings,
+            acronyms (CUAI) and CamelCase words (LightGCN), X(Y) definitions, Korean words
+            seen before several particles across notes, and likely variants or misspellings
+            of known names (Mflow → MLflow, lgbm → LightGBM) as alias suggestions.
+            --accept adds NAME to .kg/lexicon.txt as a new entity of type T (default concept)
+            or as an alias of ENTITY, keeping the file's comments and order.
+            """,
+        "doctor": """
+            Usage: kg doctor [--json]
+
+            Names that collide (one alias, two entities), short names that may match
+            unrelated text, entities never mentioned, and notes that mention an entity note
+            without linking to it.
             """,
         "mentions": """
             Usage: kg mentions [ENTITY] [--type T] [--limit N] [--json]
@@ -74,15 +117,26 @@ enum Help {
             notes, most mentioned first.
             """,
         "export": """
-            Usage: kg export [--dot | --json] [--type T] [--min-notes N] [--around ENTITY --depth D]
+            Usage: kg export [--dot | --json | --graphml | --mermaid | --html] [filters]
 
-            The co-mention graph as an undirected Graphviz graph (default) or JSON
-            {"nodes": [...], "edges": [...]}. Nodes are mentioned entities; edges join
-            entities mentioned in the same notes.
+            The co-mention graph. Nodes are mentioned entities; edges join entities
+            mentioned in the same notes. Output is byte-identical for the same vault.
+              --dot           undirected Graphviz graph (default): shape and colour by type
+              --json          {"nodes": [...], "edges": [...]} for D3, Cytoscape, scripts
+              --graphml       GraphML with typed attributes, for Gephi and yEd
+              --mermaid       a ```mermaid graph block for Obsidian or GitHub notes
+              --html          one self-contained page: force-directed graph, search box,
+                              type filter, click a node for its evidence lines and notes
+            Filters:
               --type T        only entities of type T
               --min-notes N   only entities and edges found in at least N notes
+              --top N         only the N most mentioned entities
+              --exclude E     leave out entity E (repeat, or E1,E2)
               --around E      only entities within --depth steps (default 1) of E
-            Example: kg export --dot | dot -Tsvg > graph.svg
+            DOT only:
+              --communities   draw communities as cluster_ subgraphs (fdp layout)
+              --size S        node size by mentions (default), degree or betweenness
+            Example: kg export --dot --top 40 | dot -Tsvg > graph.svg
             """,
         "watch": """
             Usage: kg watch [--poll] [--json]

@@ -20,10 +20,17 @@ final class Session {
     static let accepted: [String: Set<String>] = [
         "index": ["--rebuild", "--no-wait", "--allow-mass-delete"],
         "search": ["--limit", "--no-refresh", "--no-wait", "--allow-mass-delete"],
-        "related": ["--limit", "--type", "--no-refresh", "--explain", "--no-wait", "--allow-mass-delete"],
+        "related": ["--limit", "--type", "--by", "--no-refresh", "--explain", "--no-wait", "--allow-mass-delete"],
+        "path": ["--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "communities": ["--limit", "--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "suggest": ["--limit", "--accept", "--type", "--alias-of", "--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "doctor": ["--no-refresh", "--no-wait", "--allow-mass-delete"],
         "mentions": ["--limit", "--type", "--no-refresh", "--no-wait", "--allow-mass-delete"],
         "entities": ["--limit", "--type", "--no-refresh", "--no-wait", "--allow-mass-delete"],
-        "export": ["--dot", "--type", "--min-notes", "--around", "--depth", "--no-refresh", "--no-wait", "--allow-mass-delete"],
+        "export": [
+            "--dot", "--graphml", "--mermaid", "--html", "--type", "--min-notes", "--around", "--depth", "--top", "--exclude",
+            "--size", "--communities", "--no-refresh", "--no-wait", "--allow-mass-delete",
+        ],
         "stats": ["--no-refresh", "--no-wait", "--allow-mass-delete"],
         "watch": ["--poll"],
     ]
@@ -42,6 +49,10 @@ final class Session {
         case "export": try export()
         case "stats": try stats()
         case "watch": try watch()
+        case "path": try path()
+        case "communities": try communities()
+        case "suggest": try suggest()
+        case "doctor": try doctor()
         default: throw .usage("unknown command '\(command)'")
         }
     }
@@ -219,23 +230,44 @@ final class Session {
         console.out(text)
     }
 
+    private func measure() throws(KGError) -> RelatednessMeasure {
+        guard let by = args.values["--by"] else { return .proximity }
+        guard let m = RelatednessMeasure(rawValue: by) else {
+            throw .usage("--by takes \(RelatednessMeasure.allCases.map(\.rawValue).joined(separator: ", ")), not '\(by)'")
+        }
+        return m
+    }
+
     private func related() throws(KGError) {
-        guard !args.positional.isEmpty else { throw .usage("related needs an entity (see kg related --help)") }
+        guard !args.positional.isEmpty else { throw .usage("related needs an entity or a note (see kg related --help)") }
+        let measure = try measure()
         let (lexicon, graph, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph(), try r.notes()) }
-        let id = try entity(named: args.positional.joined(separator: " "), in: lexicon)
+        let name = args.positional.joined(separator: " ")
+        let lowered = name.lowercased()
+        let notePath = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
+        if let index = notes.firstIndex(where: { $0.path == notePath }) ?? (lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown")
+            ? notes.firstIndex(where: { $0.path.hasSuffix("/" + notePath) }) : nil)
+        {
+            return try relatedNote(index, lexicon: lexicon, graph: graph, notes: notes)
+        }
+        if lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown") { throw .failure("no note '\(name)' in the index") }
+        let id = try entity(named: name, in: lexicon)
         let limit = try limit(default: 10)
-        let all = Related.neighbours(of: id, graph: graph, notes: notes, type: args.values["--type"], lexicon: lexicon)
+        let all = Related.neighbours(of: id, graph: graph, notes: notes, type: args.values["--type"], lexicon: lexicon, by: measure)
         let shown = all.prefix(limit)
         let me = lexicon.entities[Int(id)]
+        let explain = args.flags.contains("--explain")
         if json {
             var items: [JSON] = []
             for r in shown {
                 let e = lexicon.entities[Int(r.entity)]
                 var fields: [(String, JSON)] = [("entity", .string(e.name)), ("type", .string(e.type)), ("score", .double(r.score)),
                     ("notes", .int(r.notes)), ("sections", .int(r.sections))]
-                if args.flags.contains("--explain") {
+                if explain {
                     fields.append(("closeness", .double(r.closeness)))
                     fields.append(("damping", .double(r.damping)))
+                    fields.append(("npmi", .double(r.npmi)))
+                    fields.append(("jaccard", .double(r.jaccard)))
                 }
                 var ev: [JSON] = []
                 for x in r.evidence {
@@ -248,16 +280,117 @@ final class Session {
             return
         }
         let s = graph.stats[Int(id)]
-        var text = "\(me.name) (\(me.type)): \(s.mentions) mentions in \(s.notes) notes; \(all.count) related\n"
+        var text = "\(me.name) (\(me.type)): \(s.mentions) mentions in \(s.notes) notes; \(all.count) related, by \(measure.rawValue)\n"
         for (i, r) in shown.enumerated() {
             let e = lexicon.entities[Int(r.entity)]
             text += "\n\(i + 1). \(e.name) (\(e.type))  score \(JSON.number(r.score))  notes \(r.notes)  sections \(r.sections)\n"
-            if args.flags.contains("--explain") {
-                text += "   closeness \(JSON.number(r.closeness)) × damping \(JSON.number(r.damping))\n"
+            if explain {
+                text += "   closeness \(JSON.number(r.closeness)) × damping \(JSON.number(r.damping)) = \(JSON.number(Related.round3(r.closeness * r.damping)))"
+                text += "   npmi \(JSON.number(r.npmi))   jaccard \(JSON.number(r.jaccard))\n"
             }
             for x in r.evidence { text += "   \(x.note):\(x.line): \(lineText(x.note, x.line))\n" }
         }
         if all.count > shown.count { text += "\n(\(all.count - shown.count) more; --limit 0 shows all)\n" }
+        console.out(text)
+    }
+
+    private func relatedNote(_ index: Int, lexicon: Lexicon, graph: CoMentionGraph, notes: [NoteRecord]) throws(KGError) {
+        let limit = try limit(default: 10)
+        let (entities, related) = Related.aboutNote(index, notes: notes, graph: graph, limit: limit)
+        let note = notes[index]
+        if json {
+            emit(.object([
+                ("note", .string(note.path)),
+                ("entities", .array(entities.map { e in
+                    let x = lexicon.entities[Int(e.entity)]
+                    return .object([("entity", .string(x.name)), ("type", .string(x.type)), ("mentions", .int(e.mentions)), ("score", .double(e.score))])
+                })),
+                ("notes", .array(related.map { r in
+                    .object([("note", .string(r.note)), ("score", .double(r.score)),
+                        ("shared", .array(r.shared.map { JSON.string(lexicon.entities[Int($0)].name) }))])
+                })),
+            ]))
+            return
+        }
+        var text = "\(note.path) is about:\n"
+        for e in entities {
+            let x = lexicon.entities[Int(e.entity)]
+            text += "  \(x.name) (\(x.type))  \(e.mentions) mentions  score \(JSON.number(e.score))\n"
+        }
+        if entities.isEmpty { text += "  (no entity is mentioned)\n" }
+        text += "\nRelated notes not linked yet:\n"
+        for r in related {
+            let shared = r.shared.prefix(6).map { lexicon.entities[Int($0)].name }.joined(separator: ", ")
+            text += "  \(r.note)  score \(JSON.number(r.score))  shares \(shared)\(r.shared.count > 6 ? ", …" : "")\n"
+        }
+        if related.isEmpty { text += "  (none)\n" }
+        console.out(text)
+    }
+
+    private func path() throws(KGError) {
+        guard args.positional.count == 2 else { throw .usage("path needs two entities: kg path A B (quote names with spaces)") }
+        let (lexicon, graph, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph(), try r.notes()) }
+        let a = try entity(named: args.positional[0], in: lexicon)
+        let b = try entity(named: args.positional[1], in: lexicon)
+        let analysis = GraphAnalysis(graph: graph, lexicon: lexicon)
+        guard let chain = analysis.path(from: a, to: b) else {
+            if json { emit(.object([("path", .array([])), ("hops", .array([]))])) }
+            console.err("kg: \(lexicon.entities[Int(a)].name) and \(lexicon.entities[Int(b)].name) are not connected by co-mentions\n")
+            return
+        }
+        var hops: [(from: Int32, to: Int32, edge: CoMention?, evidence: [Evidence])] = []
+        for k in 0..<(chain.count - 1) {
+            let x = chain[k]
+            let y = chain[k + 1]
+            let edge = graph.edges.first { ($0.a, $0.b) == (min(x, y), max(x, y)) }
+            hops.append((x, y, edge, Related.evidence(x, y, notes: notes, limit: 2)))
+        }
+        if json {
+            emit(.object([
+                ("path", .array(chain.map { JSON.string(lexicon.entities[Int($0)].name) })),
+                ("hops", .array(hops.map { h in
+                    .object([("from", .string(lexicon.entities[Int(h.from)].name)), ("to", .string(lexicon.entities[Int(h.to)].name)),
+                        ("notes", .int(Int(h.edge?.notes ?? 0))),
+                        ("evidence", .array(h.evidence.map { e in
+                            .object([("note", .string(e.note)), ("line", .int(e.line)), ("text", .string(lineText(e.note, e.line)))])
+                        }))])
+                })),
+            ]))
+            return
+        }
+        var text = chain.map { lexicon.entities[Int($0)].name }.joined(separator: " — ") + "\n"
+        for h in hops {
+            text += "\n\(lexicon.entities[Int(h.from)].name) — \(lexicon.entities[Int(h.to)].name)  (\(h.edge?.notes ?? 0) notes)\n"
+            for e in h.evidence { text += "   \(e.note):\(e.line): \(lineText(e.note, e.line))\n" }
+        }
+        console.out(text)
+    }
+
+    private func communities() throws(KGError) {
+        let (lexicon, graph) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph()) }
+        let analysis = GraphAnalysis(graph: graph, lexicon: lexicon)
+        let limit = try limit(default: 10)
+        let shown = analysis.communities.prefix(limit)
+        if json {
+            emit(.array(shown.enumerated().map { (k, members) in
+                .object([("community", .int(k + 1)), ("size", .int(members.count)),
+                    ("members", .array(members.map { id in
+                        .object([("entity", .string(lexicon.entities[Int(id)].name)), ("type", .string(lexicon.entities[Int(id)].type)),
+                            ("degree", .double(analysis.degree[Int(id)])), ("betweenness", .double(analysis.betweenness[Int(id)]))])
+                    }))])
+            }))
+            return
+        }
+        var text = ""
+        for (k, members) in shown.enumerated() {
+            let top = members.prefix(8).map { lexicon.entities[Int($0)].name }.joined(separator: ", ")
+            text += "\(k + 1). \(members.count) entities: \(top)\(members.count > 8 ? ", …" : "")\n"
+        }
+        if analysis.communities.count > shown.count { text += "(\(analysis.communities.count - shown.count) more; --limit 0 shows all)\n" }
+        let central = analysis.betweenness.indices.filter { graph.stats[$0].mentions > 0 }
+            .sorted { analysis.betweenness[$0] != analysis.betweenness[$1] ? analysis.betweenness[$0] > analysis.betweenness[$1] : $0 < $1 }
+            .prefix(5).map { "\(lexicon.entities[$0].name) \(JSON.number(analysis.betweenness[$0]))" }
+        if !central.isEmpty { text += "\nbridges (betweenness): \(central.joined(separator: ", "))\n" }
         console.out(text)
     }
 
@@ -324,17 +457,129 @@ final class Session {
         console.out(text)
     }
 
+    private func suggest() throws(KGError) {
+        let (lexicon, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.notes()) }
+        if let name = args.values["--accept"] {
+            let path = indexer.lexiconPath
+            var current = ""
+            if FileManager.default.fileExists(atPath: path) {
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    throw .failure("cannot read \(path)")
+                }
+                current = text
+            }
+            let updated = try LexiconEditor.accept(name: name, type: args.values["--type"] ?? "concept", aliasOf: args.values["--alias-of"],
+                in: current, lexicon: lexicon)
+            try DurableWrite.write(updated, to: path)
+            if let target = args.values["--alias-of"] {
+                let canonical = lexicon.lookup(target).map { lexicon.entities[$0].name } ?? target
+                console.out("added '\(name)' as an alias of \(canonical) in .kg/lexicon.txt\n")
+            } else {
+                console.out("added \(args.values["--type"] ?? "concept"): \(name) to .kg/lexicon.txt\n")
+            }
+            return
+        }
+        if args.values["--alias-of"] != nil { throw .usage("--alias-of goes with --accept NAME") }
+        var texts: [(path: String, text: String)] = []
+        for n in notes { if case .success(let t) = vault.text(n.path) { texts.append((n.path, t)) } }
+        let all = Suggester.suggest(notes: texts, lexicon: lexicon)
+        let shown = all.prefix(try limit(default: 10))
+        if json {
+            emit(.array(shown.map { s in
+                .object([("name", .string(s.name)), ("kinds", .array(s.kinds.map { JSON.string($0) })),
+                    ("alias_of", s.aliasOf.map { JSON.string($0) } ?? .null), ("count", .int(s.count)), ("notes", .int(s.notes)),
+                    ("examples", .array(s.examples.map { e in
+                        .object([("note", .string(e.note)), ("line", .int(e.line)), ("text", .string(lineText(e.note, e.line)))])
+                    }))])
+            }))
+            return
+        }
+        var text = ""
+        for s in shown {
+            text += "\(s.name)  [\(s.kinds.joined(separator: ", "))]  \(s.count)× in \(s.notes) notes"
+            if let a = s.aliasOf { text += "  → alias of \(a)?" }
+            text += "\n"
+            for e in s.examples { text += "   \(e.note):\(e.line): \(lineText(e.note, e.line))\n" }
+        }
+        if all.count > shown.count { text += "(\(all.count - shown.count) more; --limit 0 shows all)\n" }
+        if !all.isEmpty { text += "accept one with: kg suggest --accept NAME [--type T] [--alias-of ENTITY]\n" }
+        console.out(text)
+    }
+
+    private func doctor() throws(KGError) {
+        let (lexicon, graph, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph(), try r.notes()) }
+        let report = Doctor.examine(lexicon: lexicon, graph: graph, notes: notes)
+        if json {
+            emit(.object([
+                ("collisions", .array(report.collisions.map { i in
+                    .object([("source", .string(i.source)), ("line", .int(i.line)), ("message", .string(i.message))])
+                })),
+                ("short_names", .array(report.shortNames.map { .object([("name", .string($0.name)), ("entity", .string($0.entity))]) })),
+                ("unmentioned", .array(report.unmentioned.map { JSON.string($0) })),
+                ("unlinked_mentions", .array(report.unlinked.map { u in
+                    .object([("note", .string(u.note)), ("line", .int(u.line)), ("entity", .string(u.entity)), ("entity_note", .string(u.entityNote))])
+                })),
+            ]))
+            return
+        }
+        var text = ""
+        text += "Names that collide (\(report.collisions.count)):\n"
+        for i in report.collisions { text += "  \(i.line > 0 ? "\(i.source):\(i.line)" : i.source): \(i.message)\n" }
+        text += "\nShort names that may match unrelated text (\(report.shortNames.count)):\n"
+        if !report.shortNames.isEmpty {
+            text += "  " + report.shortNames.map { $0.name == $0.entity ? $0.name : "\($0.name) (\($0.entity))" }.joined(separator: ", ") + "\n"
+        }
+        text += "\nEntities never mentioned (\(report.unmentioned.count)):\n"
+        if !report.unmentioned.isEmpty { text += "  " + report.unmentioned.joined(separator: ", ") + "\n" }
+        text += "\nNotes that mention an entity note without linking it (\(report.unlinked.count)):\n"
+        for u in report.unlinked { text += "  \(u.note):\(u.line): \(u.entity) → [[\(u.entityNote)]]\n" }
+        if report.isHealthy { text += "\nNo problems found.\n" }
+        console.out(text)
+    }
+
     private func export() throws(KGError) {
-        if args.flags.contains("--dot") && json { throw .usage("choose one of --dot and --json") }
-        let (lexicon, graph) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph()) }
+        let formats = ["--dot", "--graphml", "--mermaid", "--html"].filter { args.flags.contains($0) } + (json ? ["--json"] : [])
+        if formats.count > 1 { throw .usage("choose one format: \(formats.joined(separator: ", "))") }
+        var size = GraphExport.NodeSize.mentions
+        if let s = args.values["--size"] {
+            guard let v = GraphExport.NodeSize(rawValue: s) else {
+                throw .usage("--size takes \(GraphExport.NodeSize.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s)'")
+            }
+            size = v
+        }
+        let (lexicon, graph, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph(), try r.notes()) }
         var filter = GraphSelection.Filter(type: args.values["--type"], minNotes: try args.int("--min-notes", default: 1),
             depth: try args.int("--depth", default: 1))
         if let around = args.values["--around"] { filter.around = try entity(named: around, in: lexicon) }
+        if args.values["--top"] != nil { filter.top = try args.int("--top", default: 0) }
+        for name in args.lists["--exclude"] ?? [] { filter.exclude.insert(try entity(named: name, in: lexicon)) }
         let selection = GraphSelection(graph: graph, lexicon: lexicon, filter: filter)
-        if json {
-            emit(GraphExport.json(selection, graph: graph, lexicon: lexicon))
-        } else {
-            console.out(GraphExport.dot(selection, graph: graph, lexicon: lexicon))
+        let analysis = GraphAnalysis(graph: graph, lexicon: lexicon)
+        switch formats.first ?? "--dot" {
+        case "--json": emit(GraphExport.json(selection, graph: graph, lexicon: lexicon, analysis: analysis))
+        case "--graphml": console.out(GraphExport.graphML(selection, graph: graph, lexicon: lexicon, analysis: analysis))
+        case "--mermaid": console.out(GraphExport.mermaid(selection, graph: graph, lexicon: lexicon))
+        case "--html":
+            var details: [Int32: NodeDetails] = [:]
+            var byEntity: [Int32: [(String, Int32)]] = [:]
+            for n in notes { for m in n.mentions { byEntity[m.entity, default: []].append((n.path, m.line)) } }
+            for id in selection.nodes {
+                let places = byEntity[id] ?? []
+                var seen = Set<String>()
+                var lines: [Evidence] = []
+                var noteList: [String] = []
+                for (note, line) in places {
+                    if seen.insert(note).inserted { noteList.append(note) }
+                    if lines.count < 8 && !lines.contains(Evidence(note: note, line: Int(line))) { lines.append(Evidence(note: note, line: Int(line))) }
+                }
+                details[id] = NodeDetails(notes: Array(noteList.prefix(30)), lines: lines, texts: lines.map { lineText($0.note, $0.line) })
+            }
+            let name = URL(fileURLWithPath: vault.root).lastPathComponent
+            console.out(GraphExport.html(selection, graph: graph, lexicon: lexicon, analysis: analysis, details: details,
+                title: "kg — \(name)"))
+        default:
+            console.out(GraphExport.dot(selection, graph: graph, lexicon: lexicon, size: size, analysis: analysis,
+                clusters: args.flags.contains("--communities")))
         }
     }
 

@@ -5,11 +5,17 @@ public struct GraphSelection: Sendable {
         public var minNotes = 1
         public var around: Int32?
         public var depth = 1
-        public init(type: String? = nil, minNotes: Int = 1, around: Int32? = nil, depth: Int = 1) {
+        /// Keep only the N most mentioned entities (the `around` entity always stays).
+        public var top: Int?
+        public var exclude: Set<Int32> = []
+        public init(type: String? = nil, minNotes: Int = 1, around: Int32? = nil, depth: Int = 1, top: Int? = nil,
+            exclude: Set<Int32> = []) {
             self.type = type
             self.minNotes = minNotes
             self.around = around
             self.depth = depth
+            self.top = top
+            self.exclude = exclude
         }
     }
 
@@ -23,6 +29,7 @@ public struct GraphSelection: Sendable {
         var keep = Set<Int32>()
         for (i, s) in graph.stats.enumerated() where s.mentions > 0 && Int(s.notes) >= filter.minNotes {
             if let t = filter.type, lexicon.entities[i].type != t, Int32(i) != filter.around { continue }
+            if filter.exclude.contains(Int32(i)) { continue }
             keep.insert(Int32(i))
         }
         var edges = graph.edges.filter { keep.contains($0.a) && keep.contains($0.b) && Int($0.notes) >= filter.minNotes }
@@ -39,6 +46,17 @@ public struct GraphSelection: Sendable {
                 frontier = next
             }
             keep = keep.intersection(reached).union([center])
+            edges = edges.filter { keep.contains($0.a) && keep.contains($0.b) }
+        }
+        if let top = filter.top, keep.count > top {
+            let ranked = keep.sorted { a, b in
+                let ma = graph.stats[Int(a)].mentions
+                let mb = graph.stats[Int(b)].mentions
+                return ma != mb ? ma > mb : lexicon.entities[Int(a)].name.utf8.lexiconLess(lexicon.entities[Int(b)].name.utf8)
+            }
+            var chosen = Set(ranked.prefix(max(0, top)))
+            if let center = filter.around { chosen.insert(center) }
+            keep = chosen
             edges = edges.filter { keep.contains($0.a) && keep.contains($0.b) }
         }
         nodes = keep.sorted { lexicon.entities[Int($0)].name.utf8.lexiconLess(lexicon.entities[Int($1)].name.utf8) }
@@ -76,24 +94,60 @@ public enum GraphExport {
         return out + "\""
     }
 
-    /// An undirected Graphviz graph: node shape and colour by type, size by mentions, edge
-    /// width by closeness.
-    public static func dot(_ sel: GraphSelection, graph: CoMentionGraph, lexicon: Lexicon) -> String {
+    /// What sizes nodes in a picture.
+    public enum NodeSize: String, Sendable, CaseIterable {
+        case mentions, degree, betweenness
+    }
+
+    static func sizeValue(_ id: Int32, _ size: NodeSize, graph: CoMentionGraph, analysis: GraphAnalysis?) -> Double {
+        switch size {
+        case .mentions: return Double(graph.stats[Int(id)].mentions)
+        case .degree: return analysis?.degree[Int(id)] ?? 0
+        case .betweenness: return analysis?.betweenness[Int(id)] ?? 0
+        }
+    }
+
+    /// An undirected Graphviz graph: node shape and colour by type, size by mentions (or
+    /// centrality), edge width by closeness; with `analysis`, communities become `cluster_`
+    /// subgraphs.
+    public static func dot(
+        _ sel: GraphSelection, graph: CoMentionGraph, lexicon: Lexicon, size: NodeSize = .mentions,
+        analysis: GraphAnalysis? = nil, clusters: Bool = false
+    ) -> String {
         let styles = styles(lexicon)
-        let maxMentions = Double(sel.nodes.map { graph.stats[Int($0)].mentions }.max() ?? 1)
+        let maxSize = sel.nodes.map { sizeValue($0, size, graph: graph, analysis: analysis) }.max() ?? 0
         let maxWeight = sel.edges.map(\.weight).max() ?? 1
         var out = "graph kg {\n"
-        out += "  graph [layout=neato, overlap=false, splines=false, outputorder=edgesfirst, fontname=\"sans-serif\"];\n"
+        let layout = clusters ? "layout=fdp" : "layout=neato"
+        out += "  graph [\(layout), overlap=false, splines=false, outputorder=edgesfirst, fontname=\"sans-serif\"];\n"
         out += "  node [style=filled, fontname=\"sans-serif\", color=\"#555555\"];\n"
         out += "  edge [color=\"#88888899\"];\n"
-        for id in sel.nodes {
+        func node(_ id: Int32, indent: String) -> String {
             let e = lexicon.entities[Int(id)]
             let s = graph.stats[Int(id)]
             let style = styles[e.type] ?? palette[0]
-            let scale = maxMentions > 0 ? (Double(s.mentions) / maxMentions).squareRoot() : 0
-            out += "  \(dotQuote(e.name)) [label=\(dotQuote(e.name)), shape=\(style.shape), fillcolor=\"\(style.fill)\", "
-            out += "fontsize=\(JSON.number(10 + 14 * scale)), width=\(JSON.number(0.6 + 1.2 * scale)), "
-            out += "tooltip=\(dotQuote("\(e.type): \(s.mentions) mentions in \(s.notes) notes"))];\n"
+            let v = sizeValue(id, size, graph: graph, analysis: analysis)
+            let scale = maxSize > 0 ? (v / maxSize).squareRoot() : 0
+            var line = "\(indent)\(dotQuote(e.name)) [label=\(dotQuote(e.name)), shape=\(style.shape), fillcolor=\"\(style.fill)\", "
+            line += "fontsize=\(JSON.number(10 + 14 * scale)), width=\(JSON.number(0.6 + 1.2 * scale)), "
+            line += "tooltip=\(dotQuote("\(e.type): \(s.mentions) mentions in \(s.notes) notes"))];\n"
+            return line
+        }
+        if clusters, let analysis {
+            var byCommunity: [Int: [Int32]] = [:]
+            for id in sel.nodes { byCommunity[analysis.community[Int(id)], default: []].append(id) }
+            for c in byCommunity.keys.sorted() {
+                guard let members = byCommunity[c] else { continue }
+                if c < 0 || members.count < 2 {
+                    for id in members { out += node(id, indent: "  ") }
+                    continue
+                }
+                out += "  subgraph cluster_\(c) {\n    label=\(dotQuote("community \(c + 1)")); style=rounded; color=\"#bbbbbb\";\n"
+                for id in members { out += node(id, indent: "    ") }
+                out += "  }\n"
+            }
+        } else {
+            for id in sel.nodes { out += node(id, indent: "  ") }
         }
         for edge in sel.edges {
             let a = lexicon.entities[Int(edge.a)].name
@@ -107,13 +161,19 @@ public enum GraphExport {
     }
 
     /// `{"nodes": [...], "edges": [...]}` for D3, Cytoscape and scripts.
-    public static func json(_ sel: GraphSelection, graph: CoMentionGraph, lexicon: Lexicon) -> JSON {
+    public static func json(_ sel: GraphSelection, graph: CoMentionGraph, lexicon: Lexicon, analysis: GraphAnalysis? = nil) -> JSON {
         .object([
             ("nodes", .array(sel.nodes.map { id in
                 let e = lexicon.entities[Int(id)]
                 let s = graph.stats[Int(id)]
-                return .object([("id", .string(e.name)), ("label", .string(e.name)), ("type", .string(e.type)),
-                    ("mentions", .int(Int(s.mentions))), ("notes", .int(Int(s.notes)))])
+                var fields: [(String, JSON)] = [("id", .string(e.name)), ("label", .string(e.name)), ("type", .string(e.type)),
+                    ("mentions", .int(Int(s.mentions))), ("notes", .int(Int(s.notes)))]
+                if let a = analysis {
+                    fields.append(("community", .int(a.community[Int(id)] + 1)))
+                    fields.append(("degree", .double(a.degree[Int(id)])))
+                    fields.append(("betweenness", .double(a.betweenness[Int(id)])))
+                }
+                return .object(fields)
             })),
             ("edges", .array(sel.edges.map { edge in
                 .object([("source", .string(lexicon.entities[Int(edge.a)].name)),

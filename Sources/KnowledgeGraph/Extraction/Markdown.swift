@@ -12,6 +12,8 @@ struct MarkdownNote {
     var lineSection: [Int32]
     var frontMatter: [String: [String]] = [:]
     var firstHeading: String?
+    /// Every heading: 1-based line and text.
+    var headings: [(line: Int, text: String)] = []
     var links: [NoteLink] = []
     var tags: [String] = []
 
@@ -102,7 +104,9 @@ struct MarkdownNote {
                 lineSection[n] = section
                 inBlock = false
                 listIndent = -1
-                if firstHeading == nil { firstHeading = headingText(n) }
+                let text = headingText(n)
+                if firstHeading == nil { firstHeading = text }
+                headings.append((n + 1, text))
                 scanInline(n, heading: true)
                 continue
             }

@@ -18,7 +18,10 @@ public struct CoMention: Sendable, Equatable {
     /// (note, line) pairs that mention both.
     public var lines: Int32
     /// Sum over shared notes of the closeness in that note, in hundredths: 100 when they share
-    /// a line, 60 a block, 35 a section, 15 only the note.
+    /// a line, 60 a block; sharing only a section gives 35, and only the note 15, each
+    /// decaying with the distance d in lines between their nearest mentions
+    /// (35 × 20 / (20 + d) and 15 × 50 / (50 + d)), so a long note counts less than a
+    /// paragraph.
     public var closeness: Int32
 
     /// Closeness as a number: one point per note where they share a line.
@@ -35,6 +38,12 @@ public struct CoMentionGraph: Sendable, Equatable {
     static let blockCloseness: Int32 = 60
     static let sectionCloseness: Int32 = 35
     static let noteCloseness: Int32 = 15
+
+    /// `base × scale / (scale + distance)`, rounded half up, in integers.
+    static func decayed(_ base: Int32, distance: Int32, scale: Int32) -> Int32 {
+        let d = max(0, distance)
+        return (base * scale * 2 + scale + d) / (2 * (scale + d))
+    }
 
     public init(stats: [EntityStats], edges: [CoMention]) {
         self.stats = stats
@@ -91,6 +100,18 @@ struct GraphBuilder {
         return out
     }
 
+    /// The smallest |x − y| for x in `a`, y in `b` (both sorted).
+    private static func nearest(_ a: [Int32], _ b: [Int32]) -> Int32 {
+        var i = 0
+        var j = 0
+        var best = Int32.max
+        while i < a.count && j < b.count {
+            best = min(best, abs(a[i] - b[j]))
+            if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return best
+    }
+
     private static func common(_ a: [Int32], _ b: [Int32]) -> Int32 {
         var i = 0
         var j = 0
@@ -144,8 +165,17 @@ struct GraphBuilder {
                 let lines = GraphBuilder.common(a.lines, b.lines)
                 let blocks = GraphBuilder.common(a.blocks, b.blocks)
                 let sections = GraphBuilder.common(a.sections, b.sections)
-                let closeness = lines > 0 ? CoMentionGraph.lineCloseness : blocks > 0 ? CoMentionGraph.blockCloseness
-                    : sections > 0 ? CoMentionGraph.sectionCloseness : CoMentionGraph.noteCloseness
+                let closeness: Int32
+                if lines > 0 {
+                    closeness = CoMentionGraph.lineCloseness
+                } else if blocks > 0 {
+                    closeness = CoMentionGraph.blockCloseness
+                } else {
+                    let d = GraphBuilder.nearest(a.lines, b.lines)
+                    closeness = sections > 0
+                        ? CoMentionGraph.decayed(CoMentionGraph.sectionCloseness, distance: d, scale: 20)
+                        : CoMentionGraph.decayed(CoMentionGraph.noteCloseness, distance: d, scale: 50)
+                }
                 let k = GraphBuilder.key(a.entity, b.entity)
                 var e = pairs[k] ?? CoMention(a: a.entity, b: b.entity, notes: 0, sections: 0, blocks: 0, lines: 0, closeness: 0)
                 e.notes += sign

@@ -2,6 +2,11 @@
 public struct Evidence: Sendable, Equatable {
     public var note: String
     public var line: Int
+
+    public init(note: String, line: Int) {
+        self.note = note
+        self.line = line
+    }
 }
 
 /// A neighbour of an entity in the co-mention graph, with its score and the parts of it.
@@ -15,7 +20,27 @@ public struct RelatedEntity: Sendable, Equatable {
     public var closeness: Double
     /// The hub damping factor of the neighbour, in (0, 1].
     public var damping: Double
+    /// Normalized pointwise mutual information over notes.
+    public var npmi: Double
+    /// Notes mentioning both over notes mentioning either.
+    public var jaccard: Double
     public var evidence: [Evidence]
+}
+
+/// An entity a note is about.
+public struct NoteEntity: Sendable, Equatable {
+    public var entity: Int32
+    public var mentions: Int
+    /// Mentions in the note weighted by how rare the entity is across notes (tf-idf).
+    public var score: Double
+}
+
+/// A note related to another through the entities they share.
+public struct RelatedNote: Sendable, Equatable {
+    public var note: String
+    public var score: Double
+    /// Shared entities, rarest first.
+    public var shared: [Int32]
 }
 
 /// Ranks an entity's neighbours.
@@ -24,20 +49,27 @@ public struct RelatedEntity: Sendable, Equatable {
 /// notes and df the number of notes mentioning the neighbour: an entity found in every note is
 /// weighted down, one found in few keeps its weight.
 public enum Related {
+    public static func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+
     public static func neighbours(
         of entity: Int32, graph: CoMentionGraph, notes: [NoteRecord], type: String? = nil, lexicon: Lexicon,
-        evidencePerNeighbour: Int = 3
+        by measure: RelatednessMeasure = .proximity, exclude: Set<Int32> = [], evidencePerNeighbour: Int = 3
     ) -> [RelatedEntity] {
         let n = Double(max(notes.count, 1))
         var out: [RelatedEntity] = []
         for (other, edge) in graph.neighbours(of: entity) {
             if let type, lexicon.entities[Int(other)].type != type { continue }
-            let df = Double(max(graph.stats[Int(other)].notes, 1))
+            if exclude.contains(other) { continue }
+            let dfOther = graph.stats[Int(other)].notes
+            let df = Double(max(dfOther, 1))
             let damping = n <= 1 ? 1 : log(1 + n / df) / log(1 + n)
-            let closeness = edge.weight
-            let score = ((closeness * damping) * 1000).rounded() / 1000
-            out.append(RelatedEntity(entity: other, score: score, notes: Int(edge.notes), sections: Int(edge.sections),
-                closeness: closeness, damping: (damping * 1000).rounded() / 1000, evidence: []))
+            let dfSelf = graph.stats[Int(entity)].notes
+            let parts = { (m: RelatednessMeasure) in
+                GraphAnalysis.score(m, edge: edge, df: dfSelf, df: dfOther, notes: notes.count, damping: damping)
+            }
+            out.append(RelatedEntity(entity: other, score: round3(parts(measure)), notes: Int(edge.notes),
+                sections: Int(edge.sections), closeness: edge.weight, damping: round3(damping), npmi: round3(parts(.npmi)),
+                jaccard: round3(parts(.jaccard)), evidence: []))
         }
         out.sort {
             $0.score != $1.score ? $0.score > $1.score
@@ -52,7 +84,7 @@ public enum Related {
 
     /// The lines where `a` and `b` stand closest: a shared line, else the nearest lines in a
     /// shared block, section or note; best notes first.
-    static func evidence(_ a: Int32, _ b: Int32, notes: [NoteRecord], limit: Int) -> [Evidence] {
+    public static func evidence(_ a: Int32, _ b: Int32, notes: [NoteRecord], limit: Int) -> [Evidence] {
         var candidates: [(rank: Int, distance: Int32, note: String, lines: [Int])] = []
         for note in notes {
             let ma = note.mentions.filter { $0.entity == a }
@@ -78,6 +110,40 @@ public enum Related {
             for l in c.lines { out.append(Evidence(note: c.note, line: l)) }
         }
         return out
+    }
+
+    /// The entities `note` is about (mentions × rarity) and the notes that share the most
+    /// distinctive entities with it and are not linked to or from it yet.
+    public static func aboutNote(
+        _ index: Int, notes: [NoteRecord], graph: CoMentionGraph, limit: Int
+    ) -> (entities: [NoteEntity], notes: [RelatedNote]) {
+        let note = notes[index]
+        let n = Double(max(notes.count, 1))
+        func idf(_ e: Int32) -> Double { log(1 + n / Double(max(graph.stats[Int(e)].notes, 1))) }
+        var counts: [Int32: Int] = [:]
+        for m in note.mentions { counts[m.entity, default: 0] += 1 }
+        var entities = counts.map { NoteEntity(entity: $0.key, mentions: $0.value, score: round3(Double($0.value) * idf($0.key))) }
+        entities.sort { $0.score != $1.score ? $0.score > $1.score : $0.entity < $1.entity }
+        // Notes already linked, in either direction, by path or by title.
+        func names(_ r: NoteRecord) -> Set<String> {
+            let file = r.path.split(separator: "/").last.map(String.init) ?? r.path
+            let stem = file.hasSuffix(".md") ? String(file.dropLast(3)) : file.hasSuffix(".markdown") ? String(file.dropLast(9)) : file
+            return [r.path.lowercased(), file.lowercased(), stem.lowercased(), r.title.lowercased()]
+        }
+        let mine = names(note)
+        let targets = Set(note.links.map { $0.target.lowercased() })
+        var scored: [RelatedNote] = []
+        for (i, other) in notes.enumerated() where i != index {
+            if !names(other).isDisjoint(with: targets) { continue }
+            if other.links.contains(where: { mine.contains($0.target.lowercased()) }) { continue }
+            let shared = Set(other.mentions.map(\.entity)).intersection(counts.keys)
+            if shared.isEmpty { continue }
+            let score = shared.reduce(0.0) { $0 + idf($1) }
+            scored.append(RelatedNote(note: other.path, score: round3(score),
+                shared: shared.sorted { idf($0) != idf($1) ? idf($0) > idf($1) : $0 < $1 }))
+        }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.note.utf8.lexiconLess($1.note.utf8) }
+        return (Array(entities.prefix(limit)), Array(scored.prefix(limit)))
     }
 
     /// Known names closest to `name`, for an unknown-entity message.

@@ -110,7 +110,7 @@ import Testing
         let export = try #require(try parse("export", "--json") as? [String: Any])
         let nodes = try #require(export["nodes"] as? [[String: Any]])
         let edges = try #require(export["edges"] as? [[String: Any]])
-        #expect(Set(nodes[0].keys) == ["id", "label", "type", "mentions", "notes"])
+        #expect(Set(nodes[0].keys).isSuperset(of: ["id", "label", "type", "mentions", "notes"]))
         #expect(Set(edges[0].keys) == ["source", "target", "notes", "sections", "weight"])
         let stats = try #require(try parse("stats", "--json") as? [String: Any])
         #expect(stats["notes"] as? Int == 2)

@@ -22,9 +22,9 @@ import Testing
         #expect(fmffm.notes == 2)
         #expect(fmffm.sections == 2)  // a.md's preamble, b.md's preamble
         #expect(fmffm.lines == 1)
-        #expect(fmffm.closeness == 100 + 35)  // same line in a.md, same section in b.md
+        #expect(fmffm.closeness == 100 + 32)  // same line in a.md; same section, 2 lines apart, in b.md
         let fmml = try #require(edge("FM", "MLflow"))
-        #expect(fmml.notes == 1 && fmml.sections == 0 && fmml.closeness == 15)
+        #expect(fmml.notes == 1 && fmml.sections == 0 && fmml.closeness == 14)  // only the note, 3 lines apart
         #expect(edge("FM", "카카오") == nil)
         #expect(graph.stats[lex.lookup("FM")!].mentions == 3)
         #expect(graph.stats[lex.lookup("FM")!].notes == 2)

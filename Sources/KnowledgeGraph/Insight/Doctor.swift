@@ -1,0 +1,91 @@
+/// Problems in the lexicon and the notes that make the graph less useful.
+public struct DoctorReport: Sendable, Equatable {
+    /// One alias naming two entities, a name with two types (from the lexicon merge).
+    public var collisions: [LexiconIssue]
+    /// Names of two characters or fewer (or one Hangul syllable) that may match unrelated text.
+    public var shortNames: [(name: String, entity: String)]
+    /// Entities no note mentions.
+    public var unmentioned: [String]
+    /// Notes that mention an entity defined by a note without linking to that note.
+    public var unlinked: [(note: String, entity: String, entityNote: String, line: Int)]
+
+    public static func == (a: DoctorReport, b: DoctorReport) -> Bool {
+        a.collisions == b.collisions && a.shortNames.map(\.name) == b.shortNames.map(\.name) && a.unmentioned == b.unmentioned
+            && a.unlinked.map(\.note) == b.unlinked.map(\.note)
+    }
+
+    public var isHealthy: Bool { collisions.isEmpty && shortNames.isEmpty && unmentioned.isEmpty && unlinked.isEmpty }
+}
+
+public enum Doctor {
+    public static func examine(lexicon: Lexicon, graph: CoMentionGraph, notes: [NoteRecord]) -> DoctorReport {
+        var short: [(String, String)] = []
+        for e in lexicon.entities {
+            for name in [e.name] + e.aliases {
+                let k = Lexicon.key(name)
+                let hangul = k.filter(Scalars.isHangulSyllable).count
+                if (hangul == 0 && k.count <= 2) || (hangul == 1 && k.count == 1) { short.append((name, e.name)) }
+            }
+        }
+        let unmentioned = lexicon.entities.indices.filter { graph.stats[$0].mentions == 0 }.map { lexicon.entities[$0].name }
+        // Entity notes and the names a wikilink may use for them.
+        var entityNotes: [Int32: (path: String, names: Set<String>)] = [:]
+        for r in notes {
+            guard let e = r.definesEntity, let id = lexicon.lookup(e.name) else { continue }
+            let file = r.path.split(separator: "/").last.map(String.init) ?? r.path
+            let stem = file.split(separator: ".").dropLast().joined(separator: ".")
+            entityNotes[Int32(id)] = (r.path, [r.path.lowercased(), file.lowercased(), stem.lowercased(), r.title.lowercased()])
+        }
+        var unlinked: [(String, String, String, Int)] = []
+        for r in notes {
+            let targets = Set(r.links.map { $0.target.lowercased() })
+            var reported = Set<Int32>()
+            for m in r.mentions where !reported.contains(m.entity) {
+                guard let target = entityNotes[m.entity], target.path != r.path else { continue }
+                if !target.names.isDisjoint(with: targets) { continue }
+                reported.insert(m.entity)
+                unlinked.append((r.path, lexicon.entities[Int(m.entity)].name, target.path, Int(m.line)))
+            }
+        }
+        return DoctorReport(collisions: lexicon.issues, shortNames: short, unmentioned: unmentioned, unlinked: unlinked)
+    }
+}
+
+/// The one place kg edits a file a person wrote: `kg suggest --accept` adds a line or an
+/// alias to `.kg/lexicon.txt`, keeping every other byte (comments, order, spacing).
+public enum LexiconEditor {
+    /// The lexicon text with `name` added: as an alias on `aliasOf`'s line, or as a new
+    /// `type: name` line at the end.
+    public static func accept(name: String, type: String, aliasOf: String?, in text: String, lexicon: Lexicon) throws(KGError) -> String {
+        let clean = name.trimmingSpaces()
+        guard !clean.isEmpty, !clean.contains("|"), !clean.contains("\n") else { throw .usage("'\(name)' cannot be a name in the lexicon") }
+        if let existing = lexicon.lookup(clean) {
+            throw .usage("'\(clean)' already names \(lexicon.entities[existing].name)")
+        }
+        guard let target = aliasOf else {
+            guard !type.isEmpty, !type.contains(" "), !type.contains(":") else { throw .usage("a type is one word, like concept or company") }
+            var out = text
+            if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
+            return out + "\(type): \(clean)\n"
+        }
+        guard let id = lexicon.lookup(target) else {
+            throw .unknownEntity(target, suggestions: Related.suggestions(for: target, in: lexicon))
+        }
+        let entity = lexicon.entities[id]
+        let targetKeys = Set(([entity.name] + entity.aliases).map(Lexicon.key))
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (i, line) in lines.enumerated() {
+            let body = line.trimmingSpaces()
+            if body.isEmpty || body.hasPrefix("#") { continue }
+            guard let colon = body.firstIndex(of: ":") else { continue }
+            let names = body[body.index(after: colon)...].split(separator: "|").map { Lexicon.key(String($0)) }
+            if let first = names.first, targetKeys.contains(first) {
+                var trimmedEnd = line
+                while trimmedEnd.hasSuffix(" ") || trimmedEnd.hasSuffix("\t") || trimmedEnd.hasSuffix("\r") { trimmedEnd.removeLast() }
+                lines[i] = trimmedEnd + " | " + clean
+                return lines.joined(separator: "\n")
+            }
+        }
+        throw .failure("\(entity.name) is defined by an entity note, not in .kg/lexicon.txt; add '\(clean)' to that note's aliases")
+    }
+}
