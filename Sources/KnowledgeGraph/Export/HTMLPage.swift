@@ -69,7 +69,7 @@ extension GraphExport {
           svg { width: 100%; height: 100%; display: block; background: #fcfcfc; }
           line { stroke: #999; stroke-opacity: 0.35; }
           circle { stroke: #444; stroke-width: 0.8; cursor: pointer; }
-          text { font-size: 11px; pointer-events: none; fill: #222; }
+          text { pointer-events: none; fill: #222; paint-order: stroke; stroke: #fcfcfc; stroke-width: 3px; }
           .dim { opacity: 0.12; }
           .hit circle { stroke: #d00; stroke-width: 2.5; }
           #panel { width: 340px; overflow: auto; border-left: 1px solid #ddd; padding: 10px 14px; font-size: 13px; }
@@ -128,15 +128,17 @@ extension GraphExport {
           var minY = Math.min.apply(null, ys.concat([0])) - 40, maxY = Math.max.apply(null, ys.concat([H])) + 40;
           var NS = "http://www.w3.org/2000/svg", svg = document.getElementById("graph");
           svg.setAttribute("viewBox", [minX, minY, maxX - minX, maxY - minY].join(" "));
+          var scale = Math.max(1, Math.max(maxX - minX, maxY - minY) / 900);
           var lineEls = edges.map(function (e) {
             var l = document.createElementNS(NS, "line"), a = nodes[e[0]], b = nodes[e[1]];
             l.setAttribute("x1", a.x); l.setAttribute("y1", a.y); l.setAttribute("x2", b.x); l.setAttribute("y2", b.y);
-            l.setAttribute("stroke-width", 0.5 + 3 * e[3] / maxW); svg.appendChild(l); return l;
+            l.setAttribute("stroke-width", (0.5 + 3 * e[3] / maxW) * scale); svg.appendChild(l); return l;
           });
           var groups = nodes.map(function (d, i) {
             var g = document.createElementNS(NS, "g"), c = document.createElementNS(NS, "circle"), t = document.createElementNS(NS, "text");
-            c.setAttribute("cx", d.x); c.setAttribute("cy", d.y); c.setAttribute("r", d.r); c.setAttribute("fill", d.color);
-            t.setAttribute("x", d.x + d.r + 2); t.setAttribute("y", d.y + 4); t.textContent = d.id;
+            c.setAttribute("cx", d.x); c.setAttribute("cy", d.y); c.setAttribute("r", d.r * scale); c.setAttribute("fill", d.color);
+            t.setAttribute("x", d.x + (d.r + 2) * scale); t.setAttribute("y", d.y + 4 * scale); t.textContent = d.id;
+            t.setAttribute("font-size", Math.round(12 * scale));
             g.appendChild(c); g.appendChild(t); g.setAttribute("class", "node"); g.dataset.index = i;
             g.addEventListener("click", function () { show(i); });
             svg.appendChild(g); return g;
