@@ -6,12 +6,14 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kg", targets: ["kg"]),
+        .executable(name: "kg-bench", targets: ["kg-bench"]),
         .library(name: "KnowledgeGraph", targets: ["KnowledgeGraph"]),
     ],
     targets: [
         .target(name: "KnowledgeGraph"),
         .target(name: "KnowledgeGraphCLI", dependencies: ["KnowledgeGraph"]),
         .executableTarget(name: "kg", dependencies: ["KnowledgeGraphCLI"]),
+        .executableTarget(name: "kg-bench", path: "Sources/kg-bench"),
         .testTarget(
             name: "KnowledgeGraphTests",
             dependencies: ["KnowledgeGraph", "KnowledgeGraphCLI"]

@@ -60,7 +60,7 @@ public enum CLI {
                 return 0
             }
             let vault = try resolveVault(args, environment: environment, currentDirectory: currentDirectory)
-            var session = Session(args: args, vault: vault, console: console)
+            let session = Session(args: args, vault: vault, console: console)
             try session.run(command)
             return 0
         } catch let error as KGError {

@@ -1,0 +1,227 @@
+// kg-bench: measures kg on a vault as a user runs it (whole commands, process start
+// included) and prints a table and JSON.
+//
+//   swift run -c release kg-bench --vault PATH [--truth FILE] [--runs N] [--json FILE]
+//   swift run -c release kg-bench --notes N [--seed S] ...     (generates a vault itself)
+//
+// The vault is copied to a temporary folder first, so kg's index is never written into it.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct Options {
+    var vault: String?
+    var notes = 0
+    var seed = 1
+    var truth: String?
+    var runs = 7
+    var json: String?
+}
+
+func parse() -> Options {
+    var o = Options()
+    var args = Array(CommandLine.arguments.dropFirst())
+    func value() -> String {
+        guard !args.isEmpty else {
+            FileHandle.standardError.write(Data("kg-bench: missing value\n".utf8))
+            exit(64)
+        }
+        return args.removeFirst()
+    }
+    while !args.isEmpty {
+        let a = args.removeFirst()
+        switch a {
+        case "--vault": o.vault = value()
+        case "--notes": o.notes = Int(value()) ?? 0
+        case "--seed": o.seed = Int(value()) ?? 1
+        case "--truth": o.truth = value()
+        case "--runs": o.runs = max(1, Int(value()) ?? 7)
+        case "--json": o.json = value()
+        default:
+            FileHandle.standardError.write(Data("usage: kg-bench (--vault PATH | --notes N [--seed S]) [--truth FILE] [--runs N] [--json FILE]\n".utf8))
+            exit(64)
+        }
+    }
+    if o.vault == nil && o.notes <= 0 { o.notes = 1000 }
+    return o
+}
+
+/// Runs a command; returns wall seconds, peak RSS in KiB, exit status and stdout.
+@discardableResult
+func run(_ path: String, _ args: [String], capture: Bool = false) -> (seconds: Double, rssKB: Int, status: Int32, out: Data) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    let pipe = Pipe()
+    p.standardOutput = capture ? pipe : FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    var start = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    do { try p.run() } catch { return (0, 0, -1, Data()) }
+    var out = Data()
+    if capture { out = pipe.fileHandleForReading.readDataToEndOfFile() }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(p.processIdentifier, &status, 0, &usage)
+    var end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+    return (seconds, Int(usage.ru_maxrss), (status >> 8) & 0xFF, out)
+}
+
+struct Stat {
+    var median: Double
+    var min: Double
+    var max: Double
+    init(_ xs: [Double]) {
+        let s = xs.sorted()
+        median = s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+        min = s.first ?? 0
+        max = s.last ?? 0
+    }
+}
+
+let options = parse()
+let kg = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kg").path
+guard FileManager.default.isExecutableFile(atPath: kg) else {
+    FileHandle.standardError.write(Data("kg-bench: build kg first (swift build -c release): \(kg) not found\n".utf8))
+    exit(1)
+}
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("kg-bench-\(getpid())").path
+try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: work) }
+let vault = work + "/vault"
+var truthPath = options.truth
+if let source = options.vault {
+    _ = run("/bin/cp", ["-R", source, vault])
+    try? FileManager.default.removeItem(atPath: vault + "/.kg/index")
+} else {
+    let truth = work + "/truth.json"
+    Generator(notes: options.notes, seed: options.seed).write(to: vault, truth: truth)
+    truthPath = truthPath ?? truth
+}
+_ = run("/bin/sh", ["-c", "find '\(vault)' -type f -name '*.md' -print0 | xargs -0 cat > /dev/null"])
+var vaultBytes = 0
+var noteCount = 0
+if let e = FileManager.default.enumerator(atPath: vault) {
+    for case let f as String in e where f.hasSuffix(".md") && !f.hasPrefix(".kg") {
+        noteCount += 1
+        vaultBytes += (try? FileManager.default.attributesOfItem(atPath: vault + "/" + f)[.size] as? Int) ?? 0
+    }
+}
+let runs = options.runs
+var results: [(String, Stat, String)] = []  // name, seconds, note
+@MainActor func measure(_ name: String, _ note: String = "", _ body: () -> Double) {
+    var xs: [Double] = []
+    for _ in 0..<runs { xs.append(body()) }
+    results.append((name, Stat(xs), note))
+}
+
+// Full build, with peak memory.
+var peak = 0
+measure("full build (index --rebuild)") {
+    let r = run(kg, ["index", "--rebuild", "--vault", vault])
+    peak = max(peak, r.rssKB)
+    return r.seconds
+}
+let indexBytes = (try? FileManager.default.attributesOfItem(atPath: vault + "/.kg/index")[.size] as? Int) ?? 0
+usleep(2_100_000)  // let files leave the racy window, as they would on a real vault
+_ = run(kg, ["index", "--vault", vault])
+measure("no-change refresh (index)") { run(kg, ["index", "--vault", vault]).seconds }
+let notePaths = (FileManager.default.enumerator(atPath: vault)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".kg") }.sorted()
+var edit = 0
+measure("refresh after editing one note") {
+    let path = vault + "/" + notePaths[(edit * 7919) % max(1, notePaths.count)]
+    edit += 1
+    if let h = FileHandle(forWritingAtPath: path) {
+        h.seekToEndOfFile()
+        h.write(Data("\n편집 \(edit) FFM\n".utf8))
+        h.closeFile()
+    }
+    return run(kg, ["index", "--vault", vault]).seconds
+}
+usleep(2_100_000)
+_ = run(kg, ["index", "--vault", vault])
+measure("search 카카오 (freshness check)") { run(kg, ["search", "카카오", "--vault", vault]).seconds }
+measure("search LightGCN (freshness check)") { run(kg, ["search", "LightGCN", "--vault", vault]).seconds }
+measure("related FFM (freshness check)") { run(kg, ["related", "FFM", "--vault", vault]).seconds }
+
+// Known fresh: a watcher holds the index.
+let watcher = Process()
+watcher.executableURL = URL(fileURLWithPath: kg)
+watcher.arguments = ["watch", "--vault", vault]
+watcher.standardOutput = FileHandle.nullDevice
+watcher.standardError = FileHandle.nullDevice
+try? watcher.run()
+usleep(1_500_000)
+measure("search 카카오 (watcher running)") { run(kg, ["search", "카카오", "--vault", vault]).seconds }
+measure("search LightGCN (watcher running)") { run(kg, ["search", "LightGCN", "--vault", vault]).seconds }
+measure("related FFM (watcher running)") { run(kg, ["related", "FFM", "--vault", vault]).seconds }
+watcher.interrupt()
+watcher.waitUntilExit()
+
+// Mentions against the truth file.
+var precision: Double?
+var recall: Double?
+if let truthPath, let data = FileManager.default.contents(atPath: truthPath),
+    let truth = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let docs = truth["docs"] as? [[String: Any]]
+{
+    // Undo the benchmark's edits before comparing.
+    if let source = options.vault {
+        for p in notePaths { _ = run("/bin/cp", [source + "/" + p, vault + "/" + p]) }
+    } else {
+        Generator(notes: options.notes, seed: options.seed).write(to: vault, truth: work + "/truth.json")
+    }
+    let out = run(kg, ["mentions", "--json", "--limit", "0", "--vault", vault], capture: true).out
+    var got: [String: [String: Int]] = [:]
+    if let rows = try? JSONSerialization.jsonObject(with: out) as? [[String: Any]] {
+        for r in rows {
+            if let n = r["note"] as? String, let e = r["entity"] as? String { got[n, default: [:]][e, default: 0] += 1 }
+        }
+    }
+    var tp = 0
+    var fp = 0
+    var fn = 0
+    for d in docs {
+        guard let path = d["path"] as? String else { continue }
+        let expected = d["entities"] as? [String: Int] ?? [:]
+        let found = got[path] ?? [:]
+        for e in Set(expected.keys).union(found.keys) {
+            let a = expected[e] ?? 0
+            let b = found[e] ?? 0
+            tp += min(a, b)
+            fp += max(0, b - a)
+            fn += max(0, a - b)
+        }
+    }
+    precision = tp + fp > 0 ? Double(tp) / Double(tp + fp) : 1
+    recall = tp + fn > 0 ? Double(tp) / Double(tp + fn) : 1
+}
+
+// Report.
+func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
+var table = "kg-bench: \(noteCount) notes, \(String(format: "%.1f", Double(vaultBytes) / 1e6)) MB, \(runs) runs each (median [min – max])\n"
+for (name, s, _) in results {
+    table += name.padding(toLength: 38, withPad: " ", startingAt: 0) + "\(ms(s.median))  [\(ms(s.min)) – \(ms(s.max))]\n"
+}
+table += "index size".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.1f MB (%.0f%% of the vault)\n", Double(indexBytes) / 1e6, 100 * Double(indexBytes) / Double(max(1, vaultBytes)))
+table += "peak memory of a full build".padding(toLength: 38, withPad: " ", startingAt: 0) + "\(peak / 1024) MB\n"
+if let precision, let recall {
+    table += "mentions vs truth".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "precision %.4f, recall %.4f\n", precision, recall)
+}
+print(table, terminator: "")
+var json: [String: Any] = ["notes": noteCount, "vault_bytes": vaultBytes, "runs": runs, "index_bytes": indexBytes, "peak_rss_kb": peak]
+json["timings"] = results.map { ["name": $0.0, "median_s": $0.1.median, "min_s": $0.1.min, "max_s": $0.1.max] }
+if let precision, let recall {
+    json["precision"] = precision
+    json["recall"] = recall
+}
+if let data = try? JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys]) {
+    if let path = options.json {
+        _ = FileManager.default.createFile(atPath: path, contents: data)
+    } else {
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
