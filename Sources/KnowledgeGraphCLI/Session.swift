@@ -199,13 +199,13 @@ final class Session {
         }
         let limit = try limit(default: 10)
         var hits: [SearchHit] = []
+        var total = 0
         if !parsed.isEmpty {
-            hits = try query { (reader) throws(CorruptIndex) in
-                let searcher = Searcher(reader: reader, notes: try reader.notes()) { path in self.lines(path) }
-                return try searcher.search(parsed)
+            (hits, total) = try query { (reader) throws(CorruptIndex) in
+                try Searcher(reader: reader) { path in self.lines(path) }.search(parsed, limit: limit)
             }
         }
-        let shown = hits.prefix(limit)
+        let shown = hits
         if json {
             var items: [JSON] = []
             for h in shown {
@@ -226,7 +226,7 @@ final class Session {
             for l in h.lines.prefix(5) { text += "  \(l): \(lineText(h.note, l))\n" }
             if h.lines.count > 5 { text += "  … \(h.lines.count - 5) more lines\n" }
         }
-        if hits.count > shown.count { text += "(\(hits.count - shown.count) more notes; --limit 0 shows all)\n" }
+        if total > shown.count { text += "(\(total - shown.count) more notes; --limit 0 shows all)\n" }
         console.out(text)
     }
 
@@ -241,20 +241,40 @@ final class Session {
     private func related() throws(KGError) {
         guard !args.positional.isEmpty else { throw .usage("related needs an entity or a note (see kg related --help)") }
         let measure = try measure()
-        let (lexicon, graph, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph(), try r.notes()) }
         let name = args.positional.joined(separator: " ")
         let lowered = name.lowercased()
-        let notePath = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
-        if let index = notes.firstIndex(where: { $0.path == notePath }) ?? (lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown")
-            ? notes.firstIndex(where: { $0.path.hasSuffix("/" + notePath) }) : nil)
-        {
+        if lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown") {
+            let (lexicon, graph, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph(), try r.notes()) }
+            let notePath = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
+            guard let index = notes.firstIndex(where: { $0.path == notePath }) ?? notes.firstIndex(where: { $0.path.hasSuffix("/" + notePath) })
+            else { throw .failure("no note '\(name)' in the index") }
             return try relatedNote(index, lexicon: lexicon, graph: graph, notes: notes)
         }
-        if lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown") { throw .failure("no note '\(name)' in the index") }
-        let id = try entity(named: name, in: lexicon)
         let limit = try limit(default: 10)
-        let all = Related.neighbours(of: id, graph: graph, notes: notes, type: args.values["--type"], lexicon: lexicon, by: measure)
-        let shown = all.prefix(limit)
+        let type = args.values["--type"]
+        // Rank from the graph alone; decode only the notes that hold evidence for the
+        // neighbours shown.
+        let (lexicon, graph, id, all, shown) = try query {
+            (r) throws(CorruptIndex) -> (Lexicon, CoMentionGraph, Int32, [RelatedEntity], [RelatedEntity]) in
+            let lexicon = try r.lexicon()
+            let graph = try r.graph()
+            guard let found = lexicon.lookup(name) else { return (lexicon, graph, -1, [], []) }
+            let id = Int32(found)
+            let all = Related.neighbours(of: id, graph: graph, noteCount: try r.noteCount(), type: type, lexicon: lexicon, by: measure)
+            var shown = Array(all.prefix(limit))
+            let mine = Set(try r.notesMentioning(id))
+            var cache: [Int32: NoteRecord] = [:]
+            for k in shown.indices {
+                var notes: [NoteRecord] = []
+                for n in try r.notesMentioning(shown[k].entity) where mine.contains(n) {
+                    if cache[n] == nil { cache[n] = try r.note(at: Int(n)) }
+                    if let rec = cache[n] { notes.append(rec) }
+                }
+                shown[k].evidence = Related.evidence(id, shown[k].entity, notes: notes, limit: 3)
+            }
+            return (lexicon, graph, id, all, shown)
+        }
+        if id < 0 { throw .unknownEntity(name, suggestions: Related.suggestions(for: name, in: lexicon)) }
         let me = lexicon.entities[Int(id)]
         let explain = args.flags.contains("--explain")
         if json {

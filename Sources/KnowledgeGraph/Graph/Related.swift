@@ -51,11 +51,13 @@ public struct RelatedNote: Sendable, Equatable {
 public enum Related {
     public static func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
+    /// X's neighbours ranked by `measure` (ties by name), without evidence: see
+    /// `evidence(_:_:notes:limit:)` for the ones shown.
     public static func neighbours(
-        of entity: Int32, graph: CoMentionGraph, notes: [NoteRecord], type: String? = nil, lexicon: Lexicon,
-        by measure: RelatednessMeasure = .proximity, exclude: Set<Int32> = [], evidencePerNeighbour: Int = 3
+        of entity: Int32, graph: CoMentionGraph, noteCount: Int, type: String? = nil, lexicon: Lexicon,
+        by measure: RelatednessMeasure = .proximity, exclude: Set<Int32> = []
     ) -> [RelatedEntity] {
-        let n = Double(max(notes.count, 1))
+        let n = Double(max(noteCount, 1))
         var out: [RelatedEntity] = []
         for (other, edge) in graph.neighbours(of: entity) {
             if let type, lexicon.entities[Int(other)].type != type { continue }
@@ -65,7 +67,7 @@ public enum Related {
             let damping = n <= 1 ? 1 : log(1 + n / df) / log(1 + n)
             let dfSelf = graph.stats[Int(entity)].notes
             let parts = { (m: RelatednessMeasure) in
-                GraphAnalysis.score(m, edge: edge, df: dfSelf, df: dfOther, notes: notes.count, damping: damping)
+                GraphAnalysis.score(m, edge: edge, df: dfSelf, df: dfOther, notes: noteCount, damping: damping)
             }
             out.append(RelatedEntity(entity: other, score: round3(parts(measure)), notes: Int(edge.notes),
                 sections: Int(edge.sections), closeness: edge.weight, damping: round3(damping), npmi: round3(parts(.npmi)),
@@ -75,11 +77,7 @@ public enum Related {
             $0.score != $1.score ? $0.score > $1.score
                 : lexicon.entities[Int($0.entity)].name.utf8.lexiconLess(lexicon.entities[Int($1.entity)].name.utf8)
         }
-        return out.map { r in
-            var r = r
-            r.evidence = evidence(entity, r.entity, notes: notes, limit: evidencePerNeighbour)
-            return r
-        }
+        return out
     }
 
     /// The lines where `a` and `b` stand closest: a shared line, else the nearest lines in a

@@ -108,16 +108,17 @@ public struct SearchQuery: Sendable, Equatable {
     }
 }
 
-/// Answers searches from the index: candidates from postings, phrases checked by position.
+/// Answers searches from the index: candidates from postings, phrases checked by position,
+/// BM25 from the stored token counts; only the notes shown are decoded.
 public struct Searcher {
     let reader: IndexReader
-    let notes: [NoteRecord]
+    let noteCount: Int
     /// Reads a note's lines for display and for checking literal punctuation.
     let lines: (String) -> [String]?
 
-    public init(reader: IndexReader, notes: [NoteRecord], lines: @escaping (String) -> [String]?) {
+    public init(reader: IndexReader, lines: @escaping (String) -> [String]?) throws(CorruptIndex) {
         self.reader = reader
-        self.notes = notes
+        self.noteCount = try reader.noteCount()
         self.lines = lines
     }
 
@@ -146,15 +147,15 @@ public struct Searcher {
         }
         var out: [Int32: [Int32]] = [:]
         for k in indices {
-            let p = try reader.postings(at: k, noteCount: notes.count)
+            let p = try reader.postings(at: k, noteCount: noteCount)
             for i in p.notes.indices { out[p.notes[i], default: []].append(contentsOf: p.positions(at: i)) }
         }
         if indices.count > 1 { for key in out.keys { out[key]?.sort() } }
         return out
     }
 
-    /// Occurrences of each term per note: the start positions where all its tokens follow
-    /// one another.
+    /// Occurrences of a term per note: the start positions where all its tokens follow one
+    /// another.
     private func occurrences(_ term: SearchQuery.Term) throws(CorruptIndex) -> [Int32: [Int32]] {
         let lists = try term.tokens.map { (t: SearchQuery.Token) throws(CorruptIndex) in try postings(t) }
         guard var candidates = lists.first.map({ Set($0.keys) }) else { return [:] }
@@ -162,6 +163,10 @@ public struct Searcher {
         var out: [Int32: [Int32]] = [:]
         for note in candidates {
             guard let first = lists[0][note] else { continue }
+            if lists.count == 1 {
+                out[note] = first
+                continue
+            }
             let rest = lists.dropFirst().map { Set($0[note] ?? []) }
             let starts = first.filter { p in rest.enumerated().allSatisfy { $1.contains(p + Int32($0 + 1)) } }
             if !starts.isEmpty { out[note] = starts }
@@ -169,7 +174,7 @@ public struct Searcher {
         return out
     }
 
-    private func line(of position: Int32, in note: NoteRecord) -> Int {
+    static func line(of position: Int32, in note: NoteRecord) -> Int {
         let starts = note.lineTokenStarts
         var lo = 0
         var hi = starts.count
@@ -180,48 +185,63 @@ public struct Searcher {
         return max(1, lo)
     }
 
-    /// Notes containing every term, ranked by BM25 (k1 = 1.2, b = 0.75), ties by path.
-    public func search(_ query: SearchQuery) throws(CorruptIndex) -> [SearchHit] {
-        guard !query.terms.isEmpty, !notes.isEmpty else { return [] }
-        var perTerm: [[Int32: (count: Int, lines: Set<Int>)]] = []
+    /// Notes containing every term, ranked by BM25 (k1 = 1.2, b = 0.75), ties by path; the
+    /// best `limit` with their matching lines, and how many notes matched in all.
+    public func search(_ query: SearchQuery, limit: Int = Int.max) throws(CorruptIndex) -> (hits: [SearchHit], total: Int) {
+        guard !query.terms.isEmpty, noteCount > 0 else { return ([], 0) }
+        var records: [Int32: NoteRecord] = [:]
+        func record(_ id: Int32) throws(CorruptIndex) -> NoteRecord {
+            if let r = records[id] { return r }
+            let r = try reader.note(at: Int(id))
+            records[id] = r
+            return r
+        }
+        var perTerm: [[Int32: (count: Int, starts: [Int32])]] = []
         for term in query.terms {
-            var found: [Int32: (count: Int, lines: Set<Int>)] = [:]
+            var found: [Int32: (count: Int, starts: [Int32])] = [:]
             for (note, starts) in try occurrences(term) {
-                let record = notes[Int(note)]
-                var lineSet = Set(starts.map { line(of: $0, in: record) })
-                var count = starts.count
                 if let literal = term.literal {
-                    guard let text = lines(record.path) else { continue }
-                    let matching = lineSet.filter { n in n <= text.count && Searcher.lower(text[n - 1]).contains(literal) }
-                    count = matching.count
-                    lineSet = matching
-                    if count == 0 { continue }
+                    let r = try record(note)
+                    guard let text = lines(r.path) else { continue }
+                    let kept = starts.filter { p in
+                        let n = Searcher.line(of: p, in: r)
+                        return n <= text.count && Searcher.lower(text[n - 1]).contains(literal)
+                    }
+                    if kept.isEmpty { continue }
+                    found[note] = (kept.count, kept)
+                } else {
+                    found[note] = (starts.count, starts)
                 }
-                found[note] = (count, lineSet)
             }
             perTerm.append(found)
         }
         var matched = Set(perTerm[0].keys)
         for t in perTerm.dropFirst() { matched.formIntersection(t.keys) }
-        let n = Double(notes.count)
-        let avgdl = max(1, Double(notes.reduce(0) { $0 + Int($1.tokenCount) }) / n)
-        var hits: [SearchHit] = []
+        let n = Double(noteCount)
+        let avgdl = max(1, Double(try reader.meta().tokens) / n)
+        var scored: [(note: Int32, score: Double)] = []
         for note in matched {
-            let dl = Double(notes[Int(note)].tokenCount)
+            let dl = Double(try reader.tokenCount(Int(note)))
             var score = 0.0
-            var lineSet = Set<Int>()
             for t in perTerm {
                 guard let f = t[note] else { continue }
                 let df = Double(t.count)
                 let idf = log(1 + (n - df + 0.5) / (df + 0.5))
                 let tf = Double(f.count)
                 score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))
-                lineSet.formUnion(f.lines)
             }
-            hits.append(SearchHit(note: notes[Int(note)].path, score: (score * 10000).rounded() / 10000, lines: lineSet.sorted()))
+            scored.append((note, (score * 10000).rounded() / 10000))
         }
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.note.utf8.lexiconLess($1.note.utf8) }
-        return hits
+        // Ties are broken by path, which is note id order.
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.note < $1.note }
+        var hits: [SearchHit] = []
+        for s in scored.prefix(limit) {
+            let r = try record(s.note)
+            var lineSet = Set<Int>()
+            for t in perTerm { for p in t[s.note]?.starts ?? [] { lineSet.insert(Searcher.line(of: p, in: r)) } }
+            hits.append(SearchHit(note: r.path, score: s.score, lines: lineSet.sorted()))
+        }
+        return (hits, scored.count)
     }
 
     static func lower(_ s: String) -> String {

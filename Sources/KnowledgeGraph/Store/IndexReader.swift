@@ -12,8 +12,11 @@ public final class IndexReader: @unchecked Sendable {
     private let mappedLength: Int
     private var table: [Section: Range<Int>] = [:]
     private var checksums: [Section: UInt64] = [:]
-    private var verifiedBlocks = Set<Int>()
-    private var blockChecks: [UInt64]?
+    private var verified: [Section: Set<Int>] = [:]
+    private var checks: [Section: [UInt64]] = [:]
+    private var entityNoteLists: [[Int32]]?
+    private var noteTable: Range<Int>?
+    private var noteCountValue = 0
     private var termCount = 0
     private var termTable: Range<Int> = 0..<0
     public let byteCount: Int
@@ -94,7 +97,7 @@ public final class IndexReader: @unchecked Sendable {
 
     private func section(_ s: Section) throws(CorruptIndex) -> BinaryReader {
         guard let range = table[s] else { throw CorruptIndex(reason: "missing section") }
-        if s != .postings {
+        if !IndexSnapshot.blockChecked.contains(s) {
             guard Checksum.of(UnsafeRawBufferPointer(rebasing: base[range])) == checksums[s] else {
                 throw CorruptIndex(reason: "checksum mismatch")
             }
@@ -102,10 +105,93 @@ public final class IndexReader: @unchecked Sendable {
         return BinaryReader(base, range: range)
     }
 
+    /// Checks the blocks of a block-checked section that cover `range` (relative to the
+    /// section), once each.
+    private func verify(_ s: Section, _ range: Range<Int>) throws(CorruptIndex) {
+        guard let whole = table[s], range.lowerBound >= 0, range.upperBound <= whole.count else {
+            throw CorruptIndex(reason: "bad offsets")
+        }
+        if range.isEmpty { return }
+        if checks[s] == nil {
+            var c = try section(s == .notes ? .noteChecks : .postingChecks)
+            var list: [UInt64] = []
+            while !c.atEnd { list.append(try c.u64()) }
+            checks[s] = list
+        }
+        let list = checks[s] ?? []
+        let block = IndexSnapshot.postingBlock
+        for blk in (range.lowerBound / block)...((range.upperBound - 1) / block) where !(verified[s]?.contains(blk) ?? false) {
+            let start = whole.lowerBound + blk * block
+            let end = min(whole.upperBound, start + block)
+            guard blk < list.count, Checksum.of(UnsafeRawBufferPointer(rebasing: base[start..<end])) == list[blk] else {
+                throw CorruptIndex(reason: "\(s == .notes ? "notes" : "postings") checksum mismatch")
+            }
+            verified[s, default: []].insert(blk)
+        }
+    }
+
     /// Fingerprint of the lexicon and counts.
-    public func meta() throws(CorruptIndex) -> (fingerprint: UInt64, notes: Int, entities: Int, terms: Int) {
+    public func meta() throws(CorruptIndex) -> (fingerprint: UInt64, notes: Int, tokens: Int, entities: Int, terms: Int) {
         var r = try section(.meta)
-        return (try r.u64(), try r.int(), try r.int(), try r.int())
+        return (try r.u64(), try r.int(), try r.int(), try r.int(), try r.int())
+    }
+
+    // MARK: notes, lazily
+
+    private func loadNoteTable() throws(CorruptIndex) -> Range<Int> {
+        if let t = noteTable { return t }
+        var r = try section(.noteIndex)
+        let n = Int(try r.u32())
+        guard n >= 0, (n + 1) * 8 + n * 4 <= r.end - r.offset else { throw CorruptIndex(reason: "bad note table") }
+        noteCountValue = n
+        let t = r.offset..<r.end
+        noteTable = t
+        return t
+    }
+
+    /// Number of notes.
+    public func noteCount() throws(CorruptIndex) -> Int {
+        _ = try loadNoteTable()
+        return noteCountValue
+    }
+
+    /// The BM25 length (token count) of note `id`.
+    public func tokenCount(_ id: Int) throws(CorruptIndex) -> Int32 {
+        let t = try loadNoteTable()
+        guard id >= 0, id < noteCountValue else { throw CorruptIndex(reason: "bad note id") }
+        return Int32(bitPattern: UInt32(u32(at: t.lowerBound + (noteCountValue + 1) * 8 + id * 4)))
+    }
+
+    /// Note `id`'s record, decoded alone.
+    public func note(at id: Int) throws(CorruptIndex) -> NoteRecord {
+        let t = try loadNoteTable()
+        guard id >= 0, id < noteCountValue, let notes = table[.notes] else { throw CorruptIndex(reason: "bad note id") }
+        let a = u64(at: t.lowerBound + id * 8)
+        let b = u64(at: t.lowerBound + (id + 1) * 8)
+        guard a <= b, b <= notes.count else { throw CorruptIndex(reason: "bad note offsets") }
+        try verify(.notes, a..<b)
+        var r = BinaryReader(base, range: (notes.lowerBound + a)..<(notes.lowerBound + b))
+        return try NoteRecord.decode(&r)
+    }
+
+    /// Ids of the notes that mention entity `e`, ascending.
+    public func notesMentioning(_ e: Int32) throws(CorruptIndex) -> [Int32] {
+        if entityNoteLists == nil {
+            var r = try section(.entityNotes)
+            var lists: [[Int32]] = []
+            for _ in 0..<(try r.count(max: r.end - r.offset)) {
+                var list: [Int32] = []
+                var last: Int32 = -1
+                for _ in 0..<(try r.count(max: r.end - r.offset)) {
+                    last = last &+ 1 &+ (try r.int32())
+                    list.append(last)
+                }
+                lists.append(list)
+            }
+            entityNoteLists = lists
+        }
+        guard let lists = entityNoteLists, e >= 0, Int(e) < lists.count else { return [] }
+        return lists[Int(e)]
     }
 
     public func lexicon() throws(CorruptIndex) -> Lexicon {
@@ -137,6 +223,8 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     public func notes() throws(CorruptIndex) -> [NoteRecord] {
+        guard let whole = table[.notes] else { throw CorruptIndex(reason: "missing notes") }
+        try verify(.notes, 0..<whole.count)
         var r = try section(.notes)
         let n = try r.count(max: r.end - r.offset)
         var out: [NoteRecord] = []
@@ -162,16 +250,12 @@ public final class IndexReader: @unchecked Sendable {
     // MARK: terms
 
     private func loadTermTable() throws(CorruptIndex) {
-        if blockChecks != nil { return }
+        if !termTable.isEmpty { return }
         var r = try section(.terms)
         termCount = Int(try r.u32())
         let start = r.offset
         guard termCount >= 0, (termCount + 1) * 12 <= r.end - start else { throw CorruptIndex(reason: "bad term table") }
         termTable = start..<r.end
-        var c = try section(.postingChecks)
-        var checks: [UInt64] = []
-        while !c.atEnd { checks.append(try c.u64()) }
-        blockChecks = checks
     }
 
     private func u32(at o: Int) -> Int { Int(base.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian) }
@@ -230,22 +314,12 @@ public final class IndexReader: @unchecked Sendable {
     /// The postings of the term at dictionary position `k`, checked against its blocks' checksums.
     public func postings(at k: Int, noteCount: Int) throws(CorruptIndex) -> Postings {
         try loadTermTable()
-        guard let post = table[.postings], let checks = blockChecks else { throw CorruptIndex(reason: "missing postings") }
+        guard let post = table[.postings] else { throw CorruptIndex(reason: "missing postings") }
         let offsets = termTable.lowerBound + (termCount + 1) * 4
         let a = u64(at: offsets + k * 8)
         let b = u64(at: offsets + (k + 1) * 8)
         guard a <= b, b <= post.count else { throw CorruptIndex(reason: "bad posting offsets") }
-        let block = IndexSnapshot.postingBlock
-        if a < b {
-            for blk in (a / block)...((b - 1) / block) where !verifiedBlocks.contains(blk) {
-                let s = post.lowerBound + blk * block
-                let e = min(post.upperBound, s + block)
-                guard blk < checks.count, Checksum.of(UnsafeRawBufferPointer(rebasing: base[s..<e])) == checks[blk] else {
-                    throw CorruptIndex(reason: "postings checksum mismatch")
-                }
-                verifiedBlocks.insert(blk)
-            }
-        }
+        try verify(.postings, a..<b)
         var r = BinaryReader(base, range: (post.lowerBound + a)..<(post.lowerBound + b))
         return try Postings.decode(&r, noteCount: noteCount)
     }

@@ -23,7 +23,7 @@ public struct FileEntry: Sendable, Equatable {
 /// file table used to detect changes).
 public struct IndexSnapshot: Sendable, Equatable {
     /// The on-disk format version; any other version is rebuilt.
-    public static let formatVersion: UInt32 = 3
+    public static let formatVersion: UInt32 = 4
 
     /// Identifies the lexicon file and entity notes the mentions were found with.
     public var lexiconFingerprint: UInt64
@@ -57,9 +57,12 @@ enum Section: UInt32, CaseIterable {
     case meta = 0x4154_454D  // "META"
     case lexicon = 0x4958_454C  // "LEXI"
     case files = 0x454C_4946  // "FILE"
-    case notes = 0x4554_4F4E  // "NOTE"
+    case noteIndex = 0x5844_494E  // "NIDX": offset and token count of each note record
+    case entityNotes = 0x544F_4E45  // "ENOT": entity -> notes mentioning it
     case graph = 0x4850_5247  // "GRPH"
     case terms = 0x4349_4454  // "TDIC"
+    case noteChecks = 0x4B48_434E  // "NCHK"
+    case notes = 0x4554_4F4E  // "NOTE"
     case postingChecks = 0x4B48_4350  // "PCHK"
     case postings = 0x5453_4F50  // "POST"
 }
@@ -67,6 +70,22 @@ enum Section: UInt32, CaseIterable {
 extension IndexSnapshot {
     static let magic: [UInt8] = [0x89, 0x4B, 0x47, 0x49, 0x44, 0x58, 0x0D, 0x0A]  // \x89KGIDX\r\n
     static let postingBlock = 1 << 16
+    /// Sections checked block by block as they are read, rather than whole.
+    static let blockChecked: Set<Section> = [.notes, .postings]
+
+    /// One checksum per 64 KiB block of `bytes`.
+    static func blockChecks(_ bytes: [UInt8]) -> [UInt8] {
+        var checks = BinaryWriter()
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            while start < raw.count {
+                let end = min(raw.count, start + postingBlock)
+                checks.u64(Checksum.of(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
+                start = end
+            }
+        }
+        return checks.bytes
+    }
 
     /// The snapshot as the bytes of one index file: header, section table, sections.
     public func encoded() -> [UInt8] {
@@ -74,6 +93,7 @@ extension IndexSnapshot {
         var w = BinaryWriter()
         w.u64(lexiconFingerprint)
         w.int(notes.count)
+        w.varint(UInt64(notes.reduce(0) { $0 + Int($1.tokenCount) }))
         w.int(lexicon.entities.count)
         w.int(postings.count)
         sections.append((.meta, w.bytes))
@@ -119,11 +139,40 @@ extension IndexSnapshot {
         }
         sections.append((.files, w.bytes))
 
-        w = BinaryWriter()
-        w.int(notes.count)
-        for n in notes { n.encode(into: &w) }
-        sections.append((.notes, w.bytes))
+        // Note records, with a fixed-width table of their offsets and token counts so a query
+        // decodes only the notes it shows.
+        var noteBytes = BinaryWriter()
+        noteBytes.int(notes.count)
+        var index = BinaryWriter()
+        index.u32(UInt32(notes.count))
+        var tokenCounts: [Int32] = []
+        for n in notes {
+            index.u64(UInt64(noteBytes.bytes.count))
+            n.encode(into: &noteBytes)
+            tokenCounts.append(n.tokenCount)
+        }
+        index.u64(UInt64(noteBytes.bytes.count))
+        for t in tokenCounts { index.u32(UInt32(bitPattern: t)) }
+        sections.append((.noteIndex, index.bytes))
 
+        w = BinaryWriter()
+        var byEntity = [[Int32]](repeating: [], count: lexicon.entities.count)
+        for (id, n) in notes.enumerated() {
+            var seen = Set<Int32>()
+            for m in n.mentions where Int(m.entity) < byEntity.count && seen.insert(m.entity).inserted {
+                byEntity[Int(m.entity)].append(Int32(id))
+            }
+        }
+        w.int(byEntity.count)
+        for list in byEntity {
+            w.int(list.count)
+            var last: Int32 = -1
+            for id in list {
+                w.int32(id - last - 1)
+                last = id
+            }
+        }
+        sections.append((.entityNotes, w.bytes))
         w = BinaryWriter()
         w.int(graph.stats.count)
         for s in graph.stats {
@@ -155,16 +204,9 @@ extension IndexSnapshot {
         for o in postOffsets { dict.u64(o) }
         dict.bytes.append(contentsOf: termBytes)
         sections.append((.terms, dict.bytes))
-        var checks = BinaryWriter()
-        post.bytes.withUnsafeBytes { raw in
-            var start = 0
-            while start < raw.count {
-                let end = min(raw.count, start + IndexSnapshot.postingBlock)
-                checks.u64(Checksum.of(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
-                start = end
-            }
-        }
-        sections.append((.postingChecks, checks.bytes))
+        sections.append((.noteChecks, IndexSnapshot.blockChecks(noteBytes.bytes)))
+        sections.append((.notes, noteBytes.bytes))
+        sections.append((.postingChecks, IndexSnapshot.blockChecks(post.bytes)))
         sections.append((.postings, post.bytes))
 
         var header = BinaryWriter()
@@ -176,7 +218,7 @@ extension IndexSnapshot {
             header.u32(tag.rawValue)
             header.u64(offset)
             header.u64(UInt64(bytes.count))
-            header.u64(tag == .postings ? 0 : Checksum.of(bytes))
+            header.u64(IndexSnapshot.blockChecked.contains(tag) ? 0 : Checksum.of(bytes))
             offset += UInt64(bytes.count)
         }
         header.u64(Checksum.of(header.bytes))
