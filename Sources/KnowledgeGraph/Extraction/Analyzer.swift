@@ -13,7 +13,18 @@ public struct Analyzer: Sendable {
 
     /// The entity a note defines through front matter `entity: <type>`, read without a lexicon.
     public static func entityDefinition(path: String, text: String) -> Entity? {
-        let note = MarkdownNote(text: Normalizer.normalize(text))
+        // Only front matter can define an entity: skip notes without it, and parse only it.
+        guard text.hasPrefix("---") else { return nil }
+        var header = ""
+        var lines = 0
+        for line in text.split(separator: "\n", maxSplits: 500, omittingEmptySubsequences: false) {
+            header += line + "\n"
+            lines += 1
+            let t = line.trimmingSpaces()
+            if lines > 1 && (t == "---" || t == "...") { break }
+        }
+        guard header.contains("entity") else { return nil }
+        let note = MarkdownNote(text: Normalizer.normalize(header))
         return entityDefinition(path: path, note: note)
     }
 

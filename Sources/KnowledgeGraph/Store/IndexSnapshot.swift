@@ -23,7 +23,7 @@ public struct FileEntry: Sendable, Equatable {
 /// file table used to detect changes).
 public struct IndexSnapshot: Sendable, Equatable {
     /// The on-disk format version; any other version is rebuilt.
-    public static let formatVersion: UInt32 = 4
+    public static let formatVersion: UInt32 = 5
 
     /// Identifies the lexicon file and entity notes the mentions were found with.
     public var lexiconFingerprint: UInt64
@@ -255,13 +255,28 @@ extension NoteRecord {
             w.int32(s - last)
             last = s
         }
+        // Mentions come in line order: lines, blocks and sections as deltas, and each surface
+        // once in a small table of the note's distinct spellings.
+        var surfaces: [String] = []
+        var surfaceIndex: [String: Int] = [:]
+        for m in mentions where surfaceIndex[m.surface] == nil {
+            surfaceIndex[m.surface] = surfaces.count
+            surfaces.append(m.surface)
+        }
+        w.strings(surfaces)
         w.int(mentions.count)
+        var line: Int32 = 0
+        var block: Int32 = 0
+        var section: Int32 = 0
         for m in mentions {
             w.int32(m.entity)
-            w.int32(m.line)
-            w.int32(m.block)
-            w.int32(m.section)
-            w.string(m.surface)
+            w.sint(Int64(m.line - line))
+            w.sint(Int64(m.block - block))
+            w.sint(Int64(m.section - section))
+            w.int(surfaceIndex[m.surface] ?? 0)
+            line = m.line
+            block = m.block
+            section = m.section
         }
     }
 
@@ -287,12 +302,21 @@ extension NoteRecord {
             last &+= try r.int32()
             starts.append(last)
         }
+        let surfaces = try r.strings()
         var mentions: [Mention] = []
         let mc = try r.count(max: r.end - r.offset)
         mentions.reserveCapacity(mc)
+        var line: Int32 = 0
+        var block: Int32 = 0
+        var section: Int32 = 0
         for _ in 0..<mc {
-            mentions.append(Mention(entity: try r.int32(), line: try r.int32(), block: try r.int32(),
-                section: try r.int32(), surface: try r.string()))
+            let entity = try r.int32()
+            line = line &+ Int32(truncatingIfNeeded: try r.sint())
+            block = block &+ Int32(truncatingIfNeeded: try r.sint())
+            section = section &+ Int32(truncatingIfNeeded: try r.sint())
+            let k = try r.int()
+            guard k < surfaces.count else { throw CorruptIndex(reason: "bad surface") }
+            mentions.append(Mention(entity: entity, line: line, block: block, section: section, surface: surfaces[k]))
         }
         return NoteRecord(path: path, title: title, tags: tags, links: links, definesEntity: entity, lineCount: lineCount,
             tokenCount: tokenCount, lineTokenStarts: starts, mentions: mentions)
