@@ -265,12 +265,15 @@ final class Session {
             let mine = Set(try r.notesMentioning(id))
             var cache: [Int32: NoteRecord] = [:]
             for k in shown.indices {
-                var notes: [NoteRecord] = []
-                for n in try r.notesMentioning(shown[k].entity) where mine.contains(n) {
-                    if cache[n] == nil { cache[n] = try r.note(at: Int(n)) }
-                    if let rec = cache[n] { notes.append(rec) }
+                let shared = try r.notesMentioning(shown[k].entity).filter { mine.contains($0) }
+                shown[k].evidence = try Related.evidence(id, shown[k].entity, count: shared.count, limit: 3) {
+                    (i) throws(CorruptIndex) -> NoteRecord in
+                    let n = shared[i]
+                    if let rec = cache[n] { return rec }
+                    let rec = try r.note(at: Int(n))
+                    cache[n] = rec
+                    return rec
                 }
-                shown[k].evidence = Related.evidence(id, shown[k].entity, notes: notes, limit: 3)
             }
             return (lexicon, graph, id, all, shown)
         }

@@ -83,8 +83,20 @@ public enum Related {
     /// The lines where `a` and `b` stand closest: a shared line, else the nearest lines in a
     /// shared block, section or note; best notes first.
     public static func evidence(_ a: Int32, _ b: Int32, notes: [NoteRecord], limit: Int) -> [Evidence] {
+        evidence(a, b, count: notes.count, limit: limit) { (k) throws(Never) -> NoteRecord in notes[k] }
+    }
+
+    /// Evidence from notes loaded one by one in path order (`load(k)` gives the k-th of
+    /// `count`); stops early once `limit` notes with a shared line are found, as nothing
+    /// can rank above those.
+    public static func evidence<E: Error>(
+        _ a: Int32, _ b: Int32, count: Int, limit: Int, load: (Int) throws(E) -> NoteRecord
+    ) throws(E) -> [Evidence] {
         var candidates: [(rank: Int, distance: Int32, note: String, lines: [Int])] = []
-        for note in notes {
+        var sameLine = 0
+        for k in 0..<count {
+            if sameLine >= limit { break }
+            let note = try load(k)
             let ma = note.mentions.filter { $0.entity == a }
             if ma.isEmpty { continue }
             let mb = note.mentions.filter { $0.entity == b }
@@ -98,7 +110,10 @@ public enum Related {
                     best = (rank, d, x.line == y.line ? [Int(x.line)] : [Int(min(x.line, y.line)), Int(max(x.line, y.line))])
                 }
             }
-            if let best { candidates.append((best.rank, best.distance, note.path, best.lines)) }
+            if let best {
+                candidates.append((best.rank, best.distance, note.path, best.lines))
+                if best.rank == 0 { sameLine += 1 }
+            }
         }
         candidates.sort { ($0.rank, $0.distance) != ($1.rank, $1.distance) ? ($0.rank, $0.distance) < ($1.rank, $1.distance) : $0.note.utf8.lexiconLess($1.note.utf8) }
         var out: [Evidence] = []
