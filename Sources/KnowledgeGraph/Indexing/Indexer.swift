@@ -197,6 +197,20 @@ public struct Indexer: Sendable {
         // Nothing to apply: answer from the index as it is.
         if report.rebuildReason == nil, fresh.isEmpty, removed.isEmpty, files == previousFiles, let reader = previousReader {
             report.unchanged = notePaths.count
+            // Racy files were hashed and found unchanged. Once their times are more than two
+            // seconds old, any later change moves their times: advance the index's mtime
+            // (its bytes stay the same) so they are trusted by stat again, as git does.
+            var newest = Int64.min
+            for f in files where f.stat.mtimeNs >= racyFrom || f.stat.ctimeNs >= racyFrom {
+                newest = max(newest, f.stat.mtimeNs, f.stat.ctimeNs)
+            }
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let nowNs = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+            if newest != Int64.min && newest < nowNs - 2_000_000_000 {
+                var times = [now, now]
+                utimensat(AT_FDCWD, indexPath, &times, 0)
+            }
             report.seconds = monotonicSeconds() - started
             return (reader, report)
         }
@@ -436,7 +450,18 @@ func monotonicSeconds() -> Double {
 
 
 extension String.UTF8View {
-    /// Byte order: the order of paths and terms everywhere in kg.
-    func lexiconLess(_ other: String.UTF8View) -> Bool { lexicographicallyPrecedes(other) }
+    /// Byte order: the order of paths and terms everywhere in kg (memcmp of the UTF-8).
+    func lexiconLess(_ other: String.UTF8View) -> Bool {
+        var a = String(self)
+        var b = String(other)
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = Swift.min(x.count, y.count)
+                guard n > 0, let xa = x.baseAddress, let ya = y.baseAddress else { return x.count < y.count }
+                let c = memcmp(xa, ya, n)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
+    }
 }
 

@@ -68,8 +68,8 @@ public struct Vault: Sendable {
         if stat(root, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR { throw .vaultNotAFolder(root) }
         var listing = Listing()
         walk(relative: [], into: &listing, depth: 0, rules: [])
-        listing.notes.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        listing.skipped.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        listing.notes.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
+        listing.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
         return listing
     }
 
@@ -117,7 +117,14 @@ public struct Vault: Sendable {
                 continue
             }
             var st = stat()
-            guard lstat(root + "/" + childPath, &st) == 0 else { continue }
+            let found = name.withUnsafeBufferPointer { p in
+                p.withMemoryRebound(to: CChar.self) { c in
+                    var z = Array(c)
+                    z.append(0)
+                    return fstatat(dirfd(dir), z, &st, AT_SYMLINK_NOFOLLOW) == 0
+                }
+            }
+            guard found else { continue }
             let kind = st.st_mode & S_IFMT
             if !rules.isEmpty && ignored(childRel, isFolder: kind == S_IFDIR, rules: rules) { continue }
             if kind == S_IFDIR {
@@ -150,10 +157,28 @@ public struct Vault: Sendable {
         if fd < 0 { return .failure(SkippedFile(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))")) }
         defer { close(fd) }
         var st = stat()
-        if fstat(fd, &st) == 0 && Int(st.st_size) > limit {
+        let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        if size > limit {
             return .failure(SkippedFile(path: path, reason: "larger than the \(limit / 1_000_000) MB note size limit"))
         }
-        var bytes: [UInt8] = []
+        // Read into a buffer of the file's size (plus one byte to notice growth), then on in
+        // chunks if the file grew meanwhile.
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            var done = 0
+            while done < buffer.count {
+                let n = Glibc.read(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failure = errno }
+                if n <= 0 { break }
+                done += n
+            }
+            count = done
+        }
+        if failure != 0 {
+            return .failure(SkippedFile(path: path, reason: "cannot be read (\(String(cString: strerror(failure))))"))
+        }
+        if bytes.count <= size { return .success(bytes) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
@@ -193,4 +218,8 @@ public struct Vault: Sendable {
 public struct PathKey: Hashable, Sendable {
     public let bytes: [UInt8]
     public init(_ path: String) { bytes = Array(path.utf8) }
+
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }
