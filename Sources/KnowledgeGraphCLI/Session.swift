@@ -182,10 +182,15 @@ final class Session {
         if let why = report.rebuildReason { text += "rebuilt: \(why)\n" }
         text += "added: \(report.added.count)  changed: \(report.changed.count)  removed: \(report.removed.count)  "
         text += "unchanged: \(report.unchanged)  skipped: \(report.skipped.count)\n"
-        for p in report.added { text += "  + \(p)\n" }
-        for p in report.changed { text += "  ~ \(p)\n" }
-        for p in report.removed { text += "  - \(p)\n" }
-        for s in report.skipped { text += "  ! \(s.path): \(s.reason)\n" }
+        // Up to 20 paths of each kind; --json lists them all.
+        func list(_ items: [String], _ mark: String, _ word: String) {
+            for p in items.prefix(20) { text += "  \(mark) \(p)\n" }
+            if items.count > 20 { text += "  \(mark) … and \(items.count - 20) more \(word) (--json lists all)\n" }
+        }
+        list(report.added, "+", "added")
+        list(report.changed, "~", "changed")
+        list(report.removed, "-", "removed")
+        list(report.skipped.map { "\($0.path): \($0.reason)" }, "!", "skipped")
         text += "read \(report.analyzed) notes in \(String(format: "%.3f", report.seconds)) s"
         text += report.wroteIndex ? "\n" : " (index already up to date)\n"
         console.out(text)
@@ -205,10 +210,9 @@ final class Session {
                 try Searcher(reader: reader) { path in self.lines(path) }.search(parsed, limit: limit)
             }
         }
-        let shown = hits
         if json {
             var items: [JSON] = []
-            for h in shown {
+            for h in hits {
                 var matches: [JSON] = []
                 for l in h.lines { matches.append(.object([("line", .int(l)), ("text", .string(lineText(h.note, l)))])) }
                 items.append(.object([("note", .string(h.note)), ("score", .double(h.score)), ("matches", .array(matches))]))
@@ -221,12 +225,12 @@ final class Session {
             return
         }
         var text = ""
-        for h in shown {
+        for h in hits {
             text += "\(h.note)  (score \(JSON.number(h.score)))\n"
             for l in h.lines.prefix(5) { text += "  \(l): \(lineText(h.note, l))\n" }
             if h.lines.count > 5 { text += "  … \(h.lines.count - 5) more lines\n" }
         }
-        if total > shown.count { text += "(\(total - shown.count) more notes; --limit 0 shows all)\n" }
+        if total > hits.count { text += "(\(total - hits.count) more notes; --limit 0 shows all)\n" }
         console.out(text)
     }
 

@@ -130,12 +130,10 @@ public struct Indexer: Sendable {
         var files: [FileEntry] = []
         var fresh: [PathKey: String] = [:]
         // Notes under folders that could not be listed are kept as they were.
-        var keptPaths = Set<PathKey>()
         for old in previousFiles where old.skipReason == nil
             && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
         {
             files.append(old)
-            keptPaths.insert(PathKey(old.path))
         }
         for state in states {
             switch state {
@@ -421,7 +419,7 @@ public struct Indexer: Sendable {
 /// Counts finished items across threads, for progress reports.
 final class ProgressCounter: @unchecked Sendable {
     private var value = 0
-    private let lock = NSLockish()
+    private let lock = PthreadMutex()
     func next() -> Int {
         lock.withLock {
             value += 1
@@ -431,7 +429,7 @@ final class ProgressCounter: @unchecked Sendable {
 }
 
 /// A tiny mutex over pthread, so the library needs no Foundation locks.
-final class NSLockish: @unchecked Sendable {
+final class PthreadMutex: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     init() { pthread_mutex_init(&mutex, nil) }
     deinit { pthread_mutex_destroy(&mutex) }
