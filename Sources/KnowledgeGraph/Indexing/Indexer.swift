@@ -224,57 +224,81 @@ public struct Indexer: Sendable {
         }
         let full = previous == nil
 
-        // 3. Analyze what changed, or every note on a full rebuild.
-        var toAnalyze: [(String, String)] = []
+        // 3. The notes of the new index, in path order (a note's id is its position): kept
+        // from the previous index, or analyzed (what changed, or everything on a rebuild).
+        let previousIDs = Dictionary((previous?.notes ?? []).enumerated().map { (PathKey($1.path), Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        var slots: [(path: String, text: String?, old: Int32?)] = []
         for path in notePaths {
             if let text = fresh[PathKey(path)] {
-                toAnalyze.append((path, text))
+                slots.append((path, text, nil))
             } else if full {
                 switch vault.text(path) {
-                case .success(let text): toAnalyze.append((path, text))
+                case .success(let text): slots.append((path, text, nil))
                 case .failure(let f): report.skipped.append(f)
+                }
+            } else if let old = previousIDs[PathKey(path)] {
+                slots.append((path, nil, old))
+            }
+        }
+        fresh = [:]
+        var records: [NoteRecord?] = Array(repeating: nil, count: slots.count)
+        var oldToNew: [Int32: Int32] = [:]
+        for (id, slot) in slots.enumerated() {
+            if let old = slot.old, let p = previous {
+                records[id] = p.notes[Int(old)]
+                oldToNew[old] = Int32(id)
+            }
+        }
+
+        // 4. Analyze in chunks, in id order, adding each chunk's terms as it comes: a rebuild
+        // appends straight to the postings; an update collects additions to merge.
+        let analyzer = Analyzer(lexicon: lexicon)
+        let work = slots.indices.filter { slots[$0].text != nil }
+        let total = work.count
+        let counter = ProgressCounter()
+        var postings: [String: Postings] = [:]
+        var additions: [String: [(Int32, [Int32])]] = [:]
+        var newIDs: [Int32] = []
+        var chunkStart = 0
+        while chunkStart < work.count {
+            let chunk = Array(work[chunkStart..<min(work.count, chunkStart + 1024)])
+            chunkStart += chunk.count
+            let items = chunk.map { (Int32($0), slots[$0].path, slots[$0].text ?? "") }
+            let analyzed: [(Int32, NoteRecord, NoteTerms)] = parallelMap(items) { item in
+                let (record, terms) = analyzer.analyze(path: item.1, normalizedText: item.2)
+                if let progress { progress(counter.next(), total) }
+                return (item.0, record, terms)
+            }
+            for (id, record, terms) in analyzed {
+                records[Int(id)] = record
+                slots[Int(id)].text = nil
+                newIDs.append(id)
+                for (term, positions) in terms {
+                    if full {
+                        postings[term, default: Postings()].append(note: id, positions: positions)
+                    } else {
+                        additions[term, default: []].append((id, positions))
+                    }
                 }
             }
         }
-        let analyzer = Analyzer(lexicon: lexicon)
-        let total = toAnalyze.count
-        let counter = ProgressCounter()
-        let analyzed: [(NoteRecord, NoteTerms)] = parallelMap(toAnalyze) { item in
-            let result = analyzer.analyze(path: item.0, normalizedText: item.1)
-            if let progress { progress(counter.next(), total) }
-            return result
-        }
-        report.analyzed = analyzed.count
-        var analyzedByPath: [PathKey: (NoteRecord, NoteTerms)] = [:]
-        for a in analyzed { analyzedByPath[PathKey(a.0.path)] = a }
-
-        // 4. Assemble: records by path, postings remapped and merged.
-        let previousIDs = Dictionary((previous?.notes ?? []).enumerated().map { (PathKey($1.path), Int32($0)) }, uniquingKeysWith: { a, _ in a })
-        var notes: [NoteRecord] = []
-        var newTerms: [(Int32, NoteTerms)] = []
-        var oldToNew: [Int32: Int32] = [:]
-        for path in notePaths {
-            let id = Int32(notes.count)
-            if let (record, terms) = analyzedByPath[PathKey(path)] {
-                notes.append(record)
-                newTerms.append((id, terms))
-                let old = prevByPath[PathKey(path)]
-                if old == nil || old?.skipReason != nil {
-                    report.added.append(path)
-                } else if old?.hash != fileHash(files, path) {
-                    report.changed.append(path)
-                } else {
-                    report.unchanged += 1
-                }
-            } else if let old = previousIDs[PathKey(path)], let p = previous {
-                notes.append(p.notes[Int(old)])
-                oldToNew[old] = id
+        report.analyzed = total
+        let notes = records.compactMap { $0 }
+        for id in newIDs {
+            let path = slots[Int(id)].path
+            let old = prevByPath[PathKey(path)]
+            if old == nil || old?.skipReason != nil {
+                report.added.append(path)
+            } else if old?.hash != fileHash(files, path) {
+                report.changed.append(path)
+            } else {
                 report.unchanged += 1
             }
         }
+        report.unchanged += oldToNew.count
 
+        // 5. Postings of kept notes, remapped to their new ids, merged with the additions.
         let keptIDs = Set(oldToNew.keys)
-        var postings: [String: Postings] = [:]
         if let p = previous {
             // Old id -> new id (-1 when the note was dropped or re-analysed).
             var remap = [Int32](repeating: -1, count: p.notes.count)
@@ -282,11 +306,7 @@ public struct Indexer: Sendable {
             let identity = remap.enumerated().allSatisfy { $0.element == Int32($0.offset) }
             postings.reserveCapacity(p.postings.count)
             for (term, old) in p.postings {
-                if identity {
-                    postings[term] = old
-                    continue
-                }
-                if old.notes.allSatisfy({ remap[Int($0)] == $0 }) {
+                if identity || old.notes.allSatisfy({ remap[Int($0)] == $0 }) {
                     postings[term] = old
                     continue
                 }
@@ -300,10 +320,6 @@ public struct Indexer: Sendable {
                 }
                 if !kept.notes.isEmpty { postings[term] = kept }
             }
-        }
-        var additions: [String: [(Int32, [Int32])]] = [:]
-        for (id, terms) in newTerms {
-            for (term, positions) in terms { additions[term, default: []].append((id, positions)) }
         }
         for (term, list) in additions {
             guard let old = postings[term] else {
@@ -334,7 +350,7 @@ public struct Indexer: Sendable {
         if let p = previous {
             var builder = GraphBuilder(p.graph)
             for (i, record) in p.notes.enumerated() where !keptIDs.contains(Int32(i)) { builder.add(record, sign: -1) }
-            for (id, _) in newTerms { builder.add(notes[Int(id)], sign: 1) }
+            for id in newIDs { builder.add(notes[Int(id)], sign: 1) }
             graph = builder.graph()
         } else {
             graph = CoMentionGraph(entityCount: lexicon.entities.count, notes: notes)
