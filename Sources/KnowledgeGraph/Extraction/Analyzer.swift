@@ -55,10 +55,8 @@ public struct Analyzer: Sendable {
                 terms[term, default: []].append(p)
             }
             for m in matcher.matches(in: note.scan[r]) {
-                var view = String.UnicodeScalarView()
-                for v in note.scalars[m.start..<m.end] { if let u = Unicode.Scalar(v) { view.append(u) } }
                 mentions.append(Mention(entity: m.entity, line: Int32(n + 1), block: note.lineBlock[n],
-                    section: note.lineSection[n], surface: String(view)))
+                    section: note.lineSection[n], surface: Scalars.string(note.scalars[m.start..<m.end])))
             }
         }
         var tags: [String] = []

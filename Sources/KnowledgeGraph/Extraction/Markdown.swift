@@ -33,9 +33,7 @@ struct MarkdownNote {
     }
 
     private func lineString(_ n: Int) -> String {
-        var view = String.UnicodeScalarView()
-        for v in scalars[lines[n]] { if let s = Unicode.Scalar(v) { view.append(s) } }
-        return String(view)
+        Scalars.string(scalars[lines[n]])
     }
 
     private mutating func mask(_ r: Range<Int>) {
@@ -259,12 +257,6 @@ struct MarkdownNote {
 
     // MARK: inline
 
-    private static func string(_ s: ArraySlice<UInt32>) -> String {
-        var view = String.UnicodeScalarView()
-        for v in s { if let u = Unicode.Scalar(v) { view.append(u) } }
-        return String(view)
-    }
-
     private static let urlPrefixes: [[UInt32]] = ["https://", "http://", "ftp://", "mailto:", "www.", "file://"]
         .map { $0.unicodeScalars.map { $0.value } }
 
@@ -313,7 +305,7 @@ struct MarkdownNote {
                 var j = i + 2
                 while j + 1 < end && !(scalars[j] == 0x5D && scalars[j + 1] == 0x5D) { j += 1 }
                 if j + 1 < end {
-                    let inner = MarkdownNote.string(scalars[(i + 2)..<j])
+                    let inner = Scalars.string(scalars[(i + 2)..<j])
                     let target = inner.split(separator: "|", maxSplits: 1).first.map(String.init) ?? inner
                     let page = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
                     links.append(NoteLink(target: page.trimmingSpaces(), line: Int32(n + 1), isWiki: true))
@@ -333,7 +325,7 @@ struct MarkdownNote {
                     j += 1
                 }
                 if j < end {
-                    let dest = MarkdownNote.string(scalars[(i + 2)..<j]).trimmingSpaces()
+                    let dest = Scalars.string(scalars[(i + 2)..<j]).trimmingSpaces()
                     let target = dest.split(separator: " ", maxSplits: 1).first.map(String.init) ?? dest
                     links.append(NoteLink(target: target, line: Int32(n + 1), isWiki: false))
                     mask((i + 1)..<(j + 1))
@@ -370,7 +362,7 @@ struct MarkdownNote {
                 while j > i + 1 && (scalars[j - 1] == 0x2F || scalars[j - 1] == 0x2D) { j -= 1 }
                 let body = scalars[(i + 1)..<j]
                 if !body.isEmpty && body.contains(where: { !($0 >= 0x30 && $0 <= 0x39) && $0 != 0x2F && $0 != 0x2D }) {
-                    tags.append(MarkdownNote.string(body))
+                    tags.append(Scalars.string(body))
                     i = j
                     continue
                 }

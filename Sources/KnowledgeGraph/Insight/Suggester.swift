@@ -79,7 +79,7 @@ public enum Suggester {
                     if Scalars.isWordScalar(v) && v < 0x80 {
                         var j = i
                         while j < line.endIndex && Scalars.isWordScalar(line[j]) && line[j] < 0x80 { j += 1 }
-                        let word = string(line[i..<j])
+                        let word = Scalars.string(line[i..<j])
                         classifyLatin(word, line: line, end: j, path: path, n: n, add: add, latinKeys: latinKeys, knownKeys: knownKeys)
                         i = j
                     } else if Scalars.isHangulSyllable(v) {
@@ -87,15 +87,15 @@ public enum Suggester {
                         while j < line.endIndex && Scalars.isHangulSyllable(line[j]) { j += 1 }
                         let run = Array(line[i..<j])
                         if j < line.endIndex && line[j] == 0x28, let close = line[j...].firstIndex(of: 0x29), close - j <= 40 {
-                            definition(string(line[i..<j]), string(line[(j + 1)..<close]), path: path, n: n, knownKeys: knownKeys, add: add)
+                            definition(Scalars.string(line[i..<j]), Scalars.string(line[(j + 1)..<close]), path: path, n: n, knownKeys: knownKeys, add: add)
                         }
                         if run.count >= 3 {
                             for k in 2..<run.count where k <= 6 {
                                 let rest = run[k...]
                                 if Particles.fits(rest, after: run[k - 1]) && rest.count <= Particles.maxLength {
-                                    let stem = string(run[0..<k][...])
+                                    let stem = Scalars.string(run[0..<k][...])
                                     var entry = stems[stem] ?? ([], [], 0, Evidence(note: path, line: n + 1))
-                                    entry.particles.insert(string(rest))
+                                    entry.particles.insert(Scalars.string(rest))
                                     entry.notes.insert(path)
                                     entry.count += 1
                                     stems[stem] = entry
@@ -149,10 +149,6 @@ public enum Suggester {
         }
     }
 
-    static func string(_ s: ArraySlice<UInt32>) -> String {
-        String(String.UnicodeScalarView(s.compactMap(Unicode.Scalar.init)))
-    }
-
     private static func classifyLatin(
         _ word: String, line: ArraySlice<UInt32>, end: Int, path: String, n: Int,
         add: (String, String, String, Int, String?) -> Void, latinKeys: [String: String], knownKeys: [String: String]
@@ -161,7 +157,7 @@ public enum Suggester {
         let uppers = scalars.filter { $0 >= 0x41 && $0 <= 0x5A }.count
         let lowers = scalars.filter { $0 >= 0x61 && $0 <= 0x7A }.count
         if end < line.endIndex && line[end] == 0x28, let close = line[end...].firstIndex(of: 0x29), close - end <= 40 {
-            definition(word, string(line[(end + 1)..<close]), path: path, n: n, knownKeys: knownKeys, add: add)
+            definition(word, Scalars.string(line[(end + 1)..<close]), path: path, n: n, knownKeys: knownKeys, add: add)
         }
         if uppers >= 2 && lowers == 0 && scalars.count <= 10 {
             add(word, "acronym", path, n + 1, nil)

@@ -40,4 +40,11 @@ enum Scalars {
             || (v >= 0x0E00 && v <= 0x0E7F) || (v >= 0x0600 && v <= 0x06FF) || (v >= 0x0590 && v <= 0x05FF)
             || (v >= 0x0900 && v <= 0x097F)
     }
+
+    /// A String of scalar values (invalid values are dropped).
+    static func string(_ s: some Sequence<UInt32>) -> String {
+        var view = String.UnicodeScalarView()
+        for v in s { if let u = Unicode.Scalar(v) { view.append(u) } }
+        return String(view)
+    }
 }
