@@ -39,7 +39,7 @@ import Testing
         #expect(r.out.isEmpty)
     }
 
-    @Test(arguments: ["index", "search", "related", "mentions", "entities", "export", "stats"])
+    @Test(arguments: ["index", "search", "related", "mentions", "entities", "export", "stats", "watch", "path", "communities", "suggest", "doctor"])
     func everyCommandHasHelp(_ command: String) throws {
         let r = run([command, "--help"], cwd: "/")
         #expect(r.0 == 0)
