@@ -181,9 +181,7 @@ public struct Indexer: Sendable {
             guard let e = f.entity else { continue }
             definitions.append(EntityDefinition(entity: e, source: f.path, line: 1))
             fingerprintInput.string(f.path)
-            fingerprintInput.string(e.name)
-            fingerprintInput.string(e.type)
-            fingerprintInput.strings(e.aliases)
+            fingerprintInput.entity(e)
         }
         let lexicon = Lexicon(definitions: definitions, issues: issues)
         report.lexiconIssues = lexicon.issues

@@ -42,6 +42,18 @@ struct BinaryWriter {
         int(a.count)
         for s in a { string(s) }
     }
+
+    /// An optional entity: a presence byte, then name, type and aliases.
+    mutating func entity(_ e: Entity?) {
+        guard let e else {
+            u8(0)
+            return
+        }
+        u8(1)
+        string(e.name)
+        string(e.type)
+        strings(e.aliases)
+    }
 }
 
 /// The index file is damaged or of another format; the caller rebuilds.
@@ -125,6 +137,11 @@ struct BinaryReader {
         offset += n
         guard let s = String(validating: slice, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
         return s
+    }
+
+    mutating func entity() throws(CorruptIndex) -> Entity? {
+        guard try u8() == 1 else { return nil }
+        return Entity(name: try string(), type: try string(), aliases: try strings())
     }
 
     mutating func strings() throws(CorruptIndex) -> [String] {

@@ -215,9 +215,7 @@ public final class IndexReader: @unchecked Sendable {
             let stat = FileStat(size: try r.sint(), mtimeNs: try r.sint(), ctimeNs: try r.sint(), inode: try r.varint())
             let hash = try r.u64()
             let reason: String? = try r.u8() == 1 ? try r.string() : nil
-            var entity: Entity?
-            if try r.u8() == 1 { entity = Entity(name: try r.string(), type: try r.string(), aliases: try r.strings()) }
-            out.append(FileEntry(path: path, stat: stat, hash: hash, skipReason: reason, entity: entity))
+            out.append(FileEntry(path: path, stat: stat, hash: hash, skipReason: reason, entity: try r.entity()))
         }
         return out
     }

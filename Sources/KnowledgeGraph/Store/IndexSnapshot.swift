@@ -128,14 +128,7 @@ extension IndexSnapshot {
             } else {
                 w.u8(0)
             }
-            if let e = f.entity {
-                w.u8(1)
-                w.string(e.name)
-                w.string(e.type)
-                w.strings(e.aliases)
-            } else {
-                w.u8(0)
-            }
+            w.entity(f.entity)
         }
         sections.append((.files, w.bytes))
 
@@ -240,14 +233,7 @@ extension NoteRecord {
             w.int32(l.line)
             w.u8(l.isWiki ? 1 : 0)
         }
-        if let e = definesEntity {
-            w.u8(1)
-            w.string(e.name)
-            w.string(e.type)
-            w.strings(e.aliases)
-        } else {
-            w.u8(0)
-        }
+        w.entity(definesEntity)
         w.int32(lineCount)
         w.int32(tokenCount)
         var last: Int32 = 0
@@ -288,10 +274,7 @@ extension NoteRecord {
         for _ in 0..<(try r.count(max: r.end - r.offset)) {
             links.append(NoteLink(target: try r.string(), line: try r.int32(), isWiki: try r.u8() == 1))
         }
-        var entity: Entity?
-        if try r.u8() == 1 {
-            entity = Entity(name: try r.string(), type: try r.string(), aliases: try r.strings())
-        }
+        let entity = try r.entity()
         let lineCount = try r.int32()
         let tokenCount = try r.int32()
         guard lineCount >= 0, Int(lineCount) <= r.end - r.offset else { throw CorruptIndex(reason: "bad line count") }
