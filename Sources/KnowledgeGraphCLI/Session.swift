@@ -128,7 +128,7 @@ final class Session {
     private func lines(_ path: String) -> [String]? {
         if let cached = lineCache[PathKey(path)] { return cached }
         guard case .success(let text) = vault.text(path) else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         lineCache[PathKey(path)] = lines
         return lines
     }

@@ -7,10 +7,12 @@ public enum Normalizer {
     public static func normalize(_ text: String) -> String {
         var needsNFC = false
         var changed = false
-        for v in text.utf8 where v >= 0x80 || v == 0x0D {
+        for v in text.unicodeScalars where v.value >= 0x80 || v.value == 0x0D {
             changed = true
-            needsNFC = needsNFC || v >= 0x80
-            if needsNFC { break }
+            if !nfcStable(v.value) {
+                needsNFC = true
+                break
+            }
         }
         if !changed { return text }
         let composed = needsNFC ? text.precomposedStringWithCanonicalMapping : text
@@ -36,5 +38,21 @@ public enum Normalizer {
             }
         }
         return String(out)
+    }
+
+    /// Scalars that NFC leaves as they are whatever surrounds them: precomposed Hangul
+    /// syllables, compatibility jamo, Latin-1, general punctuation, CJK symbols and
+    /// ideographs, kana (without the voicing marks), full- and half-width forms, common
+    /// symbols and emoji. Text made only of these (and ASCII) skips the NFC pass, the
+    /// costliest step of reading a Korean note. Anything else goes through full NFC.
+    @inline(__always) static func nfcStable(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x0D, 0x80...0x02FF: return true
+        case 0x2002...0x206F, 0x2190...0x21FF, 0x2500...0x27BF: return true
+        case 0x3000...0x303F, 0x3041...0x3096, 0x30A1...0x30FA, 0x3130...0x318F: return true
+        case 0x4E00...0x9FFF, 0xAC00...0xD7A3: return true
+        case 0xFEFF, 0xFF00...0xFFEF, 0x1F300...0x1FAFF: return true
+        default: return false
+        }
     }
 }

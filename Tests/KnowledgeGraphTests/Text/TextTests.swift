@@ -79,3 +79,15 @@ import Testing
         #expect(tokens("책 cnn_fm") == ["책", "cnn_fm"])
     }
 }
+
+@Suite struct NFCFastPathTests {
+    /// Text that skips Foundation's NFC pass must come out exactly as NFC would make it.
+    @Test(arguments: [
+        "카카오에서 FFM을 썼다 — “따옴표” ㅋㅋ 漢字 カタカナ ①", "café résumé", "\u{2000}en quad", "e\u{301}", "\u{1100}\u{1161}",
+        "Å \u{212B}", "が \u{304B}\u{3099}", "😀 ←→ ■",
+    ])
+    func fastPathAgreesWithFoundation(_ text: String) {
+        #expect(Normalizer.normalize(text) == text.precomposedStringWithCanonicalMapping)
+        #expect(Array(Normalizer.normalize(text).unicodeScalars) == Array(text.precomposedStringWithCanonicalMapping.unicodeScalars))
+    }
+}
