@@ -1,22 +1,19 @@
 extension GraphExport {
     /// Text escaped for XML, with characters XML 1.0 cannot hold dropped.
     public static func xmlEscape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
+        escaped(s) { u in
             switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "'": return "&apos;"
             default:
                 let v = u.value
-                if v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D { continue }
-                if v == 0xFFFE || v == 0xFFFF { continue }
-                out.unicodeScalars.append(u)
+                if v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D || v == 0xFFFE || v == 0xFFFF { return "" }
+                return nil
             }
         }
-        return out
     }
 
     /// GraphML for Gephi and yEd: typed node and edge attributes declared as keys.
@@ -66,18 +63,16 @@ extension GraphExport {
         var ids: [Int32: String] = [:]
         for (k, id) in sel.nodes.enumerated() { ids[id] = "n\(k)" }
         func label(_ s: String) -> String {
-            var out = ""
-            for u in s.unicodeScalars {
+            escaped(s) { u in
                 switch u {
-                case "\"": out += "#quot;"
-                case "#": out += "#35;"
-                case "<": out += "#lt;"
-                case ">": out += "#gt;"
-                case "\n", "\r": out += " "
-                default: out.unicodeScalars.append(u)
+                case "\"": return "#quot;"
+                case "#": return "#35;"
+                case "<": return "#lt;"
+                case ">": return "#gt;"
+                case "\n", "\r": return " "
+                default: return nil
                 }
             }
-            return out
         }
         var out = "```mermaid\ngraph LR\n"
         var byType: [String: [String]] = [:]

@@ -81,17 +81,16 @@ public enum GraphExport {
 
     /// A DOT string literal: quoted, with `"` and `\` escaped and line breaks as `\n`.
     public static func dotQuote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
+        let body = escaped(s) { u in
             switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": continue
-            default: out.unicodeScalars.append(u)
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case "\n": return "\\n"
+            case "\r": return ""
+            default: return nil
             }
         }
-        return out + "\""
+        return "\"" + body + "\""
     }
 
     /// What sizes nodes in a picture.

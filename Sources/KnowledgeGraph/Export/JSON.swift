@@ -75,22 +75,29 @@ public indirect enum JSON: Sendable, Equatable {
 
     static func quote(_ s: String, into out: inout String) {
         out += "\""
-        for u in s.unicodeScalars {
+        out += escaped(s) { u in
             switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case "\n": return "\\n"
+            case "\r": return "\\r"
+            case "\t": return "\\t"
             default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
+                guard u.value < 0x20 else { return nil }
+                let hex = String(u.value, radix: 16)
+                return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             }
         }
         out += "\""
     }
+}
+
+/// `s` with each scalar replaced by `replacement(scalar)`, or kept when that is nil (an
+/// empty replacement drops it): the one loop behind every format's escaping.
+func escaped(_ s: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+    var out = ""
+    for u in s.unicodeScalars {
+        if let r = replacement(u) { out += r } else { out.unicodeScalars.append(u) }
+    }
+    return out
 }
