@@ -359,8 +359,7 @@ final class Session {
         let (lexicon, graph, notes) = try query { (r) throws(CorruptIndex) in (try r.lexicon(), try r.graph(), try r.notes()) }
         let a = try entity(named: args.positional[0], in: lexicon)
         let b = try entity(named: args.positional[1], in: lexicon)
-        let analysis = GraphAnalysis(graph: graph, lexicon: lexicon)
-        guard let chain = analysis.path(from: a, to: b) else {
+        guard let chain = GraphAnalysis.path(from: a, to: b, in: graph) else {
             if json { emit(.object([("path", .array([])), ("hops", .array([]))])) }
             console.err("kg: \(lexicon.entities[Int(a)].name) and \(lexicon.entities[Int(b)].name) are not connected by co-mentions\n")
             return
@@ -581,10 +580,11 @@ final class Session {
         if args.values["--top"] != nil { filter.top = try args.int("--top", default: 0) }
         for name in args.lists["--exclude"] ?? [] { filter.exclude.insert(try entity(named: name, in: lexicon)) }
         let selection = GraphSelection(graph: graph, lexicon: lexicon, filter: filter)
-        let analysis = GraphAnalysis(graph: graph, lexicon: lexicon)
+        // Communities and centrality are computed only for the formats that show them.
+        let analysis = { GraphAnalysis(graph: graph, lexicon: lexicon) }
         switch formats.first ?? "--dot" {
-        case "--json": emit(GraphExport.json(selection, graph: graph, lexicon: lexicon, analysis: analysis))
-        case "--graphml": console.out(GraphExport.graphML(selection, graph: graph, lexicon: lexicon, analysis: analysis))
+        case "--json": emit(GraphExport.json(selection, graph: graph, lexicon: lexicon, analysis: analysis()))
+        case "--graphml": console.out(GraphExport.graphML(selection, graph: graph, lexicon: lexicon, analysis: analysis()))
         case "--mermaid": console.out(GraphExport.mermaid(selection, graph: graph, lexicon: lexicon))
         case "--html":
             var details: [Int32: NodeDetails] = [:]
@@ -602,11 +602,12 @@ final class Session {
                 details[id] = NodeDetails(notes: Array(noteList.prefix(30)), lines: lines, texts: lines.map { lineText($0.note, $0.line) })
             }
             let name = URL(fileURLWithPath: vault.root).lastPathComponent
-            console.out(GraphExport.html(selection, graph: graph, lexicon: lexicon, analysis: analysis, details: details,
+            console.out(GraphExport.html(selection, graph: graph, lexicon: lexicon, analysis: analysis(), details: details,
                 title: "kg — \(name)"))
         default:
-            console.out(GraphExport.dot(selection, graph: graph, lexicon: lexicon, size: size, analysis: analysis,
-                clusters: args.flags.contains("--communities")))
+            let clusters = args.flags.contains("--communities")
+            console.out(GraphExport.dot(selection, graph: graph, lexicon: lexicon, size: size,
+                analysis: clusters || size != .mentions ? analysis() : nil, clusters: clusters))
         }
     }
 

@@ -27,16 +27,20 @@ public struct GraphAnalysis: Sendable {
     public var degree: [Double]
     /// Betweenness centrality (Brandes, unweighted), normalized to [0, 1].
     public var betweenness: [Double]
-    let adjacency: [[(other: Int32, weight: Double)]]
 
-    public init(graph: CoMentionGraph, lexicon: Lexicon) {
-        let n = graph.stats.count
-        var adjacency = [[(other: Int32, weight: Double)]](repeating: [], count: n)
+    /// Each entity's neighbours with the closeness of their edge.
+    static func adjacencyLists(_ graph: CoMentionGraph) -> [[(other: Int32, weight: Double)]] {
+        var adjacency = [[(other: Int32, weight: Double)]](repeating: [], count: graph.stats.count)
         for e in graph.edges {
             adjacency[Int(e.a)].append((e.b, e.weight))
             adjacency[Int(e.b)].append((e.a, e.weight))
         }
-        self.adjacency = adjacency
+        return adjacency
+    }
+
+    public init(graph: CoMentionGraph, lexicon: Lexicon) {
+        let n = graph.stats.count
+        let adjacency = GraphAnalysis.adjacencyLists(graph)
         degree = adjacency.map { $0.reduce(0) { $0 + $1.weight } }
         let present = (0..<n).filter { graph.stats[$0].mentions > 0 }
         let labels = GraphAnalysis.louvain(adjacency: adjacency, nodes: present)
@@ -181,8 +185,10 @@ public struct GraphAnalysis: Sendable {
 
     /// The shortest chain of co-mentions from `a` to `b` (fewest hops; among equals, the one
     /// through the strongest edges first), or nil when they are not connected.
-    public func path(from a: Int32, to b: Int32) -> [Int32]? {
+    /// Needs only the graph, not communities or centrality.
+    public static func path(from a: Int32, to b: Int32, in graph: CoMentionGraph) -> [Int32]? {
         if a == b { return [a] }
+        let adjacency = adjacencyLists(graph)
         let n = adjacency.count
         var previous = [Int32](repeating: -1, count: n)
         var seen = [Bool](repeating: false, count: n)
