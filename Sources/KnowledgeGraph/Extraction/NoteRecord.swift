@@ -40,3 +40,15 @@ public struct NoteRecord: Sendable, Hashable {
 
 /// The search terms of one note: term → token positions (ascending).
 public typealias NoteTerms = [String: [Int32]]
+
+extension NoteRecord {
+    /// The distinct entities the note mentions, ascending (ids in `0..<bound` only).
+    func mentionedEntities(below bound: Int) -> [Int32] {
+        var out: [Int32] = []
+        for m in mentions where m.entity >= 0 && Int(m.entity) < bound { out.append(m.entity) }
+        out.sort()
+        var unique: [Int32] = []
+        for e in out where unique.last != e { unique.append(e) }
+        return unique
+    }
+}

@@ -17,19 +17,23 @@ public struct Postings: Sendable, Equatable {
         positions[Int(offsets[k])..<Int(offsets[k + 1])]
     }
 
-    func encode(into w: inout BinaryWriter) {
-        w.int(notes.count)
+    /// The on-disk list: note count, then per note the gap from the previous note id, the
+    /// byte length of its positions and the positions as gaps (see `PostingLists`).
+    func encode(into out: inout [UInt8]) {
+        VarInt.append(UInt64(notes.count), to: &out)
         var lastNote: Int32 = -1
+        var scratch: [UInt8] = []
         for k in notes.indices {
-            w.int32(notes[k] - lastNote - 1)
+            VarInt.append(UInt64(UInt32(bitPattern: notes[k] - lastNote - 1)), to: &out)
             lastNote = notes[k]
-            let p = positions(at: k)
-            w.int(p.count)
+            scratch.removeAll(keepingCapacity: true)
             var last: Int32 = -1
-            for x in p {
-                w.int32(x - last - 1)
+            for x in positions(at: k) {
+                VarInt.append(UInt64(UInt32(bitPattern: x - last - 1)), to: &scratch)
                 last = x
             }
+            VarInt.append(UInt64(scratch.count), to: &out)
+            out.append(contentsOf: scratch)
         }
     }
 
@@ -43,14 +47,17 @@ public struct Postings: Sendable, Equatable {
             let note = lastNote &+ 1 &+ (try r.int32())
             guard note > lastNote, Int(note) < noteCount else { throw CorruptIndex(reason: "bad posting") }
             lastNote = note
-            let c = try r.count(max: r.end - r.offset)
+            let length = try r.count(max: r.end - r.offset)
+            let end = r.offset + length
             var last: Int32 = -1
-            for _ in 0..<c {
-                let p = last &+ 1 &+ (try r.int32())
+            var inner = BinaryReader(r.base, range: r.offset..<end)
+            while !inner.atEnd {
+                let p = last &+ 1 &+ (try inner.int32())
                 guard p > last else { throw CorruptIndex(reason: "bad position") }
                 out.positions.append(p)
                 last = p
             }
+            r.offset = end
             out.notes.append(note)
             out.offsets.append(Int32(out.positions.count))
         }

@@ -23,7 +23,7 @@ public struct FileEntry: Sendable, Equatable {
 /// file table used to detect changes).
 public struct IndexSnapshot: Sendable, Equatable {
     /// The on-disk format version; any other version is rebuilt.
-    public static let formatVersion: UInt32 = 5
+    public static let formatVersion: UInt32 = 6
 
     /// Identifies the lexicon file and entity notes the mentions were found with.
     public var lexiconFingerprint: UInt64
@@ -89,13 +89,102 @@ extension IndexSnapshot {
 
     /// The snapshot as the bytes of one index file: header, section table, sections.
     public func encoded() -> [UInt8] {
+        var noteBytes = BinaryWriter()
+        noteBytes.int(notes.count)
+        var offsets: [UInt64] = []
+        for n in notes {
+            offsets.append(UInt64(noteBytes.bytes.count))
+            n.encode(into: &noteBytes)
+        }
+        offsets.append(UInt64(noteBytes.bytes.count))
+        var byEntity = [[Int32]](repeating: [], count: lexicon.entities.count)
+        for (id, n) in notes.enumerated() {
+            for e in n.mentionedEntities(below: byEntity.count) { byEntity[Int(e)].append(Int32(id)) }
+        }
+        var terms = TermsWriter()
+        var list: [UInt8] = []
+        for t in postings.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            list.removeAll(keepingCapacity: true)
+            postings[t]?.encode(into: &list)
+            var t = t
+            t.withUTF8 { terms.add(term: UnsafeRawBufferPointer($0), list: list) }
+        }
+        let parts = IndexParts(fingerprint: lexiconFingerprint, lexicon: lexicon, files: files, noteBytes: noteBytes.bytes,
+            noteOffsets: offsets, tokenCounts: notes.map(\.tokenCount), entityNotes: byEntity, graph: graph, terms: terms)
+        return parts.encoded().reduce(into: []) { $0 += $1 }
+    }
+}
+
+/// The dictionary and postings sections, written term by term in byte order.
+struct TermsWriter {
+    var termBytes: [UInt8] = []
+    var termOffsets: [UInt32] = [0]
+    var post: [UInt8] = []
+    var postOffsets: [UInt64] = [0]
+
+    var count: Int { termOffsets.count - 1 }
+
+    /// Appends a term whose encoded list (count, then entries) is `list`.
+    mutating func add(term: UnsafeRawBufferPointer, list: [UInt8]) {
+        begin(term: term)
+        post.append(contentsOf: list)
+        end()
+    }
+
+    mutating func begin(term: UnsafeRawBufferPointer) {
+        termBytes.append(contentsOf: term)
+        termOffsets.append(UInt32(termBytes.count))
+    }
+
+    mutating func end() {
+        postOffsets.append(UInt64(post.count))
+    }
+
+    /// Drops the term begun last (its list turned out empty).
+    mutating func cancel() {
+        termOffsets.removeLast()
+        if let last = termOffsets.last { termBytes.removeSubrange(Int(last)...) }
+        post.removeSubrange(Int(postOffsets.last ?? 0)...)
+    }
+
+    /// Term count, a fixed-width table (so a query binary-searches the mapped file without
+    /// decoding the dictionary), then the terms' bytes.
+    func dictionary() -> [UInt8] {
+        var dict = BinaryWriter()
+        dict.bytes.reserveCapacity(4 + termOffsets.count * 12 + termBytes.count)
+        dict.u32(UInt32(count))
+        for o in termOffsets { dict.u32(o) }
+        for o in postOffsets { dict.u64(o) }
+        dict.bytes.append(contentsOf: termBytes)
+        return dict.bytes
+    }
+}
+
+/// The pieces of an index file, however they were produced: from a snapshot in memory, or by
+/// an update that copies most of them from the previous file.
+struct IndexParts {
+    var fingerprint: UInt64
+    var lexicon: Lexicon
+    var files: [FileEntry]
+    /// The NOTE section: note count, then the encoded records.
+    var noteBytes: [UInt8]
+    /// Start of each record in `noteBytes`, and the end of the last.
+    var noteOffsets: [UInt64]
+    var tokenCounts: [Int32]
+    /// For each entity, the notes mentioning it, ascending.
+    var entityNotes: [[Int32]]
+    var graph: CoMentionGraph
+    var terms: TermsWriter
+
+    /// Header and sections, in file order, to be written one after another.
+    func encoded() -> [[UInt8]] {
         var sections: [(Section, [UInt8])] = []
         var w = BinaryWriter()
-        w.u64(lexiconFingerprint)
-        w.int(notes.count)
-        w.varint(UInt64(notes.reduce(0) { $0 + Int($1.tokenCount) }))
+        w.u64(fingerprint)
+        w.int(tokenCounts.count)
+        w.varint(UInt64(tokenCounts.reduce(0) { $0 + Int($1) }))
         w.int(lexicon.entities.count)
-        w.int(postings.count)
+        w.int(terms.count)
         sections.append((.meta, w.bytes))
 
         w = BinaryWriter()
@@ -134,30 +223,16 @@ extension IndexSnapshot {
 
         // Note records, with a fixed-width table of their offsets and token counts so a query
         // decodes only the notes it shows.
-        var noteBytes = BinaryWriter()
-        noteBytes.int(notes.count)
         var index = BinaryWriter()
-        index.u32(UInt32(notes.count))
-        var tokenCounts: [Int32] = []
-        for n in notes {
-            index.u64(UInt64(noteBytes.bytes.count))
-            n.encode(into: &noteBytes)
-            tokenCounts.append(n.tokenCount)
-        }
-        index.u64(UInt64(noteBytes.bytes.count))
+        index.bytes.reserveCapacity(4 + noteOffsets.count * 8 + tokenCounts.count * 4)
+        index.u32(UInt32(tokenCounts.count))
+        for o in noteOffsets { index.u64(o) }
         for t in tokenCounts { index.u32(UInt32(bitPattern: t)) }
         sections.append((.noteIndex, index.bytes))
 
         w = BinaryWriter()
-        var byEntity = [[Int32]](repeating: [], count: lexicon.entities.count)
-        for (id, n) in notes.enumerated() {
-            var seen = Set<Int32>()
-            for m in n.mentions where Int(m.entity) < byEntity.count && seen.insert(m.entity).inserted {
-                byEntity[Int(m.entity)].append(Int32(id))
-            }
-        }
-        w.int(byEntity.count)
-        for list in byEntity {
+        w.int(entityNotes.count)
+        for list in entityNotes {
             w.int(list.count)
             var last: Int32 = -1
             for id in list {
@@ -177,30 +252,11 @@ extension IndexSnapshot {
             for v in [e.a, e.b, e.notes, e.sections, e.blocks, e.lines, e.closeness] { w.int32(v) }
         }
         sections.append((.graph, w.bytes))
-
-        // Terms sorted by UTF-8 bytes; a fixed-width table so a query binary-searches the
-        // mapped file without decoding the dictionary.
-        let terms = postings.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var post = BinaryWriter()
-        var termBytes: [UInt8] = []
-        var dict = BinaryWriter()
-        dict.u32(UInt32(terms.count))
-        var termOffsets: [UInt32] = [0]
-        var postOffsets: [UInt64] = [0]
-        for t in terms {
-            termBytes.append(contentsOf: t.utf8)
-            termOffsets.append(UInt32(termBytes.count))
-            postings[t]?.encode(into: &post)
-            postOffsets.append(UInt64(post.bytes.count))
-        }
-        for o in termOffsets { dict.u32(o) }
-        for o in postOffsets { dict.u64(o) }
-        dict.bytes.append(contentsOf: termBytes)
-        sections.append((.terms, dict.bytes))
-        sections.append((.noteChecks, IndexSnapshot.blockChecks(noteBytes.bytes)))
-        sections.append((.notes, noteBytes.bytes))
-        sections.append((.postingChecks, IndexSnapshot.blockChecks(post.bytes)))
-        sections.append((.postings, post.bytes))
+        sections.append((.terms, terms.dictionary()))
+        sections.append((.noteChecks, IndexSnapshot.blockChecks(noteBytes)))
+        sections.append((.notes, noteBytes))
+        sections.append((.postingChecks, IndexSnapshot.blockChecks(terms.post)))
+        sections.append((.postings, terms.post))
 
         var header = BinaryWriter()
         header.bytes = IndexSnapshot.magic
@@ -215,10 +271,7 @@ extension IndexSnapshot {
             offset += UInt64(bytes.count)
         }
         header.u64(Checksum.of(header.bytes))
-        var out = header.bytes
-        out.reserveCapacity(Int(offset))
-        for (_, bytes) in sections { out.append(contentsOf: bytes) }
-        return out
+        return [header.bytes] + sections.map(\.1)
     }
 }
 

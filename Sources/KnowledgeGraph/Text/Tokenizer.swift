@@ -14,41 +14,73 @@ public enum Tokenizer {
     public static func tokenize(
         _ scalars: ArraySlice<UInt32>, startPosition start: Int32, emit: (String, Int32) -> Void
     ) -> Int32 {
+        var scratch: [UInt8] = []
+        return tokenize(scalars, startPosition: start, scratch: &scratch) { bytes, p in
+            emit(String(decoding: bytes, as: UTF8.self), p)
+        }
+    }
+
+    /// The same tokens as UTF-8 bytes in `scratch`, valid only during the call: no String is
+    /// made per token, which is what indexing spends most of its time on otherwise.
+    @inline(__always)
+    static func tokenize(
+        _ scalars: ArraySlice<UInt32>, startPosition start: Int32, scratch: inout [UInt8],
+        emit: (UnsafeBufferPointer<UInt8>, Int32) -> Void
+    ) -> Int32 {
         var pos = start
         var i = scalars.startIndex
         let end = scalars.endIndex
+        @inline(__always) func put(_ v: UInt32) {
+            if v < 0x80 {
+                scratch.append(UInt8(v))
+            } else if v < 0x800 {
+                scratch.append(UInt8(0xC0 | (v >> 6)))
+                scratch.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                scratch.append(UInt8(0xE0 | (v >> 12)))
+                scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                scratch.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                scratch.append(UInt8(0xF0 | (v >> 18)))
+                scratch.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                scratch.append(UInt8(0x80 | (v & 0x3F)))
+            }
+        }
         while i < end {
             let v = scalars[i]
             if Scalars.isWordScalar(v) {
+                scratch.removeAll(keepingCapacity: true)
                 var j = i
-                var view = String.UnicodeScalarView()
                 while j < end && Scalars.isWordScalar(scalars[j]) {
-                    if let u = Unicode.Scalar(Scalars.lowerASCII(scalars[j])) { view.append(u) }
+                    put(Scalars.lowerASCII(scalars[j]))
                     j += 1
                 }
-                emit(String(view), pos)
+                scratch.withUnsafeBufferPointer { emit($0, pos) }
                 pos += 1
                 i = j
             } else if Scalars.isHangulSyllable(v) {
                 var j = i
                 while j < end && Scalars.isHangulSyllable(scalars[j]) { j += 1 }
                 if j - i == 1 {
-                    emit(String(Character(Unicode.Scalar(v) ?? " ")), pos)
+                    scratch.removeAll(keepingCapacity: true)
+                    put(v)
+                    scratch.withUnsafeBufferPointer { emit($0, pos) }
                     pos += 1
                 } else {
                     for k in i..<(j - 1) {
-                        var view = String.UnicodeScalarView()
-                        if let a = Unicode.Scalar(scalars[k]), let b = Unicode.Scalar(scalars[k + 1]) {
-                            view.append(a)
-                            view.append(b)
-                        }
-                        emit(String(view), pos)
+                        scratch.removeAll(keepingCapacity: true)
+                        put(scalars[k])
+                        put(scalars[k + 1])
+                        scratch.withUnsafeBufferPointer { emit($0, pos) }
                         pos += 1
                     }
                 }
                 i = j
             } else if Scalars.isOtherLetter(v) {
-                if let u = Unicode.Scalar(v) { emit(String(Character(u)), pos) }
+                scratch.removeAll(keepingCapacity: true)
+                put(v)
+                scratch.withUnsafeBufferPointer { emit($0, pos) }
                 pos += 1
                 i += 1
             } else {
