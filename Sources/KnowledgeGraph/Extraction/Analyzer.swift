@@ -43,17 +43,28 @@ public struct Analyzer: Sendable {
 
     /// Analyzes normalized note text (see `Normalizer`).
     public func analyze(path: String, normalizedText text: String) -> (NoteRecord, NoteTerms) {
+        var terms: NoteTerms = [:]
+        var scratch: [UInt8] = []
+        let record = analyze(path: path, normalizedText: text, scratch: &scratch) { bytes, p in
+            terms[String(decoding: bytes, as: UTF8.self), default: []].append(p)
+        }
+        return (record, terms)
+    }
+
+    /// Analyzes normalized note text, handing each search token to `token` as UTF-8 bytes
+    /// (valid only during the call) with its position.
+    func analyze(
+        path: String, normalizedText text: String, scratch: inout [UInt8],
+        token: (UnsafeBufferPointer<UInt8>, Int32) -> Void
+    ) -> NoteRecord {
         let note = MarkdownNote(text: text)
         var mentions: [Mention] = []
-        var terms: NoteTerms = [:]
         var lineStarts: [Int32] = []
         lineStarts.reserveCapacity(note.lines.count)
         var pos: Int32 = 0
         for (n, r) in note.lines.enumerated() {
             lineStarts.append(pos)
-            pos = Tokenizer.tokenize(note.scalars[r], startPosition: pos) { term, p in
-                terms[term, default: []].append(p)
-            }
+            pos = Tokenizer.tokenize(note.scalars[r], startPosition: pos, scratch: &scratch, emit: token)
             for m in matcher.matches(in: note.scan[r]) {
                 mentions.append(Mention(entity: m.entity, line: Int32(n + 1), block: note.lineBlock[n],
                     section: note.lineSection[n], surface: Scalars.string(note.scalars[m.start..<m.end])))
@@ -65,6 +76,6 @@ public struct Analyzer: Sendable {
             path: path, title: Analyzer.title(path: path, note: note, useHeading: true), tags: tags,
             links: note.links, definesEntity: Analyzer.entityDefinition(path: path, note: note),
             lineCount: Int32(note.lines.count), tokenCount: pos, lineTokenStarts: lineStarts, mentions: mentions)
-        return (record, terms)
+        return record
     }
 }

@@ -188,7 +188,27 @@ struct GraphBuilder {
         }
     }
 
+    /// Adds another builder's sums (notes analysed elsewhere).
+    mutating func merge(_ other: GraphBuilder) {
+        for (i, s) in other.stats.enumerated() where i < stats.count {
+            stats[i].mentions += s.mentions
+            stats[i].notes += s.notes
+        }
+        for (k, o) in other.pairs {
+            guard var e = pairs[k] else {
+                pairs[k] = o
+                continue
+            }
+            e.notes += o.notes
+            e.lines += o.lines
+            e.blocks += o.blocks
+            e.sections += o.sections
+            e.closeness += o.closeness
+            pairs[k] = e
+        }
+    }
+
     func graph() -> CoMentionGraph {
-        CoMentionGraph(stats: stats, edges: pairs.values.sorted { ($0.a, $0.b) < ($1.a, $1.b) })
+        CoMentionGraph(stats: stats, edges: pairs.values.filter { $0.notes != 0 }.sorted { ($0.a, $0.b) < ($1.a, $1.b) })
     }
 }

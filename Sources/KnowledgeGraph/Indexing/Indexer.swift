@@ -123,8 +123,10 @@ public struct Indexer: Sendable {
         let racyFrom: Int64 = stat(indexPath, &indexStat) == 0 ? Vault.fileStat(indexStat).mtimeNs - 2_000_000_000 : Int64.min
         let prevByPath = Dictionary(previousFiles.map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
         let vault = self.vault
+        // A rebuild reads every file again.
+        let lookup = options.rebuild ? [:] : prevByPath
         let states: [FileState] = parallelMap(listing.notes.map { ($0.path, $0.stat) }) { item in
-            Indexer.check(path: item.0, stat: item.1, previous: prevByPath[PathKey(item.0)], vault: vault, racyFrom: racyFrom)
+            Indexer.check(path: item.0, stat: item.1, previous: lookup[PathKey(item.0)], vault: vault, racyFrom: racyFrom)
         }
 
         var files: [FileEntry] = []
@@ -211,79 +213,51 @@ public struct Indexer: Sendable {
             return (reader, report)
         }
 
-        var previous: IndexSnapshot?
+        var previous: IndexReader?
         if report.rebuildReason == nil, let reader = previousReader {
             do {
-                previous = try reader.snapshot()
+                _ = try reader.noteCount()
+                _ = try reader.termTotal()
+                previous = reader
             } catch {
                 notice("the index was unreadable (\(error.reason)); rebuilding it from the notes")
                 report.rebuildReason = "index was damaged (\(error.reason))"
             }
         }
-        let full = previous == nil
 
         // 3. The notes of the new index, in path order (a note's id is its position): kept
         // from the previous index, or analyzed (what changed, or everything on a rebuild).
-        let previousIDs = Dictionary((previous?.notes ?? []).enumerated().map { (PathKey($1.path), Int32($0)) }, uniquingKeysWith: { a, _ in a })
-        var slots: [(path: String, text: String?, old: Int32?)] = []
-        for path in notePaths {
-            if let text = fresh[PathKey(path)] {
-                slots.append((path, text, nil))
-            } else if full {
-                switch vault.text(path) {
-                case .success(let text): slots.append((path, text, nil))
-                case .failure(let f): report.skipped.append(f)
-                }
-            } else if let old = previousIDs[PathKey(path)] {
-                slots.append((path, nil, old))
-            }
-        }
-        fresh = [:]
-        var records: [NoteRecord?] = Array(repeating: nil, count: slots.count)
-        var oldToNew: [Int32: Int32] = [:]
-        for (id, slot) in slots.enumerated() {
-            if let old = slot.old, let p = previous {
-                records[id] = p.notes[Int(old)]
-                oldToNew[old] = Int32(id)
-            }
-        }
-
-        // 4. Analyze in chunks, in id order, adding each chunk's terms as it comes: a rebuild
-        // appends straight to the postings; an update collects additions to merge.
+        // A note that cannot be read any more is marked skipped and the pass starts over.
         let analyzer = Analyzer(lexicon: lexicon)
-        let work = slots.indices.filter { slots[$0].text != nil }
-        let total = work.count
-        let counter = ProgressCounter()
-        var postings: [String: Postings] = [:]
-        var additions: [String: [(Int32, [Int32])]] = [:]
-        var newIDs: [Int32] = []
-        var chunkStart = 0
-        while chunkStart < work.count {
-            let chunk = Array(work[chunkStart..<min(work.count, chunkStart + 1024)])
-            chunkStart += chunk.count
-            let items = chunk.map { (Int32($0), slots[$0].path, slots[$0].text ?? "") }
-            let analyzed: [(Int32, NoteRecord, NoteTerms)] = parallelMap(items) { item in
-                let (record, terms) = analyzer.analyze(path: item.1, normalizedText: item.2)
-                if let progress { progress(counter.next(), total) }
-                return (item.0, record, terms)
-            }
-            for (id, record, terms) in analyzed {
-                records[Int(id)] = record
-                slots[Int(id)].text = nil
-                newIDs.append(id)
-                for (term, positions) in terms {
-                    if full {
-                        postings[term, default: Postings()].append(note: id, positions: positions)
-                    } else {
-                        additions[term, default: []].append((id, positions))
+        var pass: Pass
+        let previousNotePaths = previousFiles.filter { $0.skipReason == nil }.map(\.path)
+        while true {
+            do throws(PassFailure) {
+                pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
+                    previousNotePaths: previousNotePaths, fresh: &fresh, previous: previous, analyzer: analyzer,
+                    vault: vault, progress: progress)
+                break
+            } catch {
+                switch error {
+                case .damaged(let reason):
+                    guard previous != nil else { throw KGError.failure("the index could not be built: \(reason)") }
+                    notice("the index was unreadable (\(reason)); rebuilding it from the notes")
+                    report.rebuildReason = "index was damaged (\(reason))"
+                    previous = nil
+                case .unreadable(let failed):
+                    for f in failed {
+                        if let i = files.firstIndex(where: { $0.path == f.path }) {
+                            files[i] = FileEntry(path: f.path, stat: files[i].stat, hash: files[i].hash, skipReason: f.reason)
+                        }
+                        report.skipped.append(f)
                     }
                 }
             }
         }
-        report.analyzed = total
-        let notes = records.compactMap { $0 }
-        for id in newIDs {
-            let path = slots[Int(id)].path
+        report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
+        report.analyzed = pass.analyzed.count
+        for id in pass.analyzed {
+            let path = pass.paths[Int(id)]
             let old = prevByPath[PathKey(path)]
             if old == nil || old?.skipReason != nil {
                 report.added.append(path)
@@ -293,78 +267,21 @@ public struct Indexer: Sendable {
                 report.unchanged += 1
             }
         }
-        report.unchanged += oldToNew.count
+        report.unchanged += pass.keptCount
 
-        // 5. Postings of kept notes, remapped to their new ids, merged with the additions.
-        let keptIDs = Set(oldToNew.keys)
-        if let p = previous {
-            // Old id -> new id (-1 when the note was dropped or re-analysed).
-            var remap = [Int32](repeating: -1, count: p.notes.count)
-            for (old, new) in oldToNew { remap[Int(old)] = new }
-            let identity = remap.enumerated().allSatisfy { $0.element == Int32($0.offset) }
-            postings.reserveCapacity(p.postings.count)
-            for (term, old) in p.postings {
-                if identity || old.notes.allSatisfy({ remap[Int($0)] == $0 }) {
-                    postings[term] = old
-                    continue
-                }
-                var kept = Postings()
-                for k in old.notes.indices {
-                    let id = remap[Int(old.notes[k])]
-                    if id < 0 { continue }
-                    kept.notes.append(id)
-                    kept.positions.append(contentsOf: old.positions[Int(old.offsets[k])..<Int(old.offsets[k + 1])])
-                    kept.offsets.append(Int32(kept.positions.count))
-                }
-                if !kept.notes.isEmpty { postings[term] = kept }
-            }
-        }
-        for (term, list) in additions {
-            guard let old = postings[term] else {
-                var p = Postings()
-                for (id, positions) in list { p.append(note: id, positions: positions) }
-                postings[term] = p
-                continue
-            }
-            var merged = Postings()
-            var k = 0
-            for (id, positions) in list {
-                while k < old.notes.count && old.notes[k] < id {
-                    merged.append(note: old.notes[k], positions: Array(old.positions(at: k)))
-                    k += 1
-                }
-                merged.append(note: id, positions: positions)
-            }
-            while k < old.notes.count {
-                merged.append(note: old.notes[k], positions: Array(old.positions(at: k)))
-                k += 1
-            }
-            postings[term] = merged
-        }
-
-        // The graph: the previous one minus the contributions of dropped and re-analysed
-        // notes plus those of the new records, or built from every note on a rebuild.
-        let graph: CoMentionGraph
-        if let p = previous {
-            var builder = GraphBuilder(p.graph)
-            for (i, record) in p.notes.enumerated() where !keptIDs.contains(Int32(i)) { builder.add(record, sign: -1) }
-            for id in newIDs { builder.add(notes[Int(id)], sign: 1) }
-            graph = builder.graph()
-        } else {
-            graph = CoMentionGraph(entityCount: lexicon.entities.count, notes: notes)
-        }
-        let snapshot = IndexSnapshot(lexiconFingerprint: fingerprint, lexicon: lexicon, notes: notes, files: files,
-            postings: postings, graph: graph)
-
-        // 5. Commit. Temp files of a writer that was killed mid-commit are removed first: only
+        // 4. Commit. Temp files of a writer that was killed mid-commit are removed first: only
         // the lock holder writes, so any that exist are stale.
+        let parts = IndexParts(fingerprint: fingerprint, lexicon: lexicon, files: files, noteBytes: pass.noteBytes,
+            noteOffsets: pass.noteOffsets, tokenCounts: pass.tokenCounts, entityNotes: pass.entityNotes,
+            graph: pass.graph, terms: pass.terms)
+        pass = Pass()
         removeStaleTempFiles()
-        let bytes = snapshot.encoded()
-        try DurableFile.write(bytes, to: indexPath)
+        try DurableFile.write(pieces: parts.encoded(), to: indexPath)
         report.wroteIndex = true
         let reader: IndexReader
-        do {
-            reader = try IndexReader(bytes: bytes)
+        do throws(CorruptIndex) {
+            guard let r = try IndexReader(path: indexPath) else { throw CorruptIndex(reason: "it is missing") }
+            reader = r
         } catch {
             throw KGError.failure("the index just written does not read back: \(error.reason)")
         }

@@ -10,21 +10,28 @@ enum DurableFile {
     static func errorText() -> String { String(cString: strerror(errno)) }
 
     static func write(_ bytes: [UInt8], to path: String) throws(KGError) {
+        try write(pieces: [bytes], to: path)
+    }
+
+    /// Writes `pieces` one after another as the new content of `path`.
+    static func write(pieces: [[UInt8]], to path: String) throws(KGError) {
         let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let temp = path + ".tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if fd < 0 { throw KGError.ioError(path, reason: errorText()) }
         var failure: String?
-        var written = 0
-        bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = Glibc_write(fd, raw.baseAddress.map { $0 + written }, raw.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errorText()
-                    return
+        for bytes in pieces where failure == nil {
+            var written = 0
+            bytes.withUnsafeBytes { raw in
+                while written < raw.count {
+                    let n = Glibc_write(fd, raw.baseAddress.map { $0 + written }, raw.count - written)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = errorText()
+                        return
+                    }
+                    written += n
                 }
-                written += n
             }
         }
         if failure == nil && fsync(fd) != 0 { failure = errorText() }

@@ -174,6 +174,23 @@ public final class IndexReader: @unchecked Sendable {
         return try NoteRecord.decode(&r)
     }
 
+    /// Note `id`'s encoded record, checked, for an update that copies it unchanged.
+    func noteRecordBytes(at id: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+        let t = try loadNoteTable()
+        guard id >= 0, id < noteCountValue, let notes = table[.notes] else { throw CorruptIndex(reason: "bad note id") }
+        let a = u64(at: t.lowerBound + id * 8)
+        let b = u64(at: t.lowerBound + (id + 1) * 8)
+        guard a <= b, b <= notes.count else { throw CorruptIndex(reason: "bad note offsets") }
+        try verify(.notes, a..<b)
+        return UnsafeRawBufferPointer(rebasing: base[(notes.lowerBound + a)..<(notes.lowerBound + b)])
+    }
+
+    /// Every entity's list of notes mentioning it.
+    func entityNotes() throws(CorruptIndex) -> [[Int32]] {
+        _ = try notesMentioning(0)
+        return entityNoteLists ?? []
+    }
+
     /// Ids of the notes that mention entity `e`, ascending.
     public func notesMentioning(_ e: Int32) throws(CorruptIndex) -> [Int32] {
         if entityNoteLists == nil {
@@ -259,7 +276,7 @@ public final class IndexReader: @unchecked Sendable {
     private func u32(at o: Int) -> Int { Int(base.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian) }
     private func u64(at o: Int) -> Int { Int(base.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian) }
 
-    private func termBytes(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+    func termBytes(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
         let bytesStart = termTable.lowerBound + (termCount + 1) * 12
         let a = u32(at: termTable.lowerBound + k * 4)
         let b = u32(at: termTable.lowerBound + (k + 1) * 4)
@@ -320,6 +337,18 @@ public final class IndexReader: @unchecked Sendable {
         try verify(.postings, a..<b)
         var r = BinaryReader(base, range: (post.lowerBound + a)..<(post.lowerBound + b))
         return try Postings.decode(&r, noteCount: noteCount)
+    }
+
+    /// The encoded list of the term at dictionary position `k` (count, then entries), checked.
+    func postingBytes(at k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+        try loadTermTable()
+        guard let post = table[.postings], k >= 0, k < termCount else { throw CorruptIndex(reason: "missing postings") }
+        let offsets = termTable.lowerBound + (termCount + 1) * 4
+        let a = u64(at: offsets + k * 8)
+        let b = u64(at: offsets + (k + 1) * 8)
+        guard a <= b, b <= post.count else { throw CorruptIndex(reason: "bad posting offsets") }
+        try verify(.postings, a..<b)
+        return UnsafeRawBufferPointer(rebasing: base[(post.lowerBound + a)..<(post.lowerBound + b)])
     }
 
     /// Every term's postings (for an update that rewrites the index).

@@ -1,0 +1,391 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Dispatch
+
+/// Why an analysis pass stopped.
+enum PassFailure: Error {
+    /// Notes that could not be read any more: they are marked skipped and the pass rerun.
+    case unreadable([SkippedFile])
+    /// The previous index could not be read: rebuild without it.
+    case damaged(String)
+}
+
+/// One indexing pass: analyzes the notes that need it on all cores and builds the sections of
+/// the new index, copying what it can from the previous one.
+///
+/// Notes are analyzed in a few contiguous runs of ids; each run collects its own posting lists
+/// (already in their on-disk encoding), graph sums and encoded records. Lists of kept notes are
+/// read from the previous file and renumbered entry by entry without decoding positions, and
+/// merged with the new entries term by term in byte order.
+struct Pass {
+    /// Note paths; a note's id is its position.
+    var paths: [String] = []
+    /// Ids of the notes analyzed in this pass, ascending.
+    var analyzed: [Int32] = []
+    var keptCount = 0
+    var noteBytes: [UInt8] = []
+    var noteOffsets: [UInt64] = []
+    var tokenCounts: [Int32] = []
+    var entityNotes: [[Int32]] = []
+    var graph = CoMentionGraph(stats: [], edges: [])
+    var terms = TermsWriter()
+
+    /// What one run of notes produced.
+    struct Run {
+        var postings = PostingLists()
+        var graph: GraphBuilder
+        var ids: [Int32] = []
+        var records = BinaryWriter()
+        var recordStarts: [Int] = []
+        var tokenCounts: [Int32] = []
+        var entityNotes: [(entity: Int32, note: Int32)] = []
+        var failures: [SkippedFile] = []
+    }
+
+    static func run(
+        notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], previous: IndexReader?,
+        analyzer: Analyzer, vault: Vault, progress: (@Sendable (Int, Int) -> Void)?
+    ) throws(PassFailure) -> Pass {
+        var pass = Pass()
+        pass.paths = notePaths
+        let n = notePaths.count
+        let entityCount = analyzer.lexicon.entities.count
+
+        var oldCount = 0
+        var previousIDs: [PathKey: Int32] = [:]
+        if let previous {
+            do { oldCount = try previous.noteCount() } catch { throw .damaged(error.reason) }
+            guard oldCount == previousNotePaths.count else { throw .damaged("the note table does not match the file table") }
+            previousIDs.reserveCapacity(oldCount)
+            for (i, p) in previousNotePaths.enumerated() { previousIDs[PathKey(p)] = Int32(i) }
+        }
+
+        // Which notes are kept (old id) and which are analyzed (-1), with their texts if read.
+        var old = [Int32](repeating: -1, count: n)
+        let texts = SharedSlots<String>(count: n)
+        var work: [Int32] = []
+        for (id, path) in notePaths.enumerated() {
+            let key = PathKey(path)
+            if let text = fresh.removeValue(forKey: key) {
+                texts.put(id, text)
+                work.append(Int32(id))
+            } else if let o = previousIDs[key] {
+                old[id] = o
+            } else {
+                work.append(Int32(id))
+            }
+        }
+        fresh = [:]
+        pass.analyzed = work
+        pass.keptCount = n - work.count
+
+        // Analyze in contiguous runs of ids, a few per core so that the cores stay busy.
+        let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let runCount = work.isEmpty ? 0 : min(work.count, work.count < 64 ? 1 : cores * 4)
+        let runs = SharedSlots<Run>(count: runCount)
+        let counter = ProgressCounter()
+        let total = work.count
+        let shared = UncheckedSendable((work, notePaths))
+        DispatchQueue.concurrentPerform(iterations: runCount) { r in
+            let (work, notePaths) = shared.value
+            var run = Run(graph: GraphBuilder(entityCount: entityCount))
+            var scratch: [UInt8] = []
+            for w in (work.count * r / runCount)..<(work.count * (r + 1) / runCount) {
+                let id = work[w]
+                let path = notePaths[Int(id)]
+                let text: String
+                if let t = texts.take(Int(id)) {
+                    text = t
+                } else {
+                    switch vault.text(path) {
+                    case .success(let t): text = t
+                    case .failure(let f):
+                        run.failures.append(f)
+                        continue
+                    }
+                }
+                run.postings.beginNote(id)
+                let record = analyzer.analyze(path: path, normalizedText: text, scratch: &scratch) { bytes, p in
+                    run.postings.add(bytes, position: p)
+                }
+                run.postings.endNote()
+                run.ids.append(id)
+                run.recordStarts.append(run.records.bytes.count)
+                record.encode(into: &run.records)
+                run.tokenCounts.append(record.tokenCount)
+                for e in record.mentionedEntities(below: entityCount) { run.entityNotes.append((e, id)) }
+                run.graph.add(record, sign: 1)
+                if let progress { progress(counter.next(), total) }
+            }
+            run.recordStarts.append(run.records.bytes.count)
+            runs.put(r, run)
+        }
+        var outputs: [Run] = (0..<runCount).map { runs.take($0) ?? Run(graph: GraphBuilder(entityCount: entityCount)) }
+        let failures = outputs.flatMap(\.failures)
+        if !failures.isEmpty { throw .unreadable(failures) }
+
+        do throws(CorruptIndex) {
+            // Old id -> new id, or -1 when the note was dropped or analyzed again.
+            var remap = [Int32](repeating: -1, count: oldCount)
+            for (id, o) in old.enumerated() where o >= 0 { remap[Int(o)] = Int32(id) }
+
+            // Records and token counts, in id order.
+            var where_ = [(run: Int32, index: Int32)](repeating: (-1, -1), count: n)
+            for (r, run) in outputs.enumerated() {
+                for (k, id) in run.ids.enumerated() { where_[Int(id)] = (Int32(r), Int32(k)) }
+            }
+            var notes = BinaryWriter()
+            notes.int(n)
+            pass.noteOffsets.reserveCapacity(n + 1)
+            pass.tokenCounts.reserveCapacity(n)
+            for id in 0..<n {
+                pass.noteOffsets.append(UInt64(notes.bytes.count))
+                if let previous, old[id] >= 0 {
+                    notes.bytes.append(contentsOf: try previous.noteRecordBytes(at: Int(old[id])))
+                    pass.tokenCounts.append(try previous.tokenCount(Int(old[id])))
+                } else {
+                    let (r, k) = where_[id]
+                    let run = outputs[Int(r)]
+                    notes.bytes.append(contentsOf: run.records.bytes[run.recordStarts[Int(k)]..<run.recordStarts[Int(k) + 1]])
+                    pass.tokenCounts.append(run.tokenCounts[Int(k)])
+                }
+            }
+            pass.noteOffsets.append(UInt64(notes.bytes.count))
+            pass.noteBytes = notes.bytes
+            notes = BinaryWriter()
+            for r in outputs.indices { outputs[r].records = BinaryWriter() }
+
+            // Entity -> notes: kept lists renumbered, plus the analyzed notes.
+            var byEntity = [[Int32]](repeating: [], count: entityCount)
+            if let previous {
+                let lists = try previous.entityNotes()
+                guard lists.count == entityCount else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
+                for (e, list) in lists.enumerated() {
+                    for o in list where Int(o) < remap.count && remap[Int(o)] >= 0 { byEntity[e].append(remap[Int(o)]) }
+                }
+            }
+            var touched = Set<Int32>()
+            for run in outputs {
+                for (e, id) in run.entityNotes {
+                    byEntity[Int(e)].append(id)
+                    touched.insert(e)
+                }
+            }
+            if previous != nil { for e in touched { byEntity[Int(e)].sort() } }
+            pass.entityNotes = byEntity
+
+            // The graph: the previous sums minus the notes dropped or analyzed again, plus the runs.
+            var builder = GraphBuilder(entityCount: entityCount)
+            if let previous {
+                builder = GraphBuilder(try previous.graph())
+                for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.note(at: o), sign: -1) }
+            }
+            for run in outputs { builder.merge(run.graph) }
+            pass.graph = builder.graph()
+
+            pass.terms = try mergeTerms(outputs.map(\.postings), previous: previous, remap: remap)
+        } catch {
+            throw .damaged(error.reason)
+        }
+        return pass
+    }
+
+    /// The dictionary and postings of the new index: the previous terms' lists renumbered,
+    /// merged with the runs' lists, in byte order of the terms.
+    static func mergeTerms(_ runs: [PostingLists], previous: IndexReader?, remap: [Int32]) throws(CorruptIndex) -> TermsWriter {
+        // The runs' terms, interned once, each with the runs that have it (in run order).
+        var table = TermTable(capacity: runs.first?.table.count ?? 16)
+        var sources: [[(run: Int32, term: Int32)]] = []
+        for (r, run) in runs.enumerated() {
+            for t in 0..<run.table.count {
+                let g = Int(run.table.withBytes(t) { table.intern($0) })
+                if g == sources.count { sources.append([]) }
+                sources[g].append((Int32(r), Int32(t)))
+            }
+        }
+        let order = table.sortedIDs()
+        let oldTotal = try previous?.termTotal() ?? 0
+
+        var out = TermsWriter()
+        var entries: [UInt8] = []
+        var i = 0
+        var j = 0
+        while i < oldTotal || j < order.count {
+            var side = 0  // -1: old term only, 1: new term only, 0: both
+            let oldTerm: UnsafeRawBufferPointer? = i < oldTotal ? try previous?.termBytes(i) : nil
+            if let oldTerm, j < order.count {
+                let c = table.withBytes(Int(order[j])) { compareBytes(oldTerm, $0) }
+                side = c < 0 ? -1 : (c > 0 ? 1 : 0)
+            } else {
+                side = oldTerm != nil ? -1 : 1
+            }
+            let news = side >= 0 && j < order.count ? sources[Int(order[j])] : []
+            if side == 1 {
+                // Only new entries: the runs' lists one after another, each first gap re-based.
+                table.withBytes(Int(order[j])) { out.begin(term: $0) }
+                VarInt.append(UInt64(news.reduce(0) { $0 + Int(runs[Int($1.run)].counts[Int($1.term)]) }), to: &out.post)
+                var last: Int32 = -1
+                for (r, t) in news {
+                    let run = runs[Int(r)]
+                    let list = run.lists[Int(t)]
+                    list.withUnsafeBytes { raw in
+                        var k = 0
+                        _ = VarInt.read(raw, &k, end: raw.count)
+                        VarInt.append(UInt64(UInt32(bitPattern: run.firstNote[Int(t)] &- last &- 1)), to: &out.post)
+                        out.post.append(contentsOf: raw[k...])
+                    }
+                    last = run.lastNote[Int(t)]
+                }
+                out.end()
+                j += 1
+                continue
+            }
+            // Old entries renumbered (dropped notes left out), merged with the new ones.
+            guard let previous, let oldTerm else { break }
+            let oldList = try previous.postingBytes(at: i)
+            entries.removeAll(keepingCapacity: true)
+            var count = 0
+            var last: Int32 = -1
+            @inline(__always) func put(_ note: Int32, _ positions: UnsafeRawBufferPointer) {
+                VarInt.append(UInt64(UInt32(bitPattern: note &- last &- 1)), to: &entries)
+                VarInt.append(UInt64(positions.count), to: &entries)
+                entries.append(contentsOf: positions)
+                last = note
+                count += 1
+            }
+            var fresh = EntryStream(news.map { (r, t) in runs[Int(r)].lists[Int(t)] })
+            var hasFresh = fresh.next()
+            var cursor = EntryCursor(oldList)
+            guard let total = cursor.start() else { throw CorruptIndex(reason: "bad posting list") }
+            for _ in 0..<total {
+                guard cursor.next(), Int(cursor.note) < remap.count else { throw CorruptIndex(reason: "bad posting list") }
+                let id = remap[Int(cursor.note)]
+                if id < 0 { continue }
+                while hasFresh && fresh.note < id {
+                    fresh.withPositions { put(fresh.note, $0) }
+                    hasFresh = fresh.next()
+                }
+                put(id, cursor.positions)
+            }
+            while hasFresh {
+                fresh.withPositions { put(fresh.note, $0) }
+                hasFresh = fresh.next()
+            }
+            if count > 0 {
+                out.begin(term: oldTerm)
+                VarInt.append(UInt64(count), to: &out.post)
+                out.post.append(contentsOf: entries)
+                out.end()
+            }
+            i += 1
+            if side == 0 { j += 1 }
+        }
+        return out
+    }
+
+    static func compareBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = min(a.count, b.count)
+        if n > 0 {
+            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+            if c != 0 { return Int(c) }
+        }
+        return a.count - b.count
+    }
+}
+
+/// Walks the entries of one encoded posting list in the previous index file.
+struct EntryCursor {
+    let base: UnsafeRawBufferPointer
+    var i = 0
+    var note: Int32 = -1
+    var positions = UnsafeRawBufferPointer(start: nil, count: 0)
+
+    init(_ base: UnsafeRawBufferPointer) { self.base = base }
+
+    /// Reads the entry count.
+    mutating func start() -> Int? {
+        guard let n = VarInt.read(base, &i, end: base.count), n <= UInt64(base.count) else { return nil }
+        return Int(n)
+    }
+
+    /// Reads the next entry; false if the list is damaged.
+    mutating func next() -> Bool {
+        guard let gap = VarInt.read(base, &i, end: base.count), gap < UInt64(Int32.max),
+            let length = VarInt.read(base, &i, end: base.count), length <= UInt64(base.count - i)
+        else { return false }
+        let id = Int64(note) + 1 + Int64(gap)
+        guard id <= Int64(Int32.max) else { return false }
+        note = Int32(id)
+        positions = UnsafeRawBufferPointer(rebasing: base[i..<(i + Int(length))])
+        i += Int(length)
+        return true
+    }
+}
+
+/// The entries of several lists built in this pass (runs in id order) as one stream.
+struct EntryStream {
+    let lists: [[UInt8]]
+    var list = 0
+    var i = 0
+    var note: Int32 = -1
+    var range = 0..<0
+
+    init(_ lists: [[UInt8]]) { self.lists = lists }
+
+    mutating func next() -> Bool {
+        while list < lists.count {
+            if i < lists[list].count {
+                let ok: Bool = lists[list].withUnsafeBytes { raw in
+                    guard let gap = VarInt.read(raw, &i, end: raw.count), let length = VarInt.read(raw, &i, end: raw.count) else {
+                        return false
+                    }
+                    note = Int32(truncatingIfNeeded: Int64(note) + 1 + Int64(gap))
+                    range = i..<(i + Int(length))
+                    i += Int(length)
+                    return true
+                }
+                if ok { return true }
+            }
+            list += 1
+            i = 0
+            note = -1
+        }
+        return false
+    }
+
+    func withPositions(_ body: (UnsafeRawBufferPointer) -> Void) {
+        lists[list].withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+}
+
+/// Slots written and taken by concurrent workers, each slot by one worker only.
+final class SharedSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func put(_ i: Int, _ value: T) { slots[i] = value }
+
+    func take(_ i: Int) -> T? {
+        let v = slots[i]
+        slots[i] = nil
+        return v
+    }
+}
+
+/// A value handed to concurrent workers that only read it.
+struct UncheckedSendable<V>: @unchecked Sendable {
+    let value: V
+    init(_ value: V) { self.value = value }
+}
