@@ -16,14 +16,47 @@ public struct Analyzer: Sendable {
         // Only front matter can define an entity: skip notes without it, and parse only it.
         guard text.hasPrefix("---") else { return nil }
         var header = ""
-        var lines = 0
-        for line in text.split(separator: "\n", maxSplits: 500, omittingEmptySubsequences: false) {
-            header += line + "\n"
-            lines += 1
-            let t = line.trimmingSpaces()
-            if lines > 1 && (t == "---" || t == "...") { break }
+        var copy = text
+        let found: Bool = copy.withUTF8 { u in
+            // The front matter ends at the first later line that is `---` or `...`.
+            var lineStart = 0
+            var n = 0
+            var end = u.count
+            while lineStart < u.count && n <= 500 {
+                var lineEnd = lineStart
+                while lineEnd < u.count && u[lineEnd] != 0x0A { lineEnd += 1 }
+                if n > 0 {
+                    var a = lineStart
+                    var b = lineEnd
+                    while a < b && (u[a] == 0x20 || u[a] == 0x09) { a += 1 }
+                    while b > a && (u[b - 1] == 0x20 || u[b - 1] == 0x09) { b -= 1 }
+                    if b - a == 3 && ((u[a] == 0x2D && u[a + 1] == 0x2D && u[a + 2] == 0x2D) || (u[a] == 0x2E && u[a + 1] == 0x2E && u[a + 2] == 0x2E)) {
+                        end = min(u.count, lineEnd + 1)
+                        break
+                    }
+                }
+                lineStart = lineEnd + 1
+                n += 1
+                end = min(u.count, lineStart)
+            }
+            let head = UnsafeBufferPointer(rebasing: u[0..<end])
+            // "entity" must occur in the header for it to define one.
+            let key: [UInt8] = Array("entity".utf8)
+            guard head.count >= key.count else { return false }
+            var hit = false
+            for i in 0...(head.count - key.count) where head[i] == 0x65 {
+                if (1..<key.count).allSatisfy({ head[i + $0] == key[$0] }) {
+                    hit = true
+                    break
+                }
+            }
+            if hit {
+                header = String(decoding: head, as: UTF8.self)
+                if !header.hasSuffix("\n") { header += "\n" }
+            }
+            return hit
         }
-        guard header.contains("entity") else { return nil }
+        guard found else { return nil }
         let note = MarkdownNote(text: Normalizer.normalize(header))
         return entityDefinition(path: path, note: note)
     }

@@ -18,7 +18,7 @@ struct MarkdownNote {
     var tags: [String] = []
 
     init(text: String) {
-        scalars = text.unicodeScalars.map { $0.value }
+        scalars = Scalars.values(of: text)
         scan = scalars
         lines = []
         var start = 0
@@ -129,12 +129,18 @@ struct MarkdownNote {
     // MARK: front matter
 
     private func frontMatterEnd() -> Int? {
-        guard lines.count > 1, lineString(0).trimmingSpaces() == "---" else { return nil }
-        for n in 1..<lines.count {
-            let s = lineString(n).trimmingSpaces()
-            if s == "---" || s == "..." { return n }
-        }
+        guard lines.count > 1, lineIs(0, 0x2D) else { return nil }
+        for n in 1..<lines.count where lineIs(n, 0x2D) || lineIs(n, 0x2E) { return n }
         return nil
+    }
+
+    /// Whether line `n` is three `c` between optional spaces (`---`, `...`).
+    private func lineIs(_ n: Int, _ c: UInt32) -> Bool {
+        var a = lines[n].lowerBound
+        var b = lines[n].upperBound
+        while a < b && Scalars.isSpace(scalars[a]) { a += 1 }
+        while b > a && Scalars.isSpace(scalars[b - 1]) { b -= 1 }
+        return b - a == 3 && scalars[a] == c && scalars[a + 1] == c && scalars[a + 2] == c
     }
 
     private static let scannedKeys: Set<String> = ["title", "aliases", "tags"]
@@ -333,8 +339,9 @@ struct MarkdownNote {
                     continue
                 }
             }
-            let atWordStart = i == r.lowerBound || !Scalars.isWordScalar(scalars[i - 1])
-            if atWordStart, MarkdownNote.urlPrefixes.contains(where: { hasPrefix($0, at: i, end: end) }) {
+            let lower = Scalars.lowerASCII(c)
+            let mayStartURL = lower == 0x68 || lower == 0x66 || lower == 0x6D || lower == 0x77  // h f m w
+            if mayStartURL, i == r.lowerBound || !Scalars.isWordScalar(scalars[i - 1]), MarkdownNote.urlPrefixes.contains(where: { hasPrefix($0, at: i, end: end) }) {
                 var j = i
                 while j < end && !MarkdownNote.urlStops(scalars[j]) { j += 1 }
                 mask(i..<j)

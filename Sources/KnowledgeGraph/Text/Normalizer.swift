@@ -5,14 +5,38 @@
 public enum Normalizer {
     /// The normalized form of `text`.
     public static func normalize(_ text: String) -> String {
-        var needsNFC = false
-        var changed = false
-        for v in text.unicodeScalars where v.value >= 0x80 || v.value == 0x0D {
-            changed = true
-            if !nfcStable(v.value) {
-                needsNFC = true
-                break
+        // Most notes need nothing: look for what would change, on the UTF-8 bytes.
+        var text = text
+        let (needsNFC, changed) = text.withUTF8 { u -> (Bool, Bool) in
+            var changed = false
+            var i = 0
+            let n = u.count
+            while i < n {
+                let b = u[i]
+                if b < 0x80 {
+                    if b == 0x0D { changed = true }
+                    i += 1
+                    continue
+                }
+                var v: UInt32
+                if b < 0xE0 {
+                    v = UInt32(b & 0x1F) << 6 | UInt32(u[min(i + 1, n - 1)] & 0x3F)
+                    i += 2
+                } else if b < 0xF0 {
+                    v = UInt32(b & 0x0F) << 12 | UInt32(u[min(i + 1, n - 1)] & 0x3F) << 6 | UInt32(u[min(i + 2, n - 1)] & 0x3F)
+                    i += 3
+                } else {
+                    v = UInt32(b & 0x07) << 18 | UInt32(u[min(i + 1, n - 1)] & 0x3F) << 12
+                        | UInt32(u[min(i + 2, n - 1)] & 0x3F) << 6 | UInt32(u[min(i + 3, n - 1)] & 0x3F)
+                    i += 4
+                }
+                if !nfcStable(v) { return (true, true) }
+                switch v {
+                case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x3000, 0xFF01...0xFF5E: changed = true
+                default: break
+                }
             }
+            return (false, changed)
         }
         if !changed { return text }
         let composed = needsNFC ? text.precomposedStringWithCanonicalMapping : text
