@@ -90,6 +90,7 @@ public struct Indexer: Sendable {
         let started = monotonicSeconds()
         var report = IndexReport()
         let listing = try vault.list()
+        trace("list", started)
         try prepareFolder()
         guard let lock = try WriterLock(path: indexFolder + "/lock", wait: options.wait, waiting: {
             notice("waiting for another kg writing this index ...")
@@ -121,21 +122,48 @@ public struct Indexer: Sendable {
         // have changed again without its times moving on a coarse clock, so it is hashed.
         var indexStat = stat()
         let racyFrom: Int64 = stat(indexPath, &indexStat) == 0 ? Vault.fileStat(indexStat).mtimeNs - 2_000_000_000 : Int64.min
-        let prevByPath = Dictionary(previousFiles.map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
         let vault = self.vault
-        // A rebuild reads every file again.
-        let lookup = options.rebuild ? [:] : prevByPath
-        let states: [FileState] = parallelMap(listing.notes.map { ($0.path, $0.stat) }) { item in
-            Indexer.check(path: item.0, stat: item.1, previous: lookup[PathKey(item.0)], vault: vault, racyFrom: racyFrom)
+        // Both the listing and the file table are in byte order of their paths: pair them by a
+        // merge rather than a dictionary. Files whose stat is unchanged (and not racy) are
+        // settled here; only the rest are read, on all cores.
+        if previousFiles.indices.dropFirst().contains(where: { !previousFiles[$0 - 1].path.utf8.lexiconLess(previousFiles[$0].path.utf8) }) {
+            previousFiles.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
         }
+        var matched = [Bool](repeating: false, count: previousFiles.count)
+        var states = [FileState?](repeating: nil, count: listing.notes.count)
+        var toRead: [(Int, String, FileStat, FileEntry?)] = []
+        var j = 0
+        for (i, item) in listing.notes.enumerated() {
+            while j < previousFiles.count && previousFiles[j].path.utf8.lexiconLess(item.path.utf8) { j += 1 }
+            var old: FileEntry?
+            if j < previousFiles.count && !item.path.utf8.lexiconLess(previousFiles[j].path.utf8) {
+                matched[j] = true
+                old = previousFiles[j]
+            }
+            // A rebuild reads every file again.
+            if options.rebuild { old = nil }
+            if let old, old.stat == item.stat, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
+                states[i] = old.skipReason == nil ? .same(old) : .skipped(old)
+            } else {
+                toRead.append((i, item.path, item.stat, old))
+            }
+        }
+        let checked: [FileState] = parallelMap(toRead) { item in
+            Indexer.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom)
+        }
+        for (k, item) in toRead.enumerated() { states[item.0] = checked[k] }
 
         var files: [FileEntry] = []
+        files.reserveCapacity(listing.notes.count)
         var fresh: [PathKey: String] = [:]
         // Notes under folders that could not be listed are kept as they were.
-        for old in previousFiles where old.skipReason == nil
+        var keptUnlisted = false
+        for (k, old) in previousFiles.enumerated() where !matched[k] && old.skipReason == nil
             && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
         {
             files.append(old)
+            matched[k] = true
+            keptUnlisted = true
         }
         for state in states {
             switch state {
@@ -149,15 +177,25 @@ public struct Indexer: Sendable {
             case .keptAfterError(let f, let reason):
                 files.append(f)
                 report.skipped.append(SkippedFile(path: f.path, reason: reason + "; its previous entry is kept"))
+            case nil: break
             }
         }
         report.skipped.append(contentsOf: listing.skipped)
         report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
-        files.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
+        if keptUnlisted { files.sort { $0.path.utf8.lexiconLess($1.path.utf8) } }
         let notePaths = files.filter { $0.skipReason == nil }.map(\.path)
-        let notePathSet = Set(notePaths.map(PathKey.init))
         let previousNotes = previousFiles.filter { $0.skipReason == nil }.map(\.path)
-        let removed = previousNotes.filter { !notePathSet.contains(PathKey($0)) }
+        // A previous note is gone if no listed file or kept entry took its path, or if its
+        // file is now skipped.
+        var removed: [String] = []
+        if !previousNotes.isEmpty {
+            var stillListed = 0
+            for (k, old) in previousFiles.enumerated() where old.skipReason == nil && matched[k] { stillListed += 1 }
+            if stillListed < previousNotes.count || files.contains(where: { $0.skipReason != nil }) {
+                let now = Set(notePaths.map(PathKey.init))
+                removed = previousNotes.filter { !now.contains(PathKey($0)) }
+            }
+        }
         report.removed = removed
 
         // A vault that suddenly lost most of its notes is more likely unmounted or half-synced
@@ -169,6 +207,7 @@ public struct Indexer: Sendable {
         }
 
         // 2. The lexicon: the file plus entity notes.
+        trace("check", started)
         var definitions: [EntityDefinition] = []
         var issues: [LexiconIssue] = []
         var fingerprintInput = BinaryWriter()
@@ -214,6 +253,7 @@ public struct Indexer: Sendable {
         }
 
         var previous: IndexReader?
+        trace("lexicon", started)
         if report.rebuildReason == nil, let reader = previousReader {
             do {
                 _ = try reader.noteCount()
@@ -256,6 +296,7 @@ public struct Indexer: Sendable {
         }
         report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
         report.analyzed = pass.analyzed.count
+        let prevByPath = Dictionary(previousFiles.map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
         for id in pass.analyzed {
             let path = pass.paths[Int(id)]
             let old = prevByPath[PathKey(path)]
@@ -270,6 +311,7 @@ public struct Indexer: Sendable {
         report.unchanged += pass.keptCount
 
         // 4. Commit. Temp files of a writer that was killed mid-commit are removed first: only
+        trace("pass", started)
         // the lock holder writes, so any that exist are stale.
         let parts = IndexParts(fingerprint: fingerprint, lexicon: lexicon, files: files, noteBytes: pass.noteBytes,
             noteOffsets: pass.noteOffsets, tokenCounts: pass.tokenCounts, entityNotes: pass.entityNotes,
@@ -277,6 +319,7 @@ public struct Indexer: Sendable {
         pass = Pass()
         removeStaleTempFiles()
         try DurableFile.write(pieces: parts.encoded(), to: indexPath)
+        trace("write", started)
         report.wroteIndex = true
         let reader: IndexReader
         do throws(CorruptIndex) {
@@ -381,16 +424,17 @@ func monotonicSeconds() -> Double {
 extension String.UTF8View {
     /// Byte order: the order of paths and terms everywhere in kg (memcmp of the UTF-8).
     func lexiconLess(_ other: String.UTF8View) -> Bool {
-        var a = String(self)
-        var b = String(other)
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
+        let fast: Bool?? = withContiguousStorageIfAvailable { x in
+            other.withContiguousStorageIfAvailable { y in
                 let n = Swift.min(x.count, y.count)
                 guard n > 0, let xa = x.baseAddress, let ya = y.baseAddress else { return x.count < y.count }
                 let c = memcmp(xa, ya, n)
                 return c != 0 ? c < 0 : x.count < y.count
             }
         }
+        if let f = fast, let r = f { return r }
+        return lexicographicallyPrecedes(other)
     }
 }
 
+func trace(_ s: String, _ t0: Double) { if getenv("KG_TRACE") != nil { print("\(s) \(Int((monotonicSeconds() - t0) * 1000)) ms") } }

@@ -1,8 +1,8 @@
 import Dispatch
 
 /// Maps `items` on all cores, keeping the input order in the result.
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-    if items.count < 16 { return items.map(transform) }
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], minimum: Int = 16, _ transform: @Sendable (T) -> R) -> [R] {
+    if items.count < minimum { return items.map(transform) }
     // Every slot is written exactly once by `concurrentPerform` before it returns.
     let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
     results.initialize(repeating: nil)

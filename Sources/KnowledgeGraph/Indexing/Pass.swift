@@ -123,6 +123,7 @@ struct Pass {
             run.recordStarts.append(run.records.bytes.count)
             runs.put(r, run)
         }
+        trace("analyze", 0)
         var outputs: [Run] = (0..<runCount).map { runs.take($0) ?? Run(graph: GraphBuilder(entityCount: entityCount)) }
         let failures = outputs.flatMap(\.failures)
         if !failures.isEmpty { throw .unreadable(failures) }
@@ -186,10 +187,12 @@ struct Pass {
             for run in outputs { builder.merge(run.graph) }
             pass.graph = builder.graph()
 
+            trace("notes+graph", 0)
             pass.terms = try mergeTerms(outputs.map(\.postings), previous: previous, remap: remap)
         } catch {
             throw .damaged(error.reason)
         }
+        trace("terms", 0)
         return pass
     }
 

@@ -103,6 +103,8 @@ public struct Vault: Sendable {
         }
         entries.sort { $0.lexicographicallyPrecedes($1) }
         var rules = parentRules
+        // Folders near the top are walked on all cores, each into its own listing.
+        var folders: [[UInt8]] = []
         for file in Vault.ignoreFiles {
             if case .success(let bytes) = Vault(root: dirPath).read(file, limit: 1 << 20) {
                 rules.append(IgnoreRules(base: relative, text: bytes))
@@ -128,7 +130,11 @@ public struct Vault: Sendable {
             let kind = st.st_mode & S_IFMT
             if !rules.isEmpty && ignored(childRel, isFolder: kind == S_IFDIR, rules: rules) { continue }
             if kind == S_IFDIR {
-                if depth < 4096 { walk(relative: childRel, into: &listing, depth: depth + 1, rules: rules) }
+                if depth <= 1 {
+                    folders.append(childRel)
+                } else if depth < 4096 {
+                    walk(relative: childRel, into: &listing, depth: depth + 1, rules: rules)
+                }
             } else if kind == S_IFREG {
                 if Vault.isNoteName(name) { listing.notes.append((childPath, Vault.fileStat(st))) }
             } else if kind == S_IFLNK {
@@ -136,6 +142,17 @@ public struct Vault: Sendable {
                     listing.skipped.append(SkippedFile(path: childPath, reason: "symbolic link (not followed)"))
                 }
             }
+        }
+        let folderRules = rules
+        let parts: [Listing] = parallelMap(folders, minimum: 2) { rel in
+            var part = Listing()
+            self.walk(relative: rel, into: &part, depth: depth + 1, rules: folderRules)
+            return part
+        }
+        for part in parts {
+            listing.notes += part.notes
+            listing.skipped += part.skipped
+            listing.unreadableFolders += part.unreadableFolders
         }
     }
 
