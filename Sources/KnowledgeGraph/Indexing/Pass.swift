@@ -55,28 +55,31 @@ struct Pass {
         let entityCount = analyzer.lexicon.entities.count
 
         var oldCount = 0
-        var previousIDs: [PathKey: Int32] = [:]
         if let previous {
             do { oldCount = try previous.noteCount() } catch { throw .damaged(error.reason) }
             guard oldCount == previousNotePaths.count else { throw .damaged("the note table does not match the file table") }
-            previousIDs.reserveCapacity(oldCount)
-            for (i, p) in previousNotePaths.enumerated() { previousIDs[PathKey(p)] = Int32(i) }
         }
 
         // Which notes are kept (old id) and which are analyzed (-1), with their texts if read.
+        // Old and new paths are both in byte order: pair them by a merge.
         var old = [Int32](repeating: -1, count: n)
         let texts = SharedSlots<String>(count: n)
         var work: [Int32] = []
+        var o = 0
         for (id, path) in notePaths.enumerated() {
-            let key = PathKey(path)
-            if let text = fresh.removeValue(forKey: key) {
+            if !fresh.isEmpty, let text = fresh.removeValue(forKey: PathKey(path)) {
                 texts.put(id, text)
                 work.append(Int32(id))
-            } else if let o = previousIDs[key] {
-                old[id] = o
-            } else {
-                work.append(Int32(id))
+                continue
             }
+            if previous != nil {
+                while o < oldCount && previousNotePaths[o].utf8.lexiconLess(path.utf8) { o += 1 }
+                if o < oldCount && !path.utf8.lexiconLess(previousNotePaths[o].utf8) {
+                    old[id] = Int32(o)
+                    continue
+                }
+            }
+            work.append(Int32(id))
         }
         fresh = [:]
         pass.analyzed = work
@@ -142,17 +145,28 @@ struct Pass {
             notes.int(n)
             pass.noteOffsets.reserveCapacity(n + 1)
             pass.tokenCounts.reserveCapacity(n)
-            for id in 0..<n {
-                pass.noteOffsets.append(UInt64(notes.bytes.count))
+            var id = 0
+            while id < n {
                 if let previous, old[id] >= 0 {
-                    notes.bytes.append(contentsOf: try previous.noteRecordBytes(at: Int(old[id])))
-                    pass.tokenCounts.append(try previous.tokenCount(Int(old[id])))
-                } else {
-                    let (r, k) = where_[id]
-                    let run = outputs[Int(r)]
-                    notes.bytes.append(contentsOf: run.records.bytes[run.recordStarts[Int(k)]..<run.recordStarts[Int(k) + 1]])
-                    pass.tokenCounts.append(run.tokenCounts[Int(k)])
+                    // A run of kept notes that were consecutive before is one copy.
+                    var end = id + 1
+                    while end < n && old[end] == old[end - 1] + 1 { end += 1 }
+                    let bytes = try previous.noteRecordBytes(from: Int(old[id]), to: Int(old[end - 1]) + 1)
+                    let base = UInt64(notes.bytes.count)
+                    for k in id..<end {
+                        pass.noteOffsets.append(base + UInt64(bytes.offsets[k - id]))
+                        pass.tokenCounts.append(try previous.tokenCount(Int(old[k])))
+                    }
+                    notes.bytes.append(contentsOf: bytes.bytes)
+                    id = end
+                    continue
                 }
+                pass.noteOffsets.append(UInt64(notes.bytes.count))
+                let (r, k) = where_[id]
+                let run = outputs[Int(r)]
+                notes.bytes.append(contentsOf: run.records.bytes[run.recordStarts[Int(k)]..<run.recordStarts[Int(k) + 1]])
+                pass.tokenCounts.append(run.tokenCounts[Int(k)])
+                id += 1
             }
             pass.noteOffsets.append(UInt64(notes.bytes.count))
             pass.noteBytes = notes.bytes
@@ -212,20 +226,63 @@ struct Pass {
         let order = table.sortedIDs()
         let oldTotal = try previous?.termTotal() ?? 0
 
+        // Two halves of the dictionary on two cores, split at an old term. The reader checks
+        // every posting block first, so that the halves only read it.
+        let halves = oldTotal >= 1024 && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 ? 2 : 1
+        guard halves == 2, let previous else {
+            return try mergeTerms(runs, table, sources, order, previous, remap, old: 0..<oldTotal, new: 0..<order.count)
+        }
+        try previous.verifyAllPostings()
+        // Split where half of the postings' bytes lie on each side.
+        let split = min(max(1, try previous.termIndex(atPostingOffset: try previous.postingsByteCount() / 2)), oldTotal - 1)
+        let splitTerm = try previous.termBytes(split)
+        var lo = 0
+        var hi = order.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if table.withBytes(Int(order[mid]), { compareBytes($0, splitTerm) }) < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        let newSplit = lo
+        let results = SharedSlots<Result<TermsWriter, CorruptIndex>>(count: 2)
+        let inputs = UncheckedSendable((runs, table, sources, order, previous, remap))
+        DispatchQueue.concurrentPerform(iterations: 2) { h in
+            let (runs, table, sources, order, previous, remap) = inputs.value
+            let old = h == 0 ? 0..<split : split..<oldTotal
+            let new = h == 0 ? 0..<newSplit : newSplit..<order.count
+            do throws(CorruptIndex) {
+                results.put(h, .success(try mergeTerms(runs, table, sources, order, previous, remap, old: old, new: new)))
+            } catch {
+                results.put(h, .failure(error))
+            }
+        }
+        guard var out = try results.take(0)?.get(), let second = try results.take(1)?.get() else {
+            throw CorruptIndex(reason: "postings could not be merged")
+        }
+        out.append(second)
+        return out
+    }
+
+    /// Merges old terms `old` with new terms `order[new]`.
+    private static func mergeTerms(
+        _ runs: [PostingLists], _ table: TermTable, _ sources: [[(run: Int32, term: Int32)]], _ order: [Int32],
+        _ previous: IndexReader?, _ remap: [Int32], old: Range<Int>, new: Range<Int>
+    ) throws(CorruptIndex) -> TermsWriter {
         var out = TermsWriter()
         var entries: [UInt8] = []
-        var i = 0
-        var j = 0
-        while i < oldTotal || j < order.count {
+        var i = old.lowerBound
+        var j = new.lowerBound
+        let oldTotal = old.upperBound
+        let orderEnd = new.upperBound
+        while i < oldTotal || j < orderEnd {
             var side = 0  // -1: old term only, 1: new term only, 0: both
             let oldTerm: UnsafeRawBufferPointer? = i < oldTotal ? try previous?.termBytes(i) : nil
-            if let oldTerm, j < order.count {
+            if let oldTerm, j < orderEnd {
                 let c = table.withBytes(Int(order[j])) { compareBytes(oldTerm, $0) }
                 side = c < 0 ? -1 : (c > 0 ? 1 : 0)
             } else {
                 side = oldTerm != nil ? -1 : 1
             }
-            let news = side >= 0 && j < order.count ? sources[Int(order[j])] : []
+            let news = side >= 0 && j < orderEnd ? sources[Int(order[j])] : []
             if side == 1 {
                 // Only new entries: the runs' lists one after another, each first gap re-based.
                 table.withBytes(Int(order[j])) { out.begin(term: $0) }
@@ -263,16 +320,39 @@ struct Pass {
             var hasFresh = fresh.next()
             var cursor = EntryCursor(oldList)
             guard let total = cursor.start() else { throw CorruptIndex(reason: "bad posting list") }
+            // Entries whose gap is unchanged are copied as they are, a run at a time.
+            var spanStart = -1
+            @inline(__always) func flush(_ end: Int) {
+                if spanStart >= 0 {
+                    entries.append(contentsOf: UnsafeRawBufferPointer(rebasing: oldList[spanStart..<end]))
+                    spanStart = -1
+                }
+            }
             for _ in 0..<total {
+                let start = cursor.i
                 guard cursor.next(), Int(cursor.note) < remap.count else { throw CorruptIndex(reason: "bad posting list") }
                 let id = remap[Int(cursor.note)]
-                if id < 0 { continue }
-                while hasFresh && fresh.note < id {
-                    fresh.withPositions { put(fresh.note, $0) }
-                    hasFresh = fresh.next()
+                if id < 0 {
+                    flush(start)
+                    continue
                 }
-                put(id, cursor.positions)
+                if hasFresh && fresh.note < id {
+                    flush(start)
+                    while hasFresh && fresh.note < id {
+                        fresh.withPositions { put(fresh.note, $0) }
+                        hasFresh = fresh.next()
+                    }
+                }
+                if UInt64(UInt32(bitPattern: id &- last &- 1)) == cursor.gap {
+                    if spanStart < 0 { spanStart = start }
+                    last = id
+                    count += 1
+                } else {
+                    flush(start)
+                    put(id, cursor.positions)
+                }
             }
+            flush(cursor.i)
             while hasFresh {
                 fresh.withPositions { put(fresh.note, $0) }
                 hasFresh = fresh.next()
@@ -304,6 +384,8 @@ struct EntryCursor {
     let base: UnsafeRawBufferPointer
     var i = 0
     var note: Int32 = -1
+    /// The gap read for the current entry.
+    var gap: UInt64 = 0
     var positions = UnsafeRawBufferPointer(start: nil, count: 0)
 
     init(_ base: UnsafeRawBufferPointer) { self.base = base }
@@ -321,6 +403,7 @@ struct EntryCursor {
         else { return false }
         let id = Int64(note) + 1 + Int64(gap)
         guard id <= Int64(Int32.max) else { return false }
+        self.gap = gap
         note = Int32(id)
         positions = UnsafeRawBufferPointer(rebasing: base[i..<(i + Int(length))])
         i += Int(length)

@@ -185,6 +185,26 @@ public final class IndexReader: @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: base[(notes.lowerBound + a)..<(notes.lowerBound + b)])
     }
 
+    /// The encoded records of notes `from..<to`, checked, with each one's start in them.
+    func noteRecordBytes(from: Int, to: Int) throws(CorruptIndex) -> (bytes: UnsafeRawBufferPointer, offsets: [Int]) {
+        let t = try loadNoteTable()
+        guard from >= 0, from < to, to <= noteCountValue, let notes = table[.notes] else { throw CorruptIndex(reason: "bad note id") }
+        let a = u64(at: t.lowerBound + from * 8)
+        let b = u64(at: t.lowerBound + to * 8)
+        guard a <= b, b <= notes.count else { throw CorruptIndex(reason: "bad note offsets") }
+        var offsets: [Int] = []
+        offsets.reserveCapacity(to - from)
+        var previous = a
+        for id in from..<to {
+            let o = u64(at: t.lowerBound + id * 8)
+            guard o >= previous, o <= b else { throw CorruptIndex(reason: "bad note offsets") }
+            offsets.append(o - a)
+            previous = o
+        }
+        try verify(.notes, a..<b)
+        return (UnsafeRawBufferPointer(rebasing: base[(notes.lowerBound + a)..<(notes.lowerBound + b)]), offsets)
+    }
+
     /// Every entity's list of notes mentioning it.
     func entityNotes() throws(CorruptIndex) -> [[Int32]] {
         _ = try notesMentioning(0)
@@ -349,6 +369,32 @@ public final class IndexReader: @unchecked Sendable {
         guard a <= b, b <= post.count else { throw CorruptIndex(reason: "bad posting offsets") }
         try verify(.postings, a..<b)
         return UnsafeRawBufferPointer(rebasing: base[(post.lowerBound + a)..<(post.lowerBound + b)])
+    }
+
+    /// Size of the postings section.
+    func postingsByteCount() throws(CorruptIndex) -> Int {
+        guard let post = table[.postings] else { throw CorruptIndex(reason: "missing postings") }
+        return post.count
+    }
+
+    /// The first term whose list starts at or after byte `offset` of the postings.
+    func termIndex(atPostingOffset offset: Int) throws(CorruptIndex) -> Int {
+        try loadTermTable()
+        let offsets = termTable.lowerBound + (termCount + 1) * 4
+        var lo = 0
+        var hi = termCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if u64(at: offsets + mid * 8) < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Checks every block of the postings, so that later reads from several threads only read.
+    func verifyAllPostings() throws(CorruptIndex) {
+        try loadTermTable()
+        guard let post = table[.postings] else { throw CorruptIndex(reason: "missing postings") }
+        try verify(.postings, 0..<post.count)
     }
 
     /// Every term's postings (for an update that rewrites the index).

@@ -140,11 +140,14 @@ struct TermsWriter {
         postOffsets.append(UInt64(post.count))
     }
 
-    /// Drops the term begun last (its list turned out empty).
-    mutating func cancel() {
-        termOffsets.removeLast()
-        if let last = termOffsets.last { termBytes.removeSubrange(Int(last)...) }
-        post.removeSubrange(Int(postOffsets.last ?? 0)...)
+    /// Appends the terms of `other`, which all sort after this one's.
+    mutating func append(_ other: TermsWriter) {
+        let termBase = UInt32(termBytes.count)
+        let postBase = UInt64(post.count)
+        termBytes.append(contentsOf: other.termBytes)
+        post.append(contentsOf: other.post)
+        for o in other.termOffsets.dropFirst() { termOffsets.append(termBase + o) }
+        for o in other.postOffsets.dropFirst() { postOffsets.append(postBase + o) }
     }
 
     /// Term count, a fixed-width table (so a query binary-searches the mapped file without
