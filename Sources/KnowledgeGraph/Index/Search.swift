@@ -122,8 +122,8 @@ public struct Searcher {
         self.lines = lines
     }
 
-    /// Positions of `token` per note.
-    private func postings(_ token: SearchQuery.Token) throws(CorruptIndex) -> [Int32: [Int32]] {
+    /// Positions of `token` per note, notes ascending.
+    private func postings(_ token: SearchQuery.Token) throws(CorruptIndex) -> Postings {
         var indices: [Int] = []
         switch token {
         case .exact(let t):
@@ -145,31 +145,65 @@ public struct Searcher {
                 }
             }
         }
-        var out: [Int32: [Int32]] = [:]
-        for k in indices {
-            let p = try reader.postings(at: k, noteCount: noteCount)
-            for i in p.notes.indices { out[p.notes[i], default: []].append(contentsOf: p.positions(at: i)) }
+        if indices.count == 1 { return try reader.postings(at: indices[0], noteCount: noteCount) }
+        // Several terms (a syllable inside longer words): their lists merged note by note.
+        let lists = try indices.map { (k: Int) throws(CorruptIndex) in try reader.postings(at: k, noteCount: noteCount) }
+        var entries: [(note: Int32, list: Int32, k: Int32)] = []
+        for (l, p) in lists.enumerated() {
+            for k in p.notes.indices { entries.append((p.notes[k], Int32(l), Int32(k))) }
         }
-        if indices.count > 1 { for key in out.keys { out[key]?.sort() } }
+        entries.sort { ($0.note, $0.list) < ($1.note, $1.list) }
+        var out = Postings()
+        var e = 0
+        var positions: [Int32] = []
+        while e < entries.count {
+            let note = entries[e].note
+            positions.removeAll(keepingCapacity: true)
+            while e < entries.count && entries[e].note == note {
+                positions.append(contentsOf: lists[Int(entries[e].list)].positions(at: Int(entries[e].k)))
+                e += 1
+            }
+            positions.sort()
+            out.append(note: note, positions: positions)
+        }
         return out
     }
 
     /// Occurrences of a term per note: the start positions where all its tokens follow one
-    /// another.
-    private func occurrences(_ term: SearchQuery.Term) throws(CorruptIndex) -> [Int32: [Int32]] {
+    /// another; notes ascending.
+    private func occurrences(_ term: SearchQuery.Term) throws(CorruptIndex) -> Postings {
         let lists = try term.tokens.map { (t: SearchQuery.Token) throws(CorruptIndex) in try postings(t) }
-        guard var candidates = lists.first.map({ Set($0.keys) }) else { return [:] }
-        for l in lists.dropFirst() { candidates.formIntersection(l.keys) }
-        var out: [Int32: [Int32]] = [:]
-        for note in candidates {
-            guard let first = lists[0][note] else { continue }
-            if lists.count == 1 {
-                out[note] = first
-                continue
+        guard let first = lists.first else { return Postings() }
+        if lists.count == 1 { return first }
+        var out = Postings()
+        var cursors = [Int](repeating: 0, count: lists.count)
+        var starts: [Int32] = []
+        notes: for k in first.notes.indices {
+            let note = first.notes[k]
+            for i in 1..<lists.count {
+                let l = lists[i]
+                while cursors[i] < l.notes.count && l.notes[cursors[i]] < note { cursors[i] += 1 }
+                if cursors[i] == l.notes.count { break notes }
+                if l.notes[cursors[i]] != note { continue notes }
             }
-            let rest = lists.dropFirst().map { Set($0[note] ?? []) }
-            let starts = first.filter { p in rest.enumerated().allSatisfy { $1.contains(p + Int32($0 + 1)) } }
-            if !starts.isEmpty { out[note] = starts }
+            starts.removeAll(keepingCapacity: true)
+            var inner = [Int](repeating: 0, count: lists.count)
+            for p in first.positions(at: k) {
+                var all = true
+                for i in 1..<lists.count {
+                    let ps = lists[i].positions(at: cursors[i])
+                    let want = p + Int32(i)
+                    var c = max(inner[i], ps.startIndex)
+                    while c < ps.endIndex && ps[c] < want { c += 1 }
+                    inner[i] = c
+                    if c == ps.endIndex || ps[c] != want {
+                        all = false
+                        break
+                    }
+                }
+                if all { starts.append(p) }
+            }
+            if !starts.isEmpty { out.append(note: note, positions: starts) }
         }
         return out
     }
@@ -196,52 +230,83 @@ public struct Searcher {
             records[id] = r
             return r
         }
-        var perTerm: [[Int32: (count: Int, starts: [Int32])]] = []
+        var perTerm: [Postings] = []
         for term in query.terms {
-            var found: [Int32: (count: Int, starts: [Int32])] = [:]
-            for (note, starts) in try occurrences(term) {
-                if let literal = term.literal {
-                    let r = try record(note)
-                    guard let text = lines(r.path) else { continue }
-                    let kept = starts.filter { p in
-                        let n = Searcher.line(of: p, in: r)
-                        return n <= text.count && Searcher.lower(text[n - 1]).contains(literal)
-                    }
-                    if kept.isEmpty { continue }
-                    found[note] = (kept.count, kept)
-                } else {
-                    found[note] = (starts.count, starts)
-                }
+            let found = try occurrences(term)
+            guard let literal = term.literal else {
+                perTerm.append(found)
+                continue
             }
-            perTerm.append(found)
+            var kept = Postings()
+            for k in found.notes.indices {
+                let r = try record(found.notes[k])
+                guard let text = lines(r.path) else { continue }
+                let starts = found.positions(at: k).filter { p in
+                    let n = Searcher.line(of: p, in: r)
+                    return n <= text.count && Searcher.lower(text[n - 1]).contains(literal)
+                }
+                if !starts.isEmpty { kept.append(note: found.notes[k], positions: starts) }
+            }
+            perTerm.append(kept)
         }
-        var matched = Set(perTerm[0].keys)
-        for t in perTerm.dropFirst() { matched.formIntersection(t.keys) }
+        // Notes in every term's list, with where they stand in each.
+        var matched: [(note: Int32, at: [Int])] = []
+        var cursors = [Int](repeating: 0, count: perTerm.count)
+        notes: for k in perTerm[0].notes.indices {
+            let note = perTerm[0].notes[k]
+            var at = [k]
+            for t in perTerm.indices.dropFirst() {
+                let l = perTerm[t]
+                while cursors[t] < l.notes.count && l.notes[cursors[t]] < note { cursors[t] += 1 }
+                if cursors[t] == l.notes.count { break notes }
+                if l.notes[cursors[t]] != note { continue notes }
+                at.append(cursors[t])
+            }
+            matched.append((note, at))
+        }
         let n = Double(noteCount)
         let avgdl = max(1, Double(try reader.meta().tokens) / n)
-        var scored: [(note: Int32, score: Double)] = []
-        for note in matched {
-            let dl = Double(try reader.tokenCount(Int(note)))
+        let idf = perTerm.map { t in
+            let df = Double(t.notes.count)
+            return log(1 + (n - df + 0.5) / (df + 0.5))
+        }
+        // The best `limit`, kept sorted as they come: most notes fall below the last kept.
+        func better(_ a: (score: Double, m: Int), _ b: (score: Double, m: Int)) -> Bool {
+            a.score != b.score ? a.score > b.score : matched[a.m].note < matched[b.m].note
+        }
+        var best: [(score: Double, m: Int)] = []
+        let keep = max(0, min(limit, matched.count))
+        for (m, entry) in matched.enumerated() {
+            let dl = Double(try reader.tokenCount(Int(entry.note)))
             var score = 0.0
-            for t in perTerm {
-                guard let f = t[note] else { continue }
-                let df = Double(t.count)
-                let idf = log(1 + (n - df + 0.5) / (df + 0.5))
-                let tf = Double(f.count)
-                score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))
+            for (t, k) in entry.at.enumerated() {
+                let tf = Double(perTerm[t].offsets[k + 1] - perTerm[t].offsets[k])
+                score += idf[t] * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))
             }
-            scored.append((note, (score * 10000).rounded() / 10000))
+            let item = (score: (score * 10000).rounded() / 10000, m: m)
+            if best.count == keep {
+                guard let last = best.last, better(item, last) else { continue }
+                best.removeLast()
+            }
+            var lo = 0
+            var hi = best.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if better(best[mid], item) { lo = mid + 1 } else { hi = mid }
+            }
+            best.insert(item, at: lo)
         }
-        // Ties are broken by path, which is note id order.
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.note < $1.note }
         var hits: [SearchHit] = []
-        for s in scored.prefix(limit) {
-            let r = try record(s.note)
+        for b in best {
+            let entry = matched[b.m]
+            let r = try record(entry.note)
             var lineSet = Set<Int>()
-            for t in perTerm { for p in t[s.note]?.starts ?? [] { lineSet.insert(Searcher.line(of: p, in: r)) } }
-            hits.append(SearchHit(note: r.path, score: s.score, lines: lineSet.sorted()))
+            for (t, k) in entry.at.enumerated() {
+                for p in perTerm[t].positions(at: k) { lineSet.insert(Searcher.line(of: p, in: r)) }
+            }
+            hits.append(SearchHit(note: r.path, score: b.score, lines: lineSet.sorted()))
         }
-        return (hits, scored.count)
+        return (hits, matched.count)
     }
 
     static func lower(_ s: String) -> String {
