@@ -266,10 +266,10 @@ final class Session {
             let id = Int32(found)
             let all = Related.neighbours(of: id, graph: graph, noteCount: try r.noteCount(), type: type, lexicon: lexicon, by: measure)
             var shown = Array(all.prefix(limit))
-            let mine = Set(try r.notesMentioning(id))
+            let mine = try r.notesMentioning(id)
             var cache: [Int32: NoteRecord] = [:]
             for k in shown.indices {
-                let shared = try r.notesMentioning(shown[k].entity).filter { mine.contains($0) }
+                let shared = Session.intersection(mine, try r.notesMentioning(shown[k].entity))
                 shown[k].evidence = try Related.evidence(id, shown[k].entity, count: shared.count, limit: 3) {
                     (i) throws(CorruptIndex) -> NoteRecord in
                     let n = shared[i]
@@ -319,6 +319,25 @@ final class Session {
         }
         if all.count > shown.count { text += "\n(\(all.count - shown.count) more; --limit 0 shows all)\n" }
         console.out(text)
+    }
+
+    /// The ids in both ascending lists.
+    static func intersection(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var out: [Int32] = []
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                out.append(a[i])
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return out
     }
 
     private func relatedNote(_ index: Int, lexicon: Lexicon, graph: CoMentionGraph, notes: [NoteRecord]) throws(KGError) {

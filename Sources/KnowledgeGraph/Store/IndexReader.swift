@@ -14,7 +14,9 @@ public final class IndexReader: @unchecked Sendable {
     private var checksums: [Section: UInt64] = [:]
     private var verified: [Section: Set<Int>] = [:]
     private var checks: [Section: [UInt64]] = [:]
-    private var entityNoteLists: [[Int32]]?
+    private var entityNoteRange: Range<Int>?
+    private var entityNoteTable = 0
+    private var entityNoteEnd = 0
     private var noteTable: Range<Int>?
     private var noteCountValue = 0
     private var termCount = 0
@@ -207,28 +209,43 @@ public final class IndexReader: @unchecked Sendable {
 
     /// Every entity's list of notes mentioning it.
     func entityNotes() throws(CorruptIndex) -> [[Int32]] {
-        _ = try notesMentioning(0)
-        return entityNoteLists ?? []
+        let n = try entityListCount()
+        var lists: [[Int32]] = []
+        lists.reserveCapacity(n)
+        for e in 0..<n { lists.append(try notesMentioning(Int32(e))) }
+        return lists
     }
 
-    /// Ids of the notes that mention entity `e`, ascending.
+    private func entityListCount() throws(CorruptIndex) -> Int {
+        if let r = entityNoteRange { return r.count }
+        let r = try section(.entityNotes)
+        guard r.end - r.offset >= 4 else { throw CorruptIndex(reason: "bad entity table") }
+        let n = u32(at: r.offset)
+        guard (n + 1) * 8 + 4 <= r.end - r.offset else { throw CorruptIndex(reason: "bad entity table") }
+        entityNoteRange = 0..<n
+        entityNoteTable = r.offset + 4
+        entityNoteEnd = r.end
+        return n
+    }
+
+    /// Ids of the notes that mention entity `e`, ascending; only that entity's list is decoded.
     public func notesMentioning(_ e: Int32) throws(CorruptIndex) -> [Int32] {
-        if entityNoteLists == nil {
-            var r = try section(.entityNotes)
-            var lists: [[Int32]] = []
-            for _ in 0..<(try r.count(max: r.end - r.offset)) {
-                var list: [Int32] = []
-                var last: Int32 = -1
-                for _ in 0..<(try r.count(max: r.end - r.offset)) {
-                    last = last &+ 1 &+ (try r.int32())
-                    list.append(last)
-                }
-                lists.append(list)
-            }
-            entityNoteLists = lists
+        let n = try entityListCount()
+        guard e >= 0, Int(e) < n else { return [] }
+        let listsStart = entityNoteTable + (n + 1) * 8
+        let a = listsStart + u64(at: entityNoteTable + Int(e) * 8)
+        let b = listsStart + u64(at: entityNoteTable + (Int(e) + 1) * 8)
+        guard a <= b, b <= entityNoteEnd else { throw CorruptIndex(reason: "bad entity table") }
+        var r = BinaryReader(base, range: a..<b)
+        var list: [Int32] = []
+        let count = try r.count(max: b - a)
+        list.reserveCapacity(count)
+        var last: Int32 = -1
+        for _ in 0..<count {
+            last = last &+ 1 &+ (try r.int32())
+            list.append(last)
         }
-        guard let lists = entityNoteLists, e >= 0, Int(e) < lists.count else { return [] }
-        return lists[Int(e)]
+        return list
     }
 
     public func lexicon() throws(CorruptIndex) -> Lexicon {

@@ -23,7 +23,7 @@ public struct FileEntry: Sendable, Equatable {
 /// file table used to detect changes).
 public struct IndexSnapshot: Sendable, Equatable {
     /// The on-disk format version; any other version is rebuilt.
-    public static let formatVersion: UInt32 = 6
+    public static let formatVersion: UInt32 = 7
 
     /// Identifies the lexicon file and entity notes the mentions were found with.
     public var lexiconFingerprint: UInt64
@@ -233,9 +233,12 @@ struct IndexParts {
         for t in tokenCounts { index.u32(UInt32(bitPattern: t)) }
         sections.append((.noteIndex, index.bytes))
 
+        // Entity -> notes: a fixed-width table of where each list starts, so that a query
+        // decodes only the lists of the entities it looks at.
         w = BinaryWriter()
-        w.int(entityNotes.count)
+        var starts: [UInt64] = []
         for list in entityNotes {
+            starts.append(UInt64(w.bytes.count))
             w.int(list.count)
             var last: Int32 = -1
             for id in list {
@@ -243,7 +246,11 @@ struct IndexParts {
                 last = id
             }
         }
-        sections.append((.entityNotes, w.bytes))
+        starts.append(UInt64(w.bytes.count))
+        var table = BinaryWriter()
+        table.u32(UInt32(entityNotes.count))
+        for o in starts { table.u64(o) }
+        sections.append((.entityNotes, table.bytes + w.bytes))
         w = BinaryWriter()
         w.int(graph.stats.count)
         for s in graph.stats {
