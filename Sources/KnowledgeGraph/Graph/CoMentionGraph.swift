@@ -71,7 +71,11 @@ public struct CoMentionGraph: Sendable, Equatable {
 /// changed note's old contribution and add its new one: the same integers a rebuild sums.
 struct GraphBuilder {
     var stats: [EntityStats]
-    var pairs: [UInt64: CoMention] = [:]
+    /// Pair sums by key `a << 32 | b`, in an open-addressing table (pairs whose note count
+    /// falls to 0 stay in it and are left out of the graph).
+    private var keys: [UInt64] = []
+    private var sums: [CoMention] = []
+    private var slots = [Int32](repeating: -1, count: 256)
 
     init(entityCount: Int) {
         stats = Array(repeating: EntityStats(), count: entityCount)
@@ -79,49 +83,53 @@ struct GraphBuilder {
 
     init(_ graph: CoMentionGraph) {
         stats = graph.stats
-        pairs.reserveCapacity(graph.edges.count)
-        for e in graph.edges { pairs[GraphBuilder.key(e.a, e.b)] = e }
+        for e in graph.edges { add(pair: e, sign: 1) }
     }
 
     static func key(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)) }
 
-    /// Where one entity stands in a note: sorted unique lines, blocks and sections.
-    private struct Places {
-        var entity: Int32
-        var mentions: Int32 = 0
-        var lines: [Int32] = []
-        var blocks: [Int32] = []
-        var sections: [Int32] = []
+    /// Adds `o` (times `sign`) to the sums of its pair.
+    private mutating func add(pair o: CoMention, sign: Int32) {
+        let k = Int(slot(GraphBuilder.key(o.a, o.b), o.a, o.b))
+        sums[k].add(o, sign: sign)
     }
 
-    private static func uniqueSorted(_ a: [Int32]) -> [Int32] {
-        var out: [Int32] = []
-        for x in a.sorted() where out.last != x { out.append(x) }
-        return out
-    }
-
-    /// The smallest |x − y| for x in `a`, y in `b` (both sorted).
-    private static func nearest(_ a: [Int32], _ b: [Int32]) -> Int32 {
-        var i = 0
-        var j = 0
-        var best = Int32.max
-        while i < a.count && j < b.count {
-            best = min(best, abs(a[i] - b[j]))
-            if a[i] < b[j] { i += 1 } else { j += 1 }
+    private mutating func slot(_ key: UInt64, _ a: Int32, _ b: Int32) -> Int32 {
+        let mask = slots.count - 1
+        var s = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        while true {
+            let k = slots[s]
+            if k < 0 { break }
+            if keys[Int(k)] == key { return k }
+            s = (s + 1) & mask
         }
-        return best
+        let id = Int32(keys.count)
+        keys.append(key)
+        sums.append(CoMention(a: a, b: b, notes: 0, sections: 0, blocks: 0, lines: 0, closeness: 0))
+        slots[s] = id
+        if keys.count * 2 > slots.count {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            let mask = slots.count - 1
+            for (i, k) in keys.enumerated() {
+                var s = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+                while slots[s] >= 0 { s = (s + 1) & mask }
+                slots[s] = Int32(i)
+            }
+        }
+        return id
     }
 
-    private static func common(_ a: [Int32], _ b: [Int32]) -> Int32 {
-        var i = 0
-        var j = 0
+    /// The number of values in both sorted runs.
+    private static func common(_ v: [Int32], _ a: Range<Int>, _ b: Range<Int>) -> Int32 {
+        var i = a.lowerBound
+        var j = b.lowerBound
         var n: Int32 = 0
-        while i < a.count && j < b.count {
-            if a[i] == b[j] {
+        while i < a.upperBound && j < b.upperBound {
+            if v[i] == v[j] {
                 n += 1
                 i += 1
                 j += 1
-            } else if a[i] < b[j] {
+            } else if v[i] < v[j] {
                 i += 1
             } else {
                 j += 1
@@ -130,60 +138,83 @@ struct GraphBuilder {
         return n
     }
 
+    /// The smallest |x − y| for x, y in the two sorted runs.
+    private static func nearest(_ v: [Int32], _ a: Range<Int>, _ b: Range<Int>) -> Int32 {
+        var i = a.lowerBound
+        var j = b.lowerBound
+        var best = Int32.max
+        while i < a.upperBound && j < b.upperBound {
+            best = min(best, abs(v[i] - v[j]))
+            if v[i] < v[j] { i += 1 } else { j += 1 }
+        }
+        return best
+    }
+
     /// Adds (`sign` 1) or removes (`sign` -1) one note's mentions and co-mentions.
     mutating func add(_ note: NoteRecord, sign: Int32) {
         if note.mentions.isEmpty { return }
-        let sorted = note.mentions.filter { Int($0.entity) < stats.count && $0.entity >= 0 }.sorted { $0.entity < $1.entity }
-        var places: [Places] = []
+        // Mentions by entity then line; within a note, blocks and sections never decrease as
+        // lines grow, so each entity's distinct lines, blocks and sections come out sorted.
+        var sorted: [(entity: Int32, line: Int32, block: Int32, section: Int32)] = []
+        sorted.reserveCapacity(note.mentions.count)
+        for m in note.mentions where m.entity >= 0 && Int(m.entity) < stats.count {
+            sorted.append((m.entity, m.line, m.block, m.section))
+        }
+        sorted.sort { $0.entity != $1.entity ? $0.entity < $1.entity : $0.line < $1.line }
+        // Each entity's distinct lines, blocks and sections, as runs of three flat arrays.
+        var entities: [Int32] = []
+        var lines: [Int32] = []
+        var blocks: [Int32] = []
+        var sections: [Int32] = []
+        var lineRuns: [Range<Int>] = []
+        var blockRuns: [Range<Int>] = []
+        var sectionRuns: [Range<Int>] = []
         var i = 0
         while i < sorted.count {
             let e = sorted[i].entity
-            var p = Places(entity: e)
-            var lines: [Int32] = []
-            var blocks: [Int32] = []
-            var sections: [Int32] = []
+            let l0 = lines.count
+            let b0 = blocks.count
+            let s0 = sections.count
+            var mentions: Int32 = 0
             while i < sorted.count && sorted[i].entity == e {
-                p.mentions += 1
-                lines.append(sorted[i].line)
-                blocks.append(sorted[i].block)
-                sections.append(sorted[i].section)
+                let m = sorted[i]
+                mentions += 1
+                if lines.count == l0 || lines[lines.count - 1] != m.line { lines.append(m.line) }
+                if blocks.count == b0 || blocks[blocks.count - 1] != m.block { blocks.append(m.block) }
+                if sections.count == s0 || sections[sections.count - 1] != m.section { sections.append(m.section) }
                 i += 1
             }
-            p.lines = GraphBuilder.uniqueSorted(lines)
-            p.blocks = GraphBuilder.uniqueSorted(blocks)
-            p.sections = GraphBuilder.uniqueSorted(sections)
-            places.append(p)
+            entities.append(e)
+            lineRuns.append(l0..<lines.count)
+            blockRuns.append(b0..<blocks.count)
+            sectionRuns.append(s0..<sections.count)
+            stats[Int(e)].mentions += sign * mentions
+            stats[Int(e)].notes += sign
         }
-        for p in places {
-            stats[Int(p.entity)].mentions += sign * p.mentions
-            stats[Int(p.entity)].notes += sign
-        }
-        for x in 0..<places.count {
-            for y in (x + 1)..<places.count {
-                let a = places[x]
-                let b = places[y]
-                let lines = GraphBuilder.common(a.lines, b.lines)
-                let blocks = GraphBuilder.common(a.blocks, b.blocks)
-                let sections = GraphBuilder.common(a.sections, b.sections)
+        for x in 0..<entities.count {
+            for y in (x + 1)..<entities.count {
+                let sharedLines = GraphBuilder.common(lines, lineRuns[x], lineRuns[y])
+                let sharedBlocks = GraphBuilder.common(blocks, blockRuns[x], blockRuns[y])
+                let sharedSections = GraphBuilder.common(sections, sectionRuns[x], sectionRuns[y])
                 let closeness: Int32
-                if lines > 0 {
+                if sharedLines > 0 {
                     closeness = CoMentionGraph.lineCloseness
-                } else if blocks > 0 {
+                } else if sharedBlocks > 0 {
                     closeness = CoMentionGraph.blockCloseness
                 } else {
-                    let d = GraphBuilder.nearest(a.lines, b.lines)
-                    closeness = sections > 0
+                    let d = GraphBuilder.nearest(lines, lineRuns[x], lineRuns[y])
+                    closeness = sharedSections > 0
                         ? CoMentionGraph.decayed(CoMentionGraph.sectionCloseness, distance: d, scale: 20)
                         : CoMentionGraph.decayed(CoMentionGraph.noteCloseness, distance: d, scale: 50)
                 }
-                let k = GraphBuilder.key(a.entity, b.entity)
-                var e = pairs[k] ?? CoMention(a: a.entity, b: b.entity, notes: 0, sections: 0, blocks: 0, lines: 0, closeness: 0)
-                e.notes += sign
-                e.lines += sign * lines
-                e.blocks += sign * blocks
-                e.sections += sign * sections
-                e.closeness += sign * closeness
-                if e.notes == 0 { pairs[k] = nil } else { pairs[k] = e }
+                let a = entities[x]
+                let b = entities[y]
+                let k = Int(slot(GraphBuilder.key(a, b), a, b))
+                sums[k].notes += sign
+                sums[k].lines += sign * sharedLines
+                sums[k].blocks += sign * sharedBlocks
+                sums[k].sections += sign * sharedSections
+                sums[k].closeness += sign * closeness
             }
         }
     }
@@ -194,21 +225,20 @@ struct GraphBuilder {
             stats[i].mentions += s.mentions
             stats[i].notes += s.notes
         }
-        for (k, o) in other.pairs {
-            guard var e = pairs[k] else {
-                pairs[k] = o
-                continue
-            }
-            e.notes += o.notes
-            e.lines += o.lines
-            e.blocks += o.blocks
-            e.sections += o.sections
-            e.closeness += o.closeness
-            pairs[k] = e
-        }
+        for o in other.sums { add(pair: o, sign: 1) }
     }
 
     func graph() -> CoMentionGraph {
-        CoMentionGraph(stats: stats, edges: pairs.values.filter { $0.notes != 0 }.sorted { ($0.a, $0.b) < ($1.a, $1.b) })
+        CoMentionGraph(stats: stats, edges: sums.filter { $0.notes != 0 }.sorted { ($0.a, $0.b) < ($1.a, $1.b) })
+    }
+}
+
+extension CoMention {
+    mutating func add(_ o: CoMention, sign: Int32) {
+        notes += sign * o.notes
+        lines += sign * o.lines
+        blocks += sign * o.blocks
+        sections += sign * o.sections
+        closeness += sign * o.closeness
     }
 }
