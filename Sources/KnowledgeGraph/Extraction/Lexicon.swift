@@ -180,6 +180,7 @@ extension StringProtocol {
         let s = self.unicodeScalars
         guard let first = s.firstIndex(where: { !Scalars.isSpace($0.value) }) else { return "" }
         let last = s.lastIndex(where: { !Scalars.isSpace($0.value) }) ?? first
-        return String(String.UnicodeScalarView(s[first...last]))
+        if first == s.startIndex && s.index(after: last) == s.endIndex { return String(self) }
+        return String(self[first...last])
     }
 }

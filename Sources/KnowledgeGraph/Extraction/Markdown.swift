@@ -241,10 +241,15 @@ struct MarkdownNote {
     }
 
     private func headingText(_ n: Int) -> String {
-        var s = Substring(lineString(n).trimmingSpaces())
-        while s.first == "#" { s = s.dropFirst() }
-        while s.last == "#" { s = s.dropLast() }
-        return String(s).trimmingSpaces()
+        var a = lines[n].lowerBound
+        var b = lines[n].upperBound
+        while a < b && Scalars.isSpace(scalars[a]) { a += 1 }
+        while b > a && Scalars.isSpace(scalars[b - 1]) { b -= 1 }
+        while a < b && scalars[a] == 0x23 { a += 1 }
+        while b > a && scalars[b - 1] == 0x23 { b -= 1 }
+        while a < b && Scalars.isSpace(scalars[a]) { a += 1 }
+        while b > a && Scalars.isSpace(scalars[b - 1]) { b -= 1 }
+        return Scalars.string(scalars[a..<b])
     }
 
     private func isListItem(_ r: Range<Int>) -> Bool {
@@ -311,10 +316,20 @@ struct MarkdownNote {
                 var j = i + 2
                 while j + 1 < end && !(scalars[j] == 0x5D && scalars[j + 1] == 0x5D) { j += 1 }
                 if j + 1 < end {
-                    let inner = Scalars.string(scalars[(i + 2)..<j])
-                    let target = inner.split(separator: "|", maxSplits: 1).first.map(String.init) ?? inner
-                    let page = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
-                    links.append(NoteLink(target: page.trimmingSpaces(), line: Int32(n + 1), isWiki: true))
+                    // [[page#heading|label]]: the page, spaces trimmed (a label alone is the page).
+                    var a = i + 2
+                    var b = a
+                    while b < j && scalars[b] != 0x7C { b += 1 }
+                    if b == a && b < j {
+                        a = b + 1
+                        b = a
+                        while b < j && scalars[b] != 0x7C { b += 1 }
+                    }
+                    var c = a
+                    while c < b && scalars[c] != 0x23 { c += 1 }
+                    while a < c && Scalars.isSpace(scalars[a]) { a += 1 }
+                    while c > a && Scalars.isSpace(scalars[c - 1]) { c -= 1 }
+                    links.append(NoteLink(target: Scalars.string(scalars[a..<c]), line: Int32(n + 1), isWiki: true))
                     i = j + 2
                     continue
                 }

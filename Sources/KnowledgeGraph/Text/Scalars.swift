@@ -73,10 +73,28 @@ enum Scalars {
         }
     }
 
-    /// A String of scalar values (invalid values are dropped).
+    /// A String of scalar values (invalid values are dropped), encoded to UTF-8 directly.
     static func string(_ s: some Sequence<UInt32>) -> String {
-        var view = String.UnicodeScalarView()
-        for v in s { if let u = Unicode.Scalar(v) { view.append(u) } }
-        return String(view)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.underestimatedCount * 3)
+        for v in s {
+            if v < 0x80 {
+                bytes.append(UInt8(v))
+            } else if v < 0x800 {
+                bytes.append(UInt8(0xC0 | (v >> 6)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                if v >= 0xD800 && v < 0xE000 { continue }
+                bytes.append(UInt8(0xE0 | (v >> 12)))
+                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x110000 {
+                bytes.append(UInt8(0xF0 | (v >> 18)))
+                bytes.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (v & 0x3F)))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
