@@ -94,9 +94,14 @@ struct GraphBuilder {
         sums[k].add(o, sign: sign)
     }
 
+    /// Fibonacci hashing: the top bits of the product pick the slot.
+    @inline(__always) private static func home(_ key: UInt64, _ count: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - count.trailingZeroBitCount))
+    }
+
     private mutating func slot(_ key: UInt64, _ a: Int32, _ b: Int32) -> Int32 {
         let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+        var s = GraphBuilder.home(key, slots.count)
         while true {
             let k = slots[s]
             if k < 0 { break }
@@ -111,7 +116,7 @@ struct GraphBuilder {
             slots = [Int32](repeating: -1, count: slots.count * 2)
             let mask = slots.count - 1
             for (i, k) in keys.enumerated() {
-                var s = Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+                var s = GraphBuilder.home(k, slots.count)
                 while slots[s] >= 0 { s = (s + 1) & mask }
                 slots[s] = Int32(i)
             }
