@@ -148,14 +148,18 @@ public struct Indexer: Sendable {
                 toRead.append((i, item.path, item.stat, old))
             }
         }
+        // Texts read now are kept for the analysis up to a budget; past it they are read again
+        // when analyzed, so that a first build of a large vault does not hold every note.
+        let budget = TextBudget(bytes: Indexer.textBudget)
         let checked: [FileState] = parallelMap(toRead) { item in
-            Indexer.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom)
+            Indexer.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom, budget: budget)
         }
         for (k, item) in toRead.enumerated() { states[item.0] = checked[k] }
 
         var files: [FileEntry] = []
         files.reserveCapacity(listing.notes.count)
         var fresh: [PathKey: String] = [:]
+        var reread = Set<PathKey>()
         // Notes under folders that could not be listed are kept as they were.
         var keptUnlisted = false
         for (k, old) in previousFiles.enumerated() where !matched[k] && old.skipReason == nil
@@ -170,7 +174,7 @@ public struct Indexer: Sendable {
             case .same(let f): files.append(f)
             case .fresh(let f, let text):
                 files.append(f)
-                fresh[PathKey(f.path)] = text
+                if let text { fresh[PathKey(f.path)] = text } else { reread.insert(PathKey(f.path)) }
             case .skipped(let f):
                 files.append(f)
                 report.skipped.append(SkippedFile(path: f.path, reason: f.skipReason ?? ""))
@@ -232,7 +236,7 @@ public struct Indexer: Sendable {
         }
 
         // Nothing to apply: answer from the index as it is.
-        if report.rebuildReason == nil, fresh.isEmpty, removed.isEmpty, files == previousFiles, let reader = previousReader {
+        if report.rebuildReason == nil, fresh.isEmpty, reread.isEmpty, removed.isEmpty, files == previousFiles, let reader = previousReader {
             report.unchanged = notePaths.count
             // Racy files were hashed and found unchanged. Once their times are more than two
             // seconds old, any later change moves their times: advance the index's mtime
@@ -274,7 +278,7 @@ public struct Indexer: Sendable {
         while true {
             do throws(PassFailure) {
                 pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
-                    previousNotePaths: previousNotePaths, fresh: &fresh, previous: previous, analyzer: analyzer,
+                    previousNotePaths: previousNotePaths, fresh: &fresh, reread: reread, previous: previous, analyzer: analyzer,
                     vault: vault, progress: progress)
                 break
             } catch {
@@ -357,15 +361,19 @@ public struct Indexer: Sendable {
     enum FileState: Sendable {
         /// Same content as indexed (its stat may be new).
         case same(FileEntry)
-        /// New or changed content, decoded and normalized.
-        case fresh(FileEntry, String)
+        /// New or changed content, decoded and normalized (nil: read it again to analyze it).
+        case fresh(FileEntry, String?)
         /// Not a note: binary, too large, unreadable without a previous entry.
         case skipped(FileEntry)
         /// Unreadable now: the previous entry stays.
         case keptAfterError(FileEntry, String)
     }
 
-    static func check(path: String, stat st: FileStat, previous old: FileEntry?, vault: Vault, racyFrom: Int64) -> FileState {
+    /// Bytes of note text kept between the change check and the analysis.
+    static let textBudget = 48_000_000
+
+    static func check(path: String, stat st: FileStat, previous old: FileEntry?, vault: Vault, racyFrom: Int64,
+        budget: TextBudget? = nil) -> FileState {
         if let old, old.stat == st, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
             return old.skipReason == nil ? .same(old) : .skipped(old)
         }
@@ -383,9 +391,26 @@ public struct Indexer: Sendable {
                 return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
             case .success(let (text, _)):
                 let normalized = Normalizer.normalize(text)
+                let keep = budget?.take(normalized.utf8.count) ?? true
                 return .fresh(FileEntry(path: path, stat: st, hash: hash, skipReason: nil,
-                    entity: Analyzer.entityDefinition(path: path, text: normalized)), normalized)
+                    entity: Analyzer.entityDefinition(path: path, text: normalized)), keep ? normalized : nil)
             }
+        }
+    }
+}
+
+/// Bytes that may still be held, shared by the threads reading notes.
+final class TextBudget: @unchecked Sendable {
+    private var left: Int
+    private let lock = PthreadMutex()
+    init(bytes: Int) { left = bytes }
+
+    /// Whether `n` more bytes fit (and if so, they are counted).
+    func take(_ n: Int) -> Bool {
+        lock.withLock {
+            guard n <= left else { return false }
+            left -= n
+            return true
         }
     }
 }
@@ -437,4 +462,24 @@ extension String.UTF8View {
     }
 }
 
-func trace(_ s: String, _ t0: Double) { if getenv("KG_TRACE") != nil { print("\(s) \(Int((monotonicSeconds() - t0) * 1000)) ms") } }
+func trace(_ s: String, _ t0: Double) {
+    guard getenv("KG_TRACE") != nil else { return }
+    var rss = 0
+    if let f = fopen("/proc/self/statm", "r") {
+        var a = 0
+        var b = 0
+        if withUnsafeMutablePointer(to: &a, { pa in withUnsafeMutablePointer(to: &b) { pb in fscanf_two(f, pa, pb) } }) { rss = b * 4096 / 1_000_000 }
+        fclose(f)
+    }
+    print("\(s) \(Int((monotonicSeconds() - t0) * 1000)) ms  rss \(rss) MB")
+}
+
+private func fscanf_two(_ f: UnsafeMutablePointer<FILE>, _ a: UnsafeMutablePointer<Int>, _ b: UnsafeMutablePointer<Int>) -> Bool {
+    var buf = [CChar](repeating: 0, count: 128)
+    guard fgets(&buf, 128, f) != nil else { return false }
+    let parts = String(cString: buf).split(separator: " ")
+    guard parts.count >= 2, let x = Int(parts[0]), let y = Int(parts[1]) else { return false }
+    a.pointee = x
+    b.pointee = y
+    return true
+}

@@ -46,7 +46,8 @@ struct Pass {
     }
 
     static func run(
-        notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], previous: IndexReader?,
+        notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], reread: Set<PathKey>,
+        previous: IndexReader?,
         analyzer: Analyzer, vault: Vault, progress: (@Sendable (Int, Int) -> Void)?
     ) throws(PassFailure) -> Pass {
         var pass = Pass()
@@ -69,6 +70,10 @@ struct Pass {
         for (id, path) in notePaths.enumerated() {
             if !fresh.isEmpty, let text = fresh.removeValue(forKey: PathKey(path)) {
                 texts.put(id, text)
+                work.append(Int32(id))
+                continue
+            }
+            if !reread.isEmpty && reread.contains(PathKey(path)) {
                 work.append(Int32(id))
                 continue
             }
@@ -202,7 +207,9 @@ struct Pass {
             pass.graph = builder.graph()
 
             trace("notes+graph", 0)
-            pass.terms = try mergeTerms(outputs.map(\.postings), previous: previous, remap: remap)
+            var postings = outputs.map(\.postings)
+            outputs = []
+            pass.terms = try mergeTerms(&postings, previous: previous, remap: remap)
         } catch {
             throw .damaged(error.reason)
         }
@@ -212,7 +219,7 @@ struct Pass {
 
     /// The dictionary and postings of the new index: the previous terms' lists renumbered,
     /// merged with the runs' lists, in byte order of the terms.
-    static func mergeTerms(_ runs: [PostingLists], previous: IndexReader?, remap: [Int32]) throws(CorruptIndex) -> TermsWriter {
+    static func mergeTerms(_ runs: inout [PostingLists], previous: IndexReader?, remap: [Int32]) throws(CorruptIndex) -> TermsWriter {
         // The runs' terms, interned once, each with the runs that have it (in run order).
         var table = TermTable(capacity: runs.first?.table.count ?? 16)
         var sources: [[(run: Int32, term: Int32)]] = []
@@ -230,7 +237,7 @@ struct Pass {
         // every posting block first, so that the halves only read it.
         let halves = oldTotal >= 1024 && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 ? 2 : 1
         guard halves == 2, let previous else {
-            return try mergeTerms(runs, table, sources, order, previous, remap, old: 0..<oldTotal, new: 0..<order.count)
+            return try mergeTerms(&runs, table, sources, order, previous, remap, old: 0..<oldTotal, new: 0..<order.count)
         }
         try previous.verifyAllPostings()
         // Split where half of the postings' bytes lie on each side.
@@ -246,11 +253,11 @@ struct Pass {
         let results = SharedSlots<Result<TermsWriter, CorruptIndex>>(count: 2)
         let inputs = UncheckedSendable((runs, table, sources, order, previous, remap))
         DispatchQueue.concurrentPerform(iterations: 2) { h in
-            let (runs, table, sources, order, previous, remap) = inputs.value
+            var (runs, table, sources, order, previous, remap) = inputs.value
             let old = h == 0 ? 0..<split : split..<oldTotal
             let new = h == 0 ? 0..<newSplit : newSplit..<order.count
             do throws(CorruptIndex) {
-                results.put(h, .success(try mergeTerms(runs, table, sources, order, previous, remap, old: old, new: new)))
+                results.put(h, .success(try mergeTerms(&runs, table, sources, order, previous, remap, old: old, new: new)))
             } catch {
                 results.put(h, .failure(error))
             }
@@ -264,7 +271,7 @@ struct Pass {
 
     /// Merges old terms `old` with new terms `order[new]`.
     private static func mergeTerms(
-        _ runs: [PostingLists], _ table: TermTable, _ sources: [[(run: Int32, term: Int32)]], _ order: [Int32],
+        _ runs: inout [PostingLists], _ table: TermTable, _ sources: [[(run: Int32, term: Int32)]], _ order: [Int32],
         _ previous: IndexReader?, _ remap: [Int32], old: Range<Int>, new: Range<Int>
     ) throws(CorruptIndex) -> TermsWriter {
         var out = TermsWriter()
@@ -289,15 +296,17 @@ struct Pass {
                 VarInt.append(UInt64(news.reduce(0) { $0 + Int(runs[Int($1.run)].counts[Int($1.term)]) }), to: &out.post)
                 var last: Int32 = -1
                 for (r, t) in news {
-                    let run = runs[Int(r)]
-                    let list = run.lists[Int(t)]
-                    list.withUnsafeBytes { raw in
+                    let (r, t) = (Int(r), Int(t))
+                    let first = runs[r].firstNote[t]
+                    runs[r].lists[t].withUnsafeBytes { raw in
                         var k = 0
                         _ = VarInt.read(raw, &k, end: raw.count)
-                        VarInt.append(UInt64(UInt32(bitPattern: run.firstNote[Int(t)] &- last &- 1)), to: &out.post)
+                        VarInt.append(UInt64(UInt32(bitPattern: first &- last &- 1)), to: &out.post)
                         out.post.append(contentsOf: raw[k...])
                     }
-                    last = run.lastNote[Int(t)]
+                    last = runs[r].lastNote[t]
+                    // Copied: let it go, so that the lists are not held twice.
+                    runs[r].lists[t] = []
                 }
                 out.end()
                 j += 1
