@@ -90,7 +90,7 @@ public struct Indexer: Sendable {
         let started = monotonicSeconds()
         var report = IndexReport()
         let listing = try vault.list()
-        trace("list", started)
+        trace("listed", started)
         try prepareFolder()
         guard let lock = try WriterLock(path: indexFolder + "/lock", wait: options.wait, waiting: {
             notice("waiting for another kg writing this index ...")
@@ -210,8 +210,9 @@ public struct Indexer: Sendable {
             throw KGError.massDelete(removed: removed.count, of: previousNotes.count)
         }
 
+        trace("checked", started)
+
         // 2. The lexicon: the file plus entity notes.
-        trace("check", started)
         var definitions: [EntityDefinition] = []
         var issues: [LexiconIssue] = []
         var fingerprintInput = BinaryWriter()
@@ -256,8 +257,8 @@ public struct Indexer: Sendable {
             return (reader, report)
         }
 
+        trace("lexicon read", started)
         var previous: IndexReader?
-        trace("lexicon", started)
         if report.rebuildReason == nil, let reader = previousReader {
             do {
                 _ = try reader.noteCount()
@@ -300,13 +301,12 @@ public struct Indexer: Sendable {
         }
         report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
         report.analyzed = pass.analyzed.count
-        let prevByPath = Dictionary(previousFiles.map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
         for id in pass.analyzed {
             let path = pass.paths[Int(id)]
-            let old = prevByPath[PathKey(path)]
+            let old = entry(previousFiles, path)
             if old == nil || old?.skipReason != nil {
                 report.added.append(path)
-            } else if old?.hash != fileHash(files, path) {
+            } else if old?.hash != entry(files, path)?.hash {
                 report.changed.append(path)
             } else {
                 report.unchanged += 1
@@ -314,8 +314,9 @@ public struct Indexer: Sendable {
         }
         report.unchanged += pass.keptCount
 
+        trace("analyzed and merged", started)
+
         // 4. Commit. Temp files of a writer that was killed mid-commit are removed first: only
-        trace("pass", started)
         // the lock holder writes, so any that exist are stale.
         let parts = IndexParts(fingerprint: fingerprint, lexicon: lexicon, files: files, noteBytes: pass.noteBytes,
             noteOffsets: pass.noteOffsets, tokenCounts: pass.tokenCounts, entityNotes: pass.entityNotes,
@@ -323,7 +324,7 @@ public struct Indexer: Sendable {
         pass = Pass()
         removeStaleTempFiles()
         try DurableFile.write(pieces: parts.encoded(), to: indexPath)
-        trace("write", started)
+        trace("written", started)
         report.wroteIndex = true
         let reader: IndexReader
         do throws(CorruptIndex) {
@@ -347,14 +348,15 @@ public struct Indexer: Sendable {
         for name in stale { unlink(indexFolder + "/" + name) }
     }
 
-    private func fileHash(_ files: [FileEntry], _ path: String) -> UInt64? {
+    /// The entry for `path` in a file table sorted by path.
+    private func entry(_ files: [FileEntry], _ path: String) -> FileEntry? {
         var lo = 0
         var hi = files.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if files[mid].path.utf8.lexiconLess(path.utf8) { lo = mid + 1 } else { hi = mid }
         }
-        return lo < files.count && files[lo].path.utf8.elementsEqual(path.utf8) ? files[lo].hash : nil
+        return lo < files.count && !path.utf8.lexiconLess(files[lo].path.utf8) ? files[lo] : nil
     }
 
     /// What became of one file since the previous index.
@@ -462,24 +464,19 @@ extension String.UTF8View {
     }
 }
 
-func trace(_ s: String, _ t0: Double) {
+/// With `KG_TRACE` set, writes how long an index run has taken so far and its resident memory
+/// to stderr: `kg: trace <phase> <ms> ms, <MB> MB resident`.
+func trace(_ phase: String, _ started: Double) {
     guard getenv("KG_TRACE") != nil else { return }
-    var rss = 0
+    var resident = 0
     if let f = fopen("/proc/self/statm", "r") {
-        var a = 0
-        var b = 0
-        if withUnsafeMutablePointer(to: &a, { pa in withUnsafeMutablePointer(to: &b) { pb in fscanf_two(f, pa, pb) } }) { rss = b * 4096 / 1_000_000 }
+        var buf = [CChar](repeating: 0, count: 128)
+        if fgets(&buf, 128, f) != nil {
+            let fields = String(cString: buf).split(separator: " ")
+            if fields.count >= 2, let pages = Int(fields[1]) { resident = pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1_000_000 }
+        }
         fclose(f)
     }
-    print("\(s) \(Int((monotonicSeconds() - t0) * 1000)) ms  rss \(rss) MB")
-}
-
-private func fscanf_two(_ f: UnsafeMutablePointer<FILE>, _ a: UnsafeMutablePointer<Int>, _ b: UnsafeMutablePointer<Int>) -> Bool {
-    var buf = [CChar](repeating: 0, count: 128)
-    guard fgets(&buf, 128, f) != nil else { return false }
-    let parts = String(cString: buf).split(separator: " ")
-    guard parts.count >= 2, let x = Int(parts[0]), let y = Int(parts[1]) else { return false }
-    a.pointee = x
-    b.pointee = y
-    return true
+    let line = "kg: trace \(phase) \(Int((monotonicSeconds() - started) * 1000)) ms, \(resident) MB resident\n"
+    _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
 }

@@ -131,7 +131,6 @@ struct Pass {
             run.recordStarts.append(run.records.bytes.count)
             runs.put(r, run)
         }
-        trace("analyze", 0)
         var outputs: [Run] = (0..<runCount).map { runs.take($0) ?? Run(graph: GraphBuilder(entityCount: entityCount)) }
         let failures = outputs.flatMap(\.failures)
         if !failures.isEmpty { throw .unreadable(failures) }
@@ -206,14 +205,12 @@ struct Pass {
             for run in outputs { builder.merge(run.graph) }
             pass.graph = builder.graph()
 
-            trace("notes+graph", 0)
             var postings = outputs.map(\.postings)
             outputs = []
             pass.terms = try mergeTerms(&postings, previous: previous, remap: remap)
         } catch {
             throw .damaged(error.reason)
         }
-        trace("terms", 0)
         return pass
     }
 
@@ -395,7 +392,7 @@ struct EntryCursor {
     var note: Int32 = -1
     /// The gap read for the current entry.
     var gap: UInt64 = 0
-    var positions = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var positionStart = 0
 
     init(_ base: UnsafeRawBufferPointer) { self.base = base }
 
@@ -406,18 +403,37 @@ struct EntryCursor {
     }
 
     /// Reads the next entry; false if the list is damaged.
-    mutating func next() -> Bool {
-        guard let gap = VarInt.read(base, &i, end: base.count), gap < UInt64(Int32.max),
-            let length = VarInt.read(base, &i, end: base.count), length <= UInt64(base.count - i)
-        else { return false }
+    @inline(__always) mutating func next() -> Bool {
+        let end = base.count
+        // Gaps and lengths are nearly always one byte.
+        var gap: UInt64
+        if i < end && base[i] < 0x80 {
+            gap = UInt64(base[i])
+            i += 1
+        } else {
+            guard let g = VarInt.read(base, &i, end: end) else { return false }
+            gap = g
+        }
+        var length: UInt64
+        if i < end && base[i] < 0x80 {
+            length = UInt64(base[i])
+            i += 1
+        } else {
+            guard let l = VarInt.read(base, &i, end: end) else { return false }
+            length = l
+        }
+        guard gap < UInt64(Int32.max), length <= UInt64(end - i) else { return false }
         let id = Int64(note) + 1 + Int64(gap)
         guard id <= Int64(Int32.max) else { return false }
         self.gap = gap
         note = Int32(id)
-        positions = UnsafeRawBufferPointer(rebasing: base[i..<(i + Int(length))])
+        positionStart = i
         i += Int(length)
         return true
     }
+
+    /// The current entry's encoded positions.
+    var positions: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: base[positionStart..<i]) }
 }
 
 /// The entries of several lists built in this pass (runs in id order) as one stream.

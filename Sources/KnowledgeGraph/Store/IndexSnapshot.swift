@@ -75,15 +75,17 @@ extension IndexSnapshot {
 
     /// One checksum per 64 KiB block of `bytes`.
     static func blockChecks(_ bytes: [UInt8]) -> [UInt8] {
-        var checks = BinaryWriter()
-        bytes.withUnsafeBytes { raw in
-            var start = 0
-            while start < raw.count {
-                let end = min(raw.count, start + postingBlock)
-                checks.u64(Checksum.of(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
-                start = end
+        let blocks = (bytes.count + postingBlock - 1) / postingBlock
+        let sums: [UInt64] = bytes.withUnsafeBytes { raw in
+            let shared = UncheckedSendable(raw)
+            return parallelMap(Array(0..<blocks), minimum: 64) { b in
+                let start = b * postingBlock
+                return Checksum.of(UnsafeRawBufferPointer(rebasing: shared.value[start..<min(shared.value.count, start + postingBlock)]))
             }
         }
+        var checks = BinaryWriter()
+        checks.bytes.reserveCapacity(blocks * 8)
+        for s in sums { checks.u64(s) }
         return checks.bytes
     }
 
