@@ -14,7 +14,7 @@ public struct MentionMatcher: Sendable {
     private var asciiRoot = [Int32](repeating: -1, count: 128)
     private var hangulRoot = [Int32](repeating: -1, count: 11172)
     private var otherRoot: [UInt32: Int32] = [:]
-    private var children: [UInt64: Int32] = [:]
+    private var children = NodeTable()
     private var terminal: [Int32] = [-1]  // node -> entity, -1 none
 
     public init(lexicon: Lexicon) {
@@ -39,7 +39,7 @@ public struct MentionMatcher: Sendable {
                 otherRoot[v] = new
             }
         } else {
-            children[UInt64(UInt32(bitPattern: node)) << 32 | UInt64(v)] = new
+            children.insert(UInt64(UInt32(bitPattern: node)) << 32 | UInt64(v), new)
         }
         return new
     }
@@ -50,7 +50,7 @@ public struct MentionMatcher: Sendable {
             if Scalars.isHangulSyllable(v) { return hangulRoot[Int(v - 0xAC00)] }
             return otherRoot[v] ?? -1
         }
-        return children[UInt64(UInt32(bitPattern: node)) << 32 | UInt64(v)] ?? -1
+        return children.find(UInt64(UInt32(bitPattern: node)) << 32 | UInt64(v))
     }
 
     /// All mentions in `line` (scalars; masked positions hold 0, which never matches).
@@ -132,5 +132,46 @@ public struct MentionMatcher: Sendable {
             return Particles.fits(line[j..<k], after: last)
         }
         return true
+    }
+}
+
+/// Trie edges, (node, scalar) -> child, in an open-addressing table: the matcher's inner loop
+/// looks one up per scalar of a candidate name, and a Swift dictionary hashes with SipHash.
+struct NodeTable: Sendable {
+    private var keys = [UInt64](repeating: 0, count: 64)
+    private var values = [Int32](repeating: -1, count: 64)
+    private var count = 0
+
+    @inline(__always) private static func home(_ key: UInt64, _ size: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - size.trailingZeroBitCount))
+    }
+
+    /// The child for `key`, or -1. Keys are never 0 (the child of node 0 is kept elsewhere).
+    @inline(__always) func find(_ key: UInt64) -> Int32 {
+        let mask = keys.count - 1
+        var s = NodeTable.home(key, keys.count)
+        while true {
+            let k = keys[s]
+            if k == key { return values[s] }
+            if k == 0 { return -1 }
+            s = (s + 1) & mask
+        }
+    }
+
+    mutating func insert(_ key: UInt64, _ value: Int32) {
+        if (count + 1) * 2 > keys.count {
+            let oldKeys = keys
+            let oldValues = values
+            keys = [UInt64](repeating: 0, count: keys.count * 2)
+            values = [Int32](repeating: -1, count: keys.count)
+            count = 0
+            for (k, v) in zip(oldKeys, oldValues) where k != 0 { insert(k, v) }
+        }
+        let mask = keys.count - 1
+        var s = NodeTable.home(key, keys.count)
+        while keys[s] != 0 && keys[s] != key { s = (s + 1) & mask }
+        if keys[s] == 0 { count += 1 }
+        keys[s] = key
+        values[s] = value
     }
 }

@@ -308,23 +308,29 @@ extension NoteRecord {
         }
         // Mentions come in line order: lines, blocks and sections as deltas, and each surface
         // once in a small table of the note's distinct spellings.
+        // A note has few distinct spellings: a linear search beats hashing them.
         var surfaces: [String] = []
-        var surfaceIndex: [String: Int] = [:]
-        for m in mentions where surfaceIndex[m.surface] == nil {
-            surfaceIndex[m.surface] = surfaces.count
-            surfaces.append(m.surface)
+        var surfaceOf: [Int] = []
+        surfaceOf.reserveCapacity(mentions.count)
+        for m in mentions {
+            if let k = surfaces.firstIndex(where: { $0 == m.surface }) {
+                surfaceOf.append(k)
+            } else {
+                surfaceOf.append(surfaces.count)
+                surfaces.append(m.surface)
+            }
         }
         w.strings(surfaces)
         w.int(mentions.count)
         var line: Int32 = 0
         var block: Int32 = 0
         var section: Int32 = 0
-        for m in mentions {
+        for (m, k) in zip(mentions, surfaceOf) {
             w.int32(m.entity)
             w.sint(Int64(m.line - line))
             w.sint(Int64(m.block - block))
             w.sint(Int64(m.section - section))
-            w.int(surfaceIndex[m.surface] ?? 0)
+            w.int(k)
             line = m.line
             block = m.block
             section = m.section

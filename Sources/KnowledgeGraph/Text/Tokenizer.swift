@@ -20,73 +20,88 @@ public enum Tokenizer {
         }
     }
 
-    /// The same tokens as UTF-8 bytes in `scratch`, valid only during the call: no String is
-    /// made per token, which is what indexing spends most of its time on otherwise.
+    /// The same tokens as UTF-8 bytes, valid only during the call: no String is made per
+    /// token, which is what indexing spends most of its time on otherwise. Tokens are built in
+    /// a small buffer on the stack; `scratch` holds the rare word too long for it.
     @inline(__always)
     static func tokenize(
         _ scalars: ArraySlice<UInt32>, startPosition start: Int32, scratch: inout [UInt8],
         emit: (UnsafeBufferPointer<UInt8>, Int32) -> Void
     ) -> Int32 {
-        var pos = start
-        var i = scalars.startIndex
-        let end = scalars.endIndex
-        @inline(__always) func put(_ v: UInt32) {
-            if v < 0x80 {
-                scratch.append(UInt8(v))
-            } else if v < 0x800 {
-                scratch.append(UInt8(0xC0 | (v >> 6)))
-                scratch.append(UInt8(0x80 | (v & 0x3F)))
-            } else if v < 0x10000 {
-                scratch.append(UInt8(0xE0 | (v >> 12)))
-                scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                scratch.append(UInt8(0x80 | (v & 0x3F)))
-            } else {
-                scratch.append(UInt8(0xF0 | (v >> 18)))
-                scratch.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-                scratch.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                scratch.append(UInt8(0x80 | (v & 0x3F)))
-            }
-        }
-        while i < end {
-            let v = scalars[i]
-            if Scalars.isWordScalar(v) {
-                scratch.removeAll(keepingCapacity: true)
-                var j = i
-                while j < end && Scalars.isWordScalar(scalars[j]) {
-                    put(Scalars.lowerASCII(scalars[j]))
-                    j += 1
-                }
-                scratch.withUnsafeBufferPointer { emit($0, pos) }
-                pos += 1
-                i = j
-            } else if Scalars.isHangulSyllable(v) {
-                var j = i
-                while j < end && Scalars.isHangulSyllable(scalars[j]) { j += 1 }
-                if j - i == 1 {
-                    scratch.removeAll(keepingCapacity: true)
-                    put(v)
-                    scratch.withUnsafeBufferPointer { emit($0, pos) }
-                    pos += 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buf in
+            var pos = start
+            var n = 0
+            @inline(__always) func put(_ v: UInt32) {
+                if v < 0x80 {
+                    buf[n] = UInt8(v)
+                    n += 1
+                } else if v < 0x800 {
+                    buf[n] = UInt8(0xC0 | (v >> 6))
+                    buf[n + 1] = UInt8(0x80 | (v & 0x3F))
+                    n += 2
+                } else if v < 0x10000 {
+                    buf[n] = UInt8(0xE0 | (v >> 12))
+                    buf[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    buf[n + 2] = UInt8(0x80 | (v & 0x3F))
+                    n += 3
                 } else {
-                    for k in i..<(j - 1) {
-                        scratch.removeAll(keepingCapacity: true)
-                        put(scalars[k])
-                        put(scalars[k + 1])
-                        scratch.withUnsafeBufferPointer { emit($0, pos) }
-                        pos += 1
-                    }
+                    buf[n] = UInt8(0xF0 | (v >> 18))
+                    buf[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                    buf[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    buf[n + 3] = UInt8(0x80 | (v & 0x3F))
+                    n += 4
                 }
-                i = j
-            } else if Scalars.isOtherLetter(v) {
-                scratch.removeAll(keepingCapacity: true)
-                put(v)
-                scratch.withUnsafeBufferPointer { emit($0, pos) }
-                pos += 1
-                i += 1
-            } else {
-                i += 1
             }
+            @inline(__always) func token() -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(start: buf.baseAddress, count: n)
+            }
+            var i = scalars.startIndex
+            let end = scalars.endIndex
+            while i < end {
+                let v = scalars[i]
+                if Scalars.isWordScalar(v) {
+                    var j = i
+                    while j < end && Scalars.isWordScalar(scalars[j]) { j += 1 }
+                    if (j - i) * 4 <= buf.count {
+                        n = 0
+                        for k in i..<j { put(Scalars.lowerASCII(scalars[k])) }
+                        emit(token(), pos)
+                    } else {
+                        let word = Scalars.string(scalars[i..<j].lazy.map { Scalars.lowerASCII($0) })
+                        scratch = Array(word.utf8)
+                        scratch.withUnsafeBufferPointer { emit($0, pos) }
+                    }
+                    pos += 1
+                    i = j
+                } else if Scalars.isHangulSyllable(v) {
+                    var j = i
+                    while j < end && Scalars.isHangulSyllable(scalars[j]) { j += 1 }
+                    if j - i == 1 {
+                        n = 0
+                        put(v)
+                        emit(token(), pos)
+                        pos += 1
+                    } else {
+                        for k in i..<(j - 1) {
+                            n = 0
+                            put(scalars[k])
+                            put(scalars[k + 1])
+                            emit(token(), pos)
+                            pos += 1
+                        }
+                    }
+                    i = j
+                } else if Scalars.isOtherLetter(v) {
+                    n = 0
+                    put(v)
+                    emit(token(), pos)
+                    pos += 1
+                    i += 1
+                } else {
+                    i += 1
+                }
+            }
+            return pos
         }
-        return pos
     }
 }
