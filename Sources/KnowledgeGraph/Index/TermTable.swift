@@ -11,6 +11,8 @@ struct TermTable {
     /// Term `k`'s bytes are `arena[starts[k]..<starts[k + 1]]`.
     private(set) var starts: [Int] = [0]
     private var hashes: [UInt64] = []
+    /// The bytes of terms of up to 8 bytes packed into a number (0 for longer terms).
+    private var packed: [UInt64] = []
     private var slots: [Int32]
     private var mask: Int
 
@@ -43,11 +45,19 @@ struct TermTable {
         return h
     }
 
+    @inline(__always) static func pack(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        guard key.count <= 8 else { return 0 }
+        var p: UInt64 = 0
+        for b in key { p = p << 8 | UInt64(b) }
+        return p
+    }
+
     @inline(__always) private func equal(_ k: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let a = starts[k]
         let n = starts[k + 1] - a
         guard n == key.count else { return false }
         if n == 0 { return true }
+        if n <= 8 { return packed[k] == TermTable.pack(key) }
         return arena.withUnsafeBytes { memcmp($0.baseAddress! + a, key.baseAddress!, n) == 0 }
     }
 
@@ -75,6 +85,7 @@ struct TermTable {
         }
         let id = Int32(hashes.count)
         hashes.append(h)
+        packed.append(TermTable.pack(key))
         arena.append(contentsOf: key)
         starts.append(arena.count)
         slots[s] = id
@@ -132,7 +143,6 @@ struct PostingLists {
     private var stamp: [Int32] = []
     private var tokenPos: [Int32] = []
     private var tokenNext: [Int32] = []
-    private var scratch: [UInt8] = []
     private var noteID: Int32 = -1
 
     init() {}
@@ -178,18 +188,29 @@ struct PostingLists {
     mutating func endNote() {
         for t in touched {
             let t = Int(t)
-            scratch.removeAll(keepingCapacity: true)
+            // The positions' byte length first, then the gaps straight into the list.
+            var length = 0
             var last: Int32 = -1
             var i = head[t]
             while i >= 0 {
                 let p = tokenPos[Int(i)]
-                VarInt.append(UInt64(UInt32(bitPattern: p &- last &- 1)), to: &scratch)
+                length += VarInt.size(UInt64(UInt32(bitPattern: p &- last &- 1)))
                 last = p
                 i = tokenNext[Int(i)]
             }
-            VarInt.append(UInt64(UInt32(bitPattern: noteID &- lastNote[t] &- 1)), to: &lists[t])
-            VarInt.append(UInt64(scratch.count), to: &lists[t])
-            lists[t].append(contentsOf: scratch)
+            var list: [UInt8] = []
+            swap(&list, &lists[t])
+            VarInt.append(UInt64(UInt32(bitPattern: noteID &- lastNote[t] &- 1)), to: &list)
+            VarInt.append(UInt64(length), to: &list)
+            last = -1
+            i = head[t]
+            while i >= 0 {
+                let p = tokenPos[Int(i)]
+                VarInt.append(UInt64(UInt32(bitPattern: p &- last &- 1)), to: &list)
+                last = p
+                i = tokenNext[Int(i)]
+            }
+            swap(&list, &lists[t])
             if lastNote[t] < 0 { firstNote[t] = noteID }
             lastNote[t] = noteID
             counts[t] += 1
@@ -199,6 +220,11 @@ struct PostingLists {
 
 /// LEB128 varints on raw bytes, for the loops that copy posting lists without decoding them.
 enum VarInt {
+    /// Bytes `append` writes for `v`.
+    @inline(__always) static func size(_ v: UInt64) -> Int {
+        v < 0x80 ? 1 : (v < 0x4000 ? 2 : (v < 0x20_0000 ? 3 : (v < 0x1000_0000 ? 4 : (64 - v.leadingZeroBitCount + 6) / 7)))
+    }
+
     @inline(__always) static func append(_ v: UInt64, to out: inout [UInt8]) {
         var x = v
         while x >= 0x80 {
