@@ -25,7 +25,16 @@ struct TermTable {
 
     var count: Int { hashes.count }
 
-    @inline(__always) static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
+    /// The hash of `key`, and its bytes packed into a number when it has at most 8 (else 0):
+    /// one pass over the bytes for both.
+    @inline(__always) static func hashAndPack(_ key: UnsafeRawBufferPointer) -> (hash: UInt64, packed: UInt64) {
+        if key.count <= 8 {
+            var p: UInt64 = 0
+            for b in key { p = p << 8 | UInt64(b) }
+            var h = (p ^ UInt64(key.count) << 60) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            return (h, p)
+        }
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
         var i = 0
         while i + 8 <= key.count {
@@ -42,50 +51,42 @@ struct TermTable {
         }
         h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 29
-        return h
+        return (h, 0)
     }
 
-    @inline(__always) static func pack(_ key: UnsafeRawBufferPointer) -> UInt64 {
-        guard key.count <= 8 else { return 0 }
-        var p: UInt64 = 0
-        for b in key { p = p << 8 | UInt64(b) }
-        return p
-    }
-
-    @inline(__always) private func equal(_ k: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+    @inline(__always) private func equal(_ k: Int, _ key: UnsafeRawBufferPointer, _ packedKey: UInt64) -> Bool {
         let a = starts[k]
         let n = starts[k + 1] - a
         guard n == key.count else { return false }
-        if n == 0 { return true }
-        if n <= 8 { return packed[k] == TermTable.pack(key) }
+        if n <= 8 { return packed[k] == packedKey }
         return arena.withUnsafeBytes { memcmp($0.baseAddress! + a, key.baseAddress!, n) == 0 }
     }
 
     /// The id of `key`, if interned.
     func find(_ key: UnsafeRawBufferPointer) -> Int32? {
-        let h = TermTable.hash(key)
+        let (h, p) = TermTable.hashAndPack(key)
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
             let k = slots[s]
             if k < 0 { return nil }
-            if hashes[Int(k)] == h && equal(Int(k), key) { return k }
+            if hashes[Int(k)] == h && equal(Int(k), key, p) { return k }
             s = (s + 1) & mask
         }
     }
 
     /// The id of `key`, added if new.
     mutating func intern(_ key: UnsafeRawBufferPointer) -> Int32 {
-        let h = TermTable.hash(key)
+        let (h, p) = TermTable.hashAndPack(key)
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
             let k = slots[s]
             if k < 0 { break }
-            if hashes[Int(k)] == h && equal(Int(k), key) { return k }
+            if hashes[Int(k)] == h && equal(Int(k), key, p) { return k }
             s = (s + 1) & mask
         }
         let id = Int32(hashes.count)
         hashes.append(h)
-        packed.append(TermTable.pack(key))
+        packed.append(p)
         arena.append(contentsOf: key)
         starts.append(arena.count)
         slots[s] = id

@@ -462,6 +462,19 @@ extension String.UTF8View {
         if let f = fast, let r = f { return r }
         return lexicographicallyPrecedes(other)
     }
+
+    /// Same bytes (unlike `==` on String, which compares canonical equivalence).
+    func lexiconEqual(_ other: String.UTF8View) -> Bool {
+        guard count == other.count else { return false }
+        let fast: Bool?? = withContiguousStorageIfAvailable { x in
+            other.withContiguousStorageIfAvailable { y in
+                guard let xa = x.baseAddress, let ya = y.baseAddress else { return true }
+                return memcmp(xa, ya, x.count) == 0
+            }
+        }
+        if let f = fast, let r = f { return r }
+        return elementsEqual(other)
+    }
 }
 
 /// With `KG_TRACE` set, writes how long an index run has taken so far and its resident memory

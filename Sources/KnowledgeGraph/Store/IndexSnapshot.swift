@@ -313,7 +313,7 @@ extension NoteRecord {
         var surfaceOf: [Int] = []
         surfaceOf.reserveCapacity(mentions.count)
         for m in mentions {
-            if let k = surfaces.firstIndex(where: { $0 == m.surface }) {
+            if let k = surfaces.firstIndex(where: { $0.utf8.lexiconEqual(m.surface.utf8) }) {
                 surfaceOf.append(k)
             } else {
                 surfaceOf.append(surfaces.count)
