@@ -42,6 +42,9 @@ public struct Indexer: Sendable {
         public var rebuild = false
         public var wait = true
         public var allowMassDelete = false
+        /// Bytes of note text kept between the change check and the analysis; past it, notes
+        /// are read again when analyzed, so a first build of a large vault holds few of them.
+        var textBudget = 48_000_000
         public init(rebuild: Bool = false, wait: Bool = true, allowMassDelete: Bool = false) {
             self.rebuild = rebuild
             self.wait = wait
@@ -150,7 +153,7 @@ public struct Indexer: Sendable {
         }
         // Texts read now are kept for the analysis up to a budget; past it they are read again
         // when analyzed, so that a first build of a large vault does not hold every note.
-        let budget = TextBudget(bytes: Indexer.textBudget)
+        let budget = TextBudget(bytes: options.textBudget)
         let checked: [FileState] = parallelMap(toRead) { item in
             Indexer.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom, budget: budget)
         }
@@ -370,9 +373,6 @@ public struct Indexer: Sendable {
         /// Unreadable now: the previous entry stays.
         case keptAfterError(FileEntry, String)
     }
-
-    /// Bytes of note text kept between the change check and the analysis.
-    static let textBudget = 48_000_000
 
     static func check(path: String, stat st: FileStat, previous old: FileEntry?, vault: Vault, racyFrom: Int64,
         budget: TextBudget? = nil) -> FileState {

@@ -164,3 +164,66 @@ extension Array {
         isEmpty ? nil : self[rng.next(count)]
     }
 }
+
+/// Vaults large enough for the paths small vaults never take: several analysis runs, a
+/// dictionary merged in two halves, notes read again past the text budget.
+@Suite struct LargeVaultTests {
+    /// 160 notes of words from a pool of 3,000 Latin words and 400 Korean words, with the
+    /// notes each word was written into.
+    static func vault(seed: UInt64) throws -> (TempVault, [String: Set<String>]) {
+        var rng = IncrementalTests.Rng(state: seed)
+        let syllables = Array("가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주추쿠투푸후")
+        let fixed = IncrementalTests.words.joined(separator: " ") + " 노트"
+        let korean = (0..<400).map { _ in String([syllables[rng.next(syllables.count)], syllables[rng.next(syllables.count)], syllables[rng.next(syllables.count)]]) }
+            .filter { !fixed.contains($0) }
+        let latin = (0..<3000).map { "w\($0)x" }
+        let v = try TempVault(lexicon: IncrementalTests.lexicon)
+        var truth: [String: Set<String>] = [:]
+        for i in 0..<160 {
+            let path = "f\(i % 7)/note\(i).md"
+            var text = "# 노트 \(i)\n"
+            for k in 0..<40 {
+                let word = rng.next(3) == 0 ? korean[rng.next(korean.count)] : latin[rng.next(latin.count)]
+                truth[word, default: []].insert(path)
+                text += word + (k % 8 == 7 ? "\n" : " ")
+            }
+            text += IncrementalTests.words[rng.next(IncrementalTests.words.count)] + "\n"
+            try v.write(path, text)
+        }
+        return (v, truth)
+    }
+
+    @Test func updatesOfALargeVaultEqualARebuild() throws {
+        let (v, _) = try Self.vault(seed: 7)
+        let (first, _) = try v.update()
+        #expect(try first.termTotal() > 2048)
+        var rng = IncrementalTests.Rng(state: 99)
+        for round in 0..<3 {
+            for k in 0..<4 { try v.write("f\(rng.next(7))/note\(rng.next(160)).md", "w\(rng.next(3000))x 카카오에서 FFM은 w\(k)x\n") }
+            try? v.remove("f\(rng.next(7))/note\(rng.next(160)).md")
+            try v.write("added/r\(round).md", "w\(rng.next(3000))x LightGCN\n")
+            let (reader, _) = try v.update()
+            #expect(try IncrementalTests.dump(reader) == IncrementalTests.rebuilt(v), "round \(round)")
+        }
+    }
+
+    @Test func searchFindsEveryNoteEachWordWasWrittenInto() throws {
+        let (v, truth) = try Self.vault(seed: 11)
+        let (reader, _) = try v.update()
+        let searcher = try Searcher(reader: reader) { _ in nil }
+        for word in truth.keys.sorted().prefix(300) {
+            let (hits, total) = try searcher.search(SearchQuery(word), limit: 1000)
+            #expect(total == truth[word]?.count, "\(word)")
+            #expect(Set(hits.map(\.note)) == truth[word], "\(word)")
+        }
+    }
+
+    @Test func notesReadAgainPastTheTextBudgetGiveTheSameIndex() throws {
+        let (v, _) = try Self.vault(seed: 3)
+        let kept = try IncrementalTests.dump(v.update(.init(rebuild: true)).0)
+        var options = Indexer.Options(rebuild: true)
+        options.textBudget = 10_000
+        let reread = try IncrementalTests.dump(v.update(options).0)
+        #expect(kept == reread)
+    }
+}
