@@ -146,6 +146,9 @@ struct Pass {
                 for (k, id) in run.ids.enumerated() { where_[Int(id)] = (Int32(r), Int32(k)) }
             }
             var notes = BinaryWriter()
+            // Room for the kept records and as much again for new ones, so that the buffer is
+            // not copied as it grows.
+            if let previous { notes.bytes.reserveCapacity(try previous.notesByteCount() * 2 + 4096) }
             notes.int(n)
             pass.noteOffsets.reserveCapacity(n + 1)
             pass.tokenCounts.reserveCapacity(n)
@@ -272,6 +275,12 @@ struct Pass {
         _ previous: IndexReader?, _ remap: [Int32], old: Range<Int>, new: Range<Int>
     ) throws(CorruptIndex) -> TermsWriter {
         var out = TermsWriter()
+        // The kept lists' size plus room for the new ones; the first half holds the second
+        // when they are joined.
+        if let previous {
+            let whole = try previous.postingsByteCount()
+            out.post.reserveCapacity((old.lowerBound == 0 ? whole : whole / 2) + whole / 8 + 4096)
+        }
         var entries: [UInt8] = []
         var i = old.lowerBound
         var j = new.lowerBound

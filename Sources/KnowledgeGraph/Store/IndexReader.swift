@@ -388,6 +388,12 @@ public final class IndexReader: @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: base[(post.lowerBound + a)..<(post.lowerBound + b)])
     }
 
+    /// Size of the notes section.
+    func notesByteCount() throws(CorruptIndex) -> Int {
+        guard let notes = table[.notes] else { throw CorruptIndex(reason: "missing notes") }
+        return notes.count
+    }
+
     /// Size of the postings section.
     func postingsByteCount() throws(CorruptIndex) -> Int {
         guard let post = table[.postings] else { throw CorruptIndex(reason: "missing postings") }
