@@ -131,6 +131,19 @@ usleep(2_100_000)  // let files leave the racy window, as they would on a real v
 _ = run(kg, ["index", "--vault", vault])
 measure("no-change refresh (index)") { run(kg, ["index", "--vault", vault]).seconds }
 let notePaths = (FileManager.default.enumerator(atPath: vault)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".kg") }.sorted()
+// Reference commands measured in the same run, next to the kg figures they bound: a change
+// scan (`find` with stat) and ripgrep (when installed), so that the ratios hold on a noisy
+// machine.
+func executable(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let p = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
+}
+if let find = executable("find") {
+    measure("reference: find + stat") { run(find, [vault, "-type", "f", "-name", "*.md", "-printf", "%T@ %s %p\n"]).seconds }
+}
 var edit = 0
 measure("refresh after editing one note") {
     let path = vault + "/" + notePaths[(edit * 7919) % max(1, notePaths.count)]
@@ -144,6 +157,10 @@ measure("refresh after editing one note") {
 }
 usleep(2_100_000)
 _ = run(kg, ["index", "--vault", vault])
+if let rg = executable("rg") {
+    measure("reference: rg -c 카카오") { run(rg, ["-c", "카카오", vault]).seconds }
+    measure("reference: rg -c LightGCN") { run(rg, ["-c", "LightGCN", vault]).seconds }
+}
 measure("search 카카오 (freshness check)") { run(kg, ["search", "카카오", "--vault", vault]).seconds }
 measure("search LightGCN (freshness check)") { run(kg, ["search", "LightGCN", "--vault", vault]).seconds }
 measure("related FFM (freshness check)") { run(kg, ["related", "FFM", "--vault", vault]).seconds }
@@ -211,8 +228,23 @@ table += "peak memory of a full build".padding(toLength: 38, withPad: " ", start
 if let precision, let recall {
     table += "mentions vs truth".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "precision %.4f, recall %.4f\n", precision, recall)
 }
+// The targets that are ratios to a reference measured in this run.
+@MainActor func median(_ name: String) -> Double? { results.first { $0.0 == name }?.1.median }
+var ratios: [(String, Double)] = []
+if let f = median("reference: find + stat"), f > 0, let u = median("refresh after editing one note") {
+    ratios.append(("ratio: one-note update / find+stat", u / f))
+}
+for term in ["카카오", "LightGCN"] {
+    if let a = median("search \(term) (freshness check)"), let b = median("reference: rg -c \(term)"), b > 0 {
+        ratios.append(("ratio: search \(term) / rg", a / b))
+    }
+}
+for (name, x) in ratios {
+    table += name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.2f×\n", x)
+}
 print(table, terminator: "")
 var json: [String: Any] = ["notes": noteCount, "vault_bytes": vaultBytes, "runs": runs, "index_bytes": indexBytes, "peak_rss_kb": peak]
+json["ratios"] = Dictionary(uniqueKeysWithValues: ratios.map { ($0.0, $0.1) })
 json["timings"] = results.map { ["name": $0.0, "median_s": $0.1.median, "min_s": $0.1.min, "max_s": $0.1.max] }
 if let precision, let recall {
     json["precision"] = precision
