@@ -75,6 +75,7 @@ public struct Vault: Sendable {
 
     /// The ignore files read in each folder.
     static let ignoreFiles = [".gitignore", ".kgignore"]
+    private static let ignoreFileNames = ignoreFiles.map { Array($0.utf8) }
 
     private func ignored(_ path: [UInt8], isFolder: Bool, rules: [IgnoreRules]) -> Bool {
         var result = false
@@ -94,18 +95,24 @@ public struct Vault: Sendable {
         }
         defer { closedir(dir) }
         var entries: [[UInt8]] = []
+        var ignoreFiles: [String] = []
         while let ent = readdir(dir) {
             let name: [UInt8] = withUnsafeBytes(of: ent.pointee.d_name) { raw in
                 Array(raw.prefix(while: { $0 != 0 }))
             }
-            if name.isEmpty || name[0] == 0x2E { continue }  // hidden, `.` and `..`
+            if name.isEmpty || name[0] == 0x2E {  // hidden, `.` and `..`; ignore files noted
+                if let file = Vault.ignoreFileNames.first(where: { $0.elementsEqual(name) }) {
+                    ignoreFiles.append(String(decoding: file, as: UTF8.self))
+                }
+                continue
+            }
             entries.append(name)
         }
         entries.sort { $0.lexicographicallyPrecedes($1) }
         var rules = parentRules
         // Folders near the top are walked on all cores, each into its own listing.
         var folders: [[UInt8]] = []
-        for file in Vault.ignoreFiles {
+        for file in Vault.ignoreFiles where ignoreFiles.contains(file) {
             if case .success(let bytes) = Vault(root: dirPath).read(file, limit: 1 << 20) {
                 rules.append(IgnoreRules(base: relative, text: bytes))
             }
