@@ -264,7 +264,9 @@ public final class IndexReader: @unchecked Sendable {
     public func files() throws(CorruptIndex) -> [FileEntry] {
         var r = try section(.files)
         var out: [FileEntry] = []
-        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+        let n = try r.count(max: r.end - r.offset)
+        out.reserveCapacity(n)
+        for _ in 0..<n {
             let path = try r.string()
             let stat = FileStat(size: try r.sint(), mtimeNs: try r.sint(), ctimeNs: try r.sint(), inode: try r.varint())
             let hash = try r.u64()
