@@ -279,10 +279,13 @@ public struct Indexer: Sendable {
         let analyzer = Analyzer(lexicon: lexicon)
         var pass: Pass
         let previousNotePaths = previousFiles.filter { $0.skipReason == nil }.map(\.path)
+        // Every new or changed note, whether its text is at hand or not: a second pass (after
+        // a failed read) reads them again rather than keeping their old records.
+        let changed = reread.union(fresh.keys)
         while true {
             do throws(PassFailure) {
                 pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
-                    previousNotePaths: previousNotePaths, fresh: &fresh, reread: reread, previous: previous, analyzer: analyzer,
+                    previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: previous, analyzer: analyzer,
                     vault: vault, progress: progress)
                 break
             } catch {
@@ -294,7 +297,7 @@ public struct Indexer: Sendable {
                     previous = nil
                 case .unreadable(let failed):
                     for f in failed {
-                        if let i = files.firstIndex(where: { $0.path == f.path }) {
+                        if let i = files.firstIndex(where: { $0.path.utf8.lexiconEqual(f.path.utf8) }) {
                             files[i] = FileEntry(path: f.path, stat: files[i].stat, hash: files[i].hash, skipReason: f.reason)
                         }
                         report.skipped.append(f)

@@ -46,7 +46,7 @@ struct Pass {
     }
 
     static func run(
-        notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], reread: Set<PathKey>,
+        notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
         previous: IndexReader?,
         analyzer: Analyzer, vault: Vault, progress: (@Sendable (Int, Int) -> Void)?
     ) throws(PassFailure) -> Pass {
@@ -73,7 +73,7 @@ struct Pass {
                 work.append(Int32(id))
                 continue
             }
-            if !reread.isEmpty && reread.contains(PathKey(path)) {
+            if !changed.isEmpty && changed.contains(PathKey(path)) {
                 work.append(Int32(id))
                 continue
             }
