@@ -87,7 +87,7 @@ struct TermTable {
         let id = Int32(hashes.count)
         hashes.append(h)
         packed.append(p)
-        arena.append(contentsOf: key)
+        arena.appendBytes(key)
         starts.append(arena.count)
         slots[s] = id
         if hashes.count * 2 > slots.count { grow() }

@@ -164,7 +164,7 @@ struct Pass {
                         pass.noteOffsets.append(base + UInt64(bytes.offsets[k - id]))
                         pass.tokenCounts.append(try previous.tokenCount(Int(old[k])))
                     }
-                    notes.bytes.append(contentsOf: bytes.bytes)
+                    notes.bytes.appendBytes(bytes.bytes)
                     id = end
                     continue
                 }
@@ -275,11 +275,13 @@ struct Pass {
         _ previous: IndexReader?, _ remap: [Int32], old: Range<Int>, new: Range<Int>
     ) throws(CorruptIndex) -> TermsWriter {
         var out = TermsWriter()
-        // The kept lists' size plus room for the new ones; the first half holds the second
-        // when they are joined.
+        // The kept lists' size plus room for the new ones (the first half holds the second
+        // when they are joined), or on a build the runs' lists: no copies as it grows.
         if let previous {
             let whole = try previous.postingsByteCount()
             out.post.reserveCapacity((old.lowerBound == 0 ? whole : whole / 2) + whole / 8 + 4096)
+        } else {
+            out.post.reserveCapacity(runs.reduce(0) { sum, run in run.lists.reduce(sum) { $0 + $1.count + 5 } })
         }
         var entries: [UInt8] = []
         var i = old.lowerBound
@@ -308,7 +310,7 @@ struct Pass {
                         var k = 0
                         _ = VarInt.read(raw, &k, end: raw.count)
                         VarInt.append(UInt64(UInt32(bitPattern: first &- last &- 1)), to: &out.post)
-                        out.post.append(contentsOf: raw[k...])
+                        out.post.appendBytes(UnsafeRawBufferPointer(rebasing: raw[k...]))
                     }
                     last = runs[r].lastNote[t]
                     // Copied: let it go, so that the lists are not held twice.
@@ -327,7 +329,7 @@ struct Pass {
             @inline(__always) func put(_ note: Int32, _ positions: UnsafeRawBufferPointer) {
                 VarInt.append(UInt64(UInt32(bitPattern: note &- last &- 1)), to: &entries)
                 VarInt.append(UInt64(positions.count), to: &entries)
-                entries.append(contentsOf: positions)
+                entries.appendBytes(positions)
                 last = note
                 count += 1
             }
@@ -339,7 +341,7 @@ struct Pass {
             var spanStart = -1
             @inline(__always) func flush(_ end: Int) {
                 if spanStart >= 0 {
-                    entries.append(contentsOf: UnsafeRawBufferPointer(rebasing: oldList[spanStart..<end]))
+                    entries.appendBytes(UnsafeRawBufferPointer(rebasing: oldList[spanStart..<end]))
                     spanStart = -1
                 }
             }
@@ -508,4 +510,13 @@ final class SharedSlots<T>: @unchecked Sendable {
 struct UncheckedSendable<V>: @unchecked Sendable {
     let value: V
     init(_ value: V) { self.value = value }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends raw bytes with one copy (a raw buffer or its slice would be appended byte by
+    /// byte through the generic path).
+    @inline(__always) mutating func appendBytes(_ raw: UnsafeRawBufferPointer) {
+        guard let base = raw.baseAddress, raw.count > 0 else { return }
+        append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: raw.count))
+    }
 }

@@ -134,7 +134,7 @@ struct TermsWriter {
     }
 
     mutating func begin(term: UnsafeRawBufferPointer) {
-        termBytes.append(contentsOf: term)
+        termBytes.appendBytes(term)
         termOffsets.append(UInt32(termBytes.count))
     }
 
