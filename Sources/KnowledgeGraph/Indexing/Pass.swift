@@ -413,27 +413,21 @@ struct EntryCursor {
         return Int(n)
     }
 
+    /// A varint; gaps and lengths are nearly always one byte.
+    @inline(__always) private mutating func varint() -> UInt64? {
+        if i < base.count && base[i] < 0x80 {
+            i += 1
+            return UInt64(base[i - 1])
+        }
+        return VarInt.read(base, &i, end: base.count)
+    }
+
     /// Reads the next entry; false if the list is damaged.
     @inline(__always) mutating func next() -> Bool {
         let end = base.count
-        // Gaps and lengths are nearly always one byte.
-        var gap: UInt64
-        if i < end && base[i] < 0x80 {
-            gap = UInt64(base[i])
-            i += 1
-        } else {
-            guard let g = VarInt.read(base, &i, end: end) else { return false }
-            gap = g
+        guard let gap = varint(), let length = varint(), gap < UInt64(Int32.max), length <= UInt64(end - i) else {
+            return false
         }
-        var length: UInt64
-        if i < end && base[i] < 0x80 {
-            length = UInt64(base[i])
-            i += 1
-        } else {
-            guard let l = VarInt.read(base, &i, end: end) else { return false }
-            length = l
-        }
-        guard gap < UInt64(Int32.max), length <= UInt64(end - i) else { return false }
         let id = Int64(note) + 1 + Int64(gap)
         guard id <= Int64(Int32.max) else { return false }
         self.gap = gap

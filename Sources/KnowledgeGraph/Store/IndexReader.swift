@@ -166,13 +166,8 @@ public final class IndexReader: @unchecked Sendable {
 
     /// Note `id`'s record, decoded alone.
     public func note(at id: Int) throws(CorruptIndex) -> NoteRecord {
-        let t = try loadNoteTable()
-        guard id >= 0, id < noteCountValue, let notes = table[.notes] else { throw CorruptIndex(reason: "bad note id") }
-        let a = u64(at: t.lowerBound + id * 8)
-        let b = u64(at: t.lowerBound + (id + 1) * 8)
-        guard a <= b, b <= notes.count else { throw CorruptIndex(reason: "bad note offsets") }
-        try verify(.notes, a..<b)
-        var r = BinaryReader(base, range: (notes.lowerBound + a)..<(notes.lowerBound + b))
+        let bytes = try noteRecordBytes(at: id)
+        var r = BinaryReader(bytes, range: 0..<bytes.count)
         return try NoteRecord.decode(&r)
     }
 
