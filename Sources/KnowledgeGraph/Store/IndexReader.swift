@@ -14,7 +14,7 @@ public final class IndexReader: @unchecked Sendable {
     private var checksums: [Section: UInt64] = [:]
     private var verified: [Section: Set<Int>] = [:]
     private var checks: [Section: [UInt64]] = [:]
-    private var entityNoteRange: Range<Int>?
+    private var entityListTotal: Int?
     private var entityNoteTable = 0
     private var entityNoteEnd = 0
     private var noteTable: Range<Int>?
@@ -171,15 +171,9 @@ public final class IndexReader: @unchecked Sendable {
         return try NoteRecord.decode(&r)
     }
 
-    /// Note `id`'s encoded record, checked, for an update that copies it unchanged.
+    /// Note `id`'s encoded record, checked.
     func noteRecordBytes(at id: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
-        let t = try loadNoteTable()
-        guard id >= 0, id < noteCountValue, let notes = table[.notes] else { throw CorruptIndex(reason: "bad note id") }
-        let a = u64(at: t.lowerBound + id * 8)
-        let b = u64(at: t.lowerBound + (id + 1) * 8)
-        guard a <= b, b <= notes.count else { throw CorruptIndex(reason: "bad note offsets") }
-        try verify(.notes, a..<b)
-        return UnsafeRawBufferPointer(rebasing: base[(notes.lowerBound + a)..<(notes.lowerBound + b)])
+        try noteRecordBytes(from: id, to: id + 1).bytes
     }
 
     /// The encoded records of notes `from..<to`, checked, with each one's start in them.
@@ -212,12 +206,12 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     private func entityListCount() throws(CorruptIndex) -> Int {
-        if let r = entityNoteRange { return r.count }
+        if let n = entityListTotal { return n }
         let r = try section(.entityNotes)
         guard r.end - r.offset >= 4 else { throw CorruptIndex(reason: "bad entity table") }
         let n = u32(at: r.offset)
         guard (n + 1) * 8 + 4 <= r.end - r.offset else { throw CorruptIndex(reason: "bad entity table") }
-        entityNoteRange = 0..<n
+        entityListTotal = n
         entityNoteTable = r.offset + 4
         entityNoteEnd = r.end
         return n
