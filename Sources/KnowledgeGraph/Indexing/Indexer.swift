@@ -143,8 +143,8 @@ public struct Indexer: Sendable {
                 matched[j] = true
                 old = previousFiles[j]
             }
-            // A rebuild reads every file again.
-            if options.rebuild { old = nil }
+            // Unchanged files are settled by stat here, on a rebuild too: a rebuild analyses
+            // every note again, and reads it once, when it is analysed.
             if let old, old.stat == item.stat, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
                 states[i] = old.skipReason == nil ? .same(old) : .skipped(old)
             } else {
