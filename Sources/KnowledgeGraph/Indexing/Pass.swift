@@ -135,86 +135,140 @@ struct Pass {
         let failures = outputs.flatMap(\.failures)
         if !failures.isEmpty { throw .unreadable(failures) }
 
+        // Old id -> new id, or -1 when the note was dropped or analyzed again.
+        var remap = [Int32](repeating: -1, count: oldCount)
+        for (id, o) in old.enumerated() where o >= 0 { remap[Int(o)] = Int32(id) }
+        var postings = outputs.map(\.postings)
+        for r in outputs.indices { outputs[r].postings = PostingLists() }
         do throws(CorruptIndex) {
-            // Old id -> new id, or -1 when the note was dropped or analyzed again.
-            var remap = [Int32](repeating: -1, count: oldCount)
-            for (id, o) in old.enumerated() where o >= 0 { remap[Int(o)] = Int32(id) }
-
-            // Records and token counts, in id order.
-            var where_ = [(run: Int32, index: Int32)](repeating: (-1, -1), count: n)
-            for (r, run) in outputs.enumerated() {
-                for (k, id) in run.ids.enumerated() { where_[Int(id)] = (Int32(r), Int32(k)) }
-            }
-            var notes = BinaryWriter()
-            // Room for the kept records and as much again for new ones, so that the buffer is
-            // not copied as it grows.
-            if let previous { notes.bytes.reserveCapacity(try previous.notesByteCount() * 2 + 4096) }
-            notes.int(n)
-            pass.noteOffsets.reserveCapacity(n + 1)
-            pass.tokenCounts.reserveCapacity(n)
-            var id = 0
-            while id < n {
-                if let previous, old[id] >= 0 {
-                    // A run of kept notes that were consecutive before is one copy.
-                    var end = id + 1
-                    while end < n && old[end] == old[end - 1] + 1 { end += 1 }
-                    let bytes = try previous.noteRecordBytes(from: Int(old[id]), to: Int(old[end - 1]) + 1)
-                    let base = UInt64(notes.bytes.count)
-                    for k in id..<end {
-                        pass.noteOffsets.append(base + UInt64(bytes.offsets[k - id]))
-                        pass.tokenCounts.append(try previous.tokenCount(Int(old[k])))
+            if previous == nil && runCount > 1 {
+                // A build: the records and graph on one core while the postings are merged on
+                // the other.
+                let lists = SharedSlots<[PostingLists]>(count: 1)
+                lists.put(0, postings)
+                postings = []
+                let terms = SharedSlots<Result<TermsWriter, CorruptIndex>>(count: 1)
+                let rest = SharedSlots<Result<Assembled, CorruptIndex>>(count: 1)
+                let inputs = UncheckedSendable((outputs, old))
+                outputs = []
+                DispatchQueue.concurrentPerform(iterations: 2) { k in
+                    if k == 0 {
+                        let (outputs, old) = inputs.value
+                        do throws(CorruptIndex) {
+                            rest.put(0, .success(try assemble(outputs, old: old, previous: nil, remap: [], entityCount: entityCount)))
+                        } catch { rest.put(0, .failure(error)) }
+                    } else {
+                        var mine = lists.take(0) ?? []
+                        do throws(CorruptIndex) {
+                            terms.put(0, .success(try mergeTerms(&mine, previous: nil, remap: [])))
+                        } catch { terms.put(0, .failure(error)) }
                     }
-                    notes.bytes.appendBytes(bytes.bytes)
-                    id = end
-                    continue
                 }
-                pass.noteOffsets.append(UInt64(notes.bytes.count))
-                let (r, k) = where_[id]
-                let run = outputs[Int(r)]
-                notes.bytes.append(contentsOf: run.records.bytes[run.recordStarts[Int(k)]..<run.recordStarts[Int(k) + 1]])
-                pass.tokenCounts.append(run.tokenCounts[Int(k)])
-                id += 1
-            }
-            pass.noteOffsets.append(UInt64(notes.bytes.count))
-            pass.noteBytes = notes.bytes
-            notes = BinaryWriter()
-            for r in outputs.indices { outputs[r].records = BinaryWriter() }
-
-            // Entity -> notes: kept lists renumbered, plus the analyzed notes.
-            var byEntity = [[Int32]](repeating: [], count: entityCount)
-            if let previous {
-                let lists = try previous.entityNotes()
-                guard lists.count == entityCount else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
-                for (e, list) in lists.enumerated() {
-                    for o in list where Int(o) < remap.count && remap[Int(o)] >= 0 { byEntity[e].append(remap[Int(o)]) }
+                guard let t = try terms.take(0)?.get(), let a = try rest.take(0)?.get() else {
+                    throw CorruptIndex(reason: "the index could not be assembled")
                 }
+                pass.set(a)
+                pass.terms = t
+            } else {
+                pass.set(try assemble(outputs, old: old, previous: previous, remap: remap, entityCount: entityCount))
+                outputs = []
+                pass.terms = try mergeTerms(&postings, previous: previous, remap: remap)
             }
-            var touched = Set<Int32>()
-            for run in outputs {
-                for (e, id) in run.entityNotes {
-                    byEntity[Int(e)].append(id)
-                    touched.insert(e)
-                }
-            }
-            if previous != nil { for e in touched { byEntity[Int(e)].sort() } }
-            pass.entityNotes = byEntity
-
-            // The graph: the previous sums minus the notes dropped or analyzed again, plus the runs.
-            var builder = GraphBuilder(entityCount: entityCount)
-            if let previous {
-                builder = GraphBuilder(try previous.graph())
-                for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.note(at: o), sign: -1) }
-            }
-            for run in outputs { builder.merge(run.graph) }
-            pass.graph = builder.graph()
-
-            var postings = outputs.map(\.postings)
-            outputs = []
-            pass.terms = try mergeTerms(&postings, previous: previous, remap: remap)
         } catch {
             throw .damaged(error.reason)
         }
         return pass
+    }
+
+    /// The sections other than the dictionary and postings.
+    struct Assembled {
+        var noteBytes: [UInt8]
+        var noteOffsets: [UInt64]
+        var tokenCounts: [Int32]
+        var entityNotes: [[Int32]]
+        var graph: CoMentionGraph
+    }
+
+    mutating func set(_ a: Assembled) {
+        noteBytes = a.noteBytes
+        noteOffsets = a.noteOffsets
+        tokenCounts = a.tokenCounts
+        entityNotes = a.entityNotes
+        graph = a.graph
+    }
+
+    /// Note records, token counts, entity lists and the graph of the new index: kept parts
+    /// copied or renumbered from the previous file, plus what the runs analyzed.
+    static func assemble(
+        _ outputs: [Run], old: [Int32], previous: IndexReader?, remap: [Int32], entityCount: Int
+    ) throws(CorruptIndex) -> Assembled {
+        let n = old.count
+        // Records and token counts, in id order.
+        var where_ = [(run: Int32, index: Int32)](repeating: (-1, -1), count: n)
+        for (r, run) in outputs.enumerated() {
+            for (k, id) in run.ids.enumerated() { where_[Int(id)] = (Int32(r), Int32(k)) }
+        }
+        var noteOffsets: [UInt64] = []
+        var tokenCounts: [Int32] = []
+        var notes = BinaryWriter()
+        // Room for the kept records and as much again for new ones, so that the buffer is
+        // not copied as it grows.
+        if let previous { notes.bytes.reserveCapacity(try previous.notesByteCount() * 2 + 4096) }
+        notes.int(n)
+        noteOffsets.reserveCapacity(n + 1)
+        tokenCounts.reserveCapacity(n)
+        var id = 0
+        while id < n {
+            if let previous, old[id] >= 0 {
+                // A run of kept notes that were consecutive before is one copy.
+                var end = id + 1
+                while end < n && old[end] == old[end - 1] + 1 { end += 1 }
+                let bytes = try previous.noteRecordBytes(from: Int(old[id]), to: Int(old[end - 1]) + 1)
+                let base = UInt64(notes.bytes.count)
+                for k in id..<end {
+                    noteOffsets.append(base + UInt64(bytes.offsets[k - id]))
+                    tokenCounts.append(try previous.tokenCount(Int(old[k])))
+                }
+                notes.bytes.appendBytes(bytes.bytes)
+                id = end
+                continue
+            }
+            noteOffsets.append(UInt64(notes.bytes.count))
+            let (r, k) = where_[id]
+            let run = outputs[Int(r)]
+            notes.bytes.append(contentsOf: run.records.bytes[run.recordStarts[Int(k)]..<run.recordStarts[Int(k) + 1]])
+            tokenCounts.append(run.tokenCounts[Int(k)])
+            id += 1
+        }
+        noteOffsets.append(UInt64(notes.bytes.count))
+
+        // Entity -> notes: kept lists renumbered, plus the analyzed notes.
+        var byEntity = [[Int32]](repeating: [], count: entityCount)
+        if let previous {
+            let lists = try previous.entityNotes()
+            guard lists.count == entityCount else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
+            for (e, list) in lists.enumerated() {
+                for o in list where Int(o) < remap.count && remap[Int(o)] >= 0 { byEntity[e].append(remap[Int(o)]) }
+            }
+        }
+        var touched = Set<Int32>()
+        for run in outputs {
+            for (e, id) in run.entityNotes {
+                byEntity[Int(e)].append(id)
+                touched.insert(e)
+            }
+        }
+        if previous != nil { for e in touched { byEntity[Int(e)].sort() } }
+
+        // The graph: the previous sums minus the notes dropped or analyzed again, plus the runs.
+        var builder = GraphBuilder(entityCount: entityCount)
+        if let previous {
+            builder = GraphBuilder(try previous.graph())
+            for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.note(at: o), sign: -1) }
+        }
+        for run in outputs { builder.merge(run.graph) }
+        return Assembled(noteBytes: notes.bytes, noteOffsets: noteOffsets, tokenCounts: tokenCounts,
+            entityNotes: byEntity, graph: builder.graph())
     }
 
     /// The dictionary and postings of the new index: the previous terms' lists renumbered,
