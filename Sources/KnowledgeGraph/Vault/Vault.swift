@@ -191,11 +191,13 @@ public struct Vault: Sendable {
         var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
             var done = 0
             while done < buffer.count {
-                let n = Glibc.read(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done)
+                let want = buffer.count - done
+                let n = Glibc.read(fd, buffer.baseAddress.map { $0 + done }, want)
                 if n < 0 && errno == EINTR { continue }
                 if n < 0 { failure = errno }
                 if n <= 0 { break }
                 done += n
+                if n < want { break }  // a short read of a regular file is its end: no second call
             }
             count = done
         }
