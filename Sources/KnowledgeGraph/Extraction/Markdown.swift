@@ -145,32 +145,39 @@ struct MarkdownNote {
 
     private static let scannedKeys: Set<String> = ["title", "aliases", "tags"]
 
+    /// `r` without the spaces and tabs around it.
+    private func trimmed(_ r: Range<Int>) -> Range<Int> {
+        var a = r.lowerBound
+        var b = r.upperBound
+        while a < b && Scalars.isSpace(scalars[a]) { a += 1 }
+        while b > a && Scalars.isSpace(scalars[b - 1]) { b -= 1 }
+        return a..<b
+    }
+
     private mutating func parseFrontMatter(_ range: Range<Int>) {
         var currentKey: String?
         for n in range {
             let r = lines[n]
-            let s = lineString(n)
-            let trimmed = s.trimmingSpaces()
-            if trimmed.isEmpty || trimmed.hasPrefix("#") {
+            let t = trimmed(r)
+            if t.isEmpty || scalars[t.lowerBound] == 0x23 {  // blank, or a # comment
                 mask(r)
                 continue
             }
-            if indent(r) == 0, let colon = s.firstIndex(of: ":") {
-                let key = String(s[..<colon]).trimmingSpaces().lowercased()
-                let value = String(s[s.index(after: colon)...]).trimmingSpaces()
+            if indent(r) == 0, let colon = scalars[r].firstIndex(of: 0x3A) {
+                let key = Scalars.string(scalars[trimmed(r.lowerBound..<colon)]).lowercased()
+                let value = Scalars.string(scalars[trimmed((colon + 1)..<r.upperBound)])
                 currentKey = key
-                let colonAt = scalars[r].firstIndex(of: 0x3A) ?? r.lowerBound
                 if MarkdownNote.scannedKeys.contains(key) {
-                    mask(r.lowerBound..<(colonAt + 1))
+                    mask(r.lowerBound..<(colon + 1))
                 } else {
                     mask(r)
                 }
                 for v in MarkdownNote.yamlValues(value, key: key) { frontMatter[key, default: []].append(v) }
                 continue
             }
-            if let key = currentKey, trimmed.hasPrefix("-") {
+            if let key = currentKey, scalars[t.lowerBound] == 0x2D {  // - item
                 if !MarkdownNote.scannedKeys.contains(key) { mask(r) }
-                let item = MarkdownNote.unquote(String(trimmed.dropFirst()).trimmingSpaces())
+                let item = MarkdownNote.unquote(Scalars.string(scalars[trimmed((t.lowerBound + 1)..<t.upperBound)]))
                 if !item.isEmpty { frontMatter[key, default: []].append(item) }
                 continue
             }
@@ -178,25 +185,32 @@ struct MarkdownNote {
         }
     }
 
+    /// `s` without one pair of matching quotes around it.
     static func unquote(_ s: String) -> String {
-        if s.count >= 2, let f = s.first, let l = s.last, (f == "\"" && l == "\"") || (f == "'" && l == "'") {
-            return String(s.dropFirst().dropLast())
+        let u = s.utf8
+        if u.count >= 2, let f = u.first, let l = u.last, f == l, f == 0x22 || f == 0x27 {
+            return String(Substring(u.dropFirst().dropLast()))
         }
         return s
     }
 
+    /// The values of a front-matter `key: value` line: a `[a, b]` list, tags split at commas
+    /// and spaces, aliases at commas, else the value itself; unquoted, empty ones left out.
     static func yamlValues(_ value: String, key: String) -> [String] {
-        if value.isEmpty { return [] }
-        if value.hasPrefix("[") && value.hasSuffix("]") {
-            return value.dropFirst().dropLast().split(separator: ",").map { unquote(String($0).trimmingSpaces()) }
-                .filter { !$0.isEmpty }
+        let u = value.utf8
+        if u.isEmpty { return [] }
+        func items(_ part: Substring.UTF8View, _ separator: (UInt8) -> Bool) -> [String] {
+            part.split(whereSeparator: separator).map { unquote(String(Substring($0)).trimmingSpaces()) }.filter { !$0.isEmpty }
+        }
+        if u.first == 0x5B && u.last == 0x5D {  // [ ]
+            return items(u.dropFirst().dropLast(), { $0 == 0x2C })
         }
         if key == "tags" {
-            return value.split(whereSeparator: { $0 == "," || $0 == " " }).map { unquote(String($0).trimmingSpaces()) }
-                .map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }.filter { !$0.isEmpty }
+            return items(Substring(value).utf8, { $0 == 0x2C || $0 == 0x20 }).map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }
+                .filter { !$0.isEmpty }
         }
-        if key == "aliases" && value.contains(",") {
-            return value.split(separator: ",").map { unquote(String($0).trimmingSpaces()) }.filter { !$0.isEmpty }
+        if key == "aliases" && u.contains(0x2C) {
+            return items(Substring(value).utf8, { $0 == 0x2C })
         }
         return [unquote(value)]
     }

@@ -124,17 +124,19 @@ struct GraphBuilder {
         return id
     }
 
-    /// The number of values in both sorted runs.
-    private static func common(_ v: [Int32], _ a: Range<Int>, _ b: Range<Int>) -> Int32 {
+    /// The number of values in both sorted runs of `v`.
+    @inline(__always) private static func common(_ v: UnsafeBufferPointer<Int32>, _ a: Range<Int>, _ b: Range<Int>) -> Int32 {
         var i = a.lowerBound
         var j = b.lowerBound
         var n: Int32 = 0
         while i < a.upperBound && j < b.upperBound {
-            if v[i] == v[j] {
+            let x = v[i]
+            let y = v[j]
+            if x == y {
                 n += 1
                 i += 1
                 j += 1
-            } else if v[i] < v[j] {
+            } else if x < y {
                 i += 1
             } else {
                 j += 1
@@ -143,83 +145,125 @@ struct GraphBuilder {
         return n
     }
 
-    /// The smallest |x − y| for x, y in the two sorted runs.
-    private static func nearest(_ v: [Int32], _ a: Range<Int>, _ b: Range<Int>) -> Int32 {
+    /// The smallest |x − y| for x, y in the two sorted runs of `v`.
+    @inline(__always) private static func nearest(_ v: UnsafeBufferPointer<Int32>, _ a: Range<Int>, _ b: Range<Int>) -> Int32 {
         var i = a.lowerBound
         var j = b.lowerBound
         var best = Int32.max
         while i < a.upperBound && j < b.upperBound {
-            best = min(best, abs(v[i] - v[j]))
-            if v[i] < v[j] { i += 1 } else { j += 1 }
+            let x = v[i]
+            let y = v[j]
+            best = min(best, abs(x - y))
+            if x < y { i += 1 } else { j += 1 }
         }
         return best
     }
 
-    /// Adds (`sign` 1) or removes (`sign` -1) one note's mentions and co-mentions.
-    mutating func add(_ note: NoteRecord, sign: Int32) {
-        if note.mentions.isEmpty { return }
-        // Mentions by entity then line; within a note, blocks and sections never decrease as
-        // lines grow, so each entity's distinct lines, blocks and sections come out sorted.
-        var sorted: [(entity: Int32, line: Int32, block: Int32, section: Int32)] = []
-        sorted.reserveCapacity(note.mentions.count)
-        for m in note.mentions where m.entity >= 0 && Int(m.entity) < stats.count {
-            sorted.append((m.entity, m.line, m.block, m.section))
-        }
-        sorted.sort { $0.entity != $1.entity ? $0.entity < $1.entity : $0.line < $1.line }
-        // Each entity's distinct lines, blocks and sections, as runs of three flat arrays.
+    /// One note's entities, each with its distinct lines, blocks and sections as runs of
+    /// three flat arrays; kept between notes so that adding one allocates nothing.
+    private struct Scratch {
+        var order: [UInt64] = []
         var entities: [Int32] = []
         var lines: [Int32] = []
         var blocks: [Int32] = []
         var sections: [Int32] = []
-        var lineRuns: [Range<Int>] = []
-        var blockRuns: [Range<Int>] = []
-        var sectionRuns: [Range<Int>] = []
+        /// Per entity: where its runs start in `lines`, `blocks` and `sections` (and a last
+        /// entry for the ends).
+        var lineStarts: [Int] = []
+        var blockStarts: [Int] = []
+        var sectionStarts: [Int] = []
+    }
+    private var scratch = Scratch()
+
+    /// Adds (`sign` 1) or removes (`sign` -1) one note's mentions and co-mentions.
+    mutating func add(_ note: NoteRecord, sign: Int32) {
+        if note.mentions.isEmpty { return }
+        var w = Scratch()
+        swap(&w, &scratch)
+        defer { swap(&w, &scratch) }
+        // Mentions come in line order; within a note, blocks and sections never decrease as
+        // lines grow. Ordering them by entity (stably) makes each entity's distinct lines,
+        // blocks and sections come out sorted.
+        let mentions = note.mentions
+        w.order.removeAll(keepingCapacity: true)
+        for (i, m) in mentions.enumerated() where m.entity >= 0 && Int(m.entity) < stats.count {
+            w.order.append(UInt64(m.entity) << 32 | UInt64(i))
+        }
+        w.order.sort()
+        w.entities.removeAll(keepingCapacity: true)
+        w.lines.removeAll(keepingCapacity: true)
+        w.blocks.removeAll(keepingCapacity: true)
+        w.sections.removeAll(keepingCapacity: true)
+        w.lineStarts.removeAll(keepingCapacity: true)
+        w.blockStarts.removeAll(keepingCapacity: true)
+        w.sectionStarts.removeAll(keepingCapacity: true)
         var i = 0
-        while i < sorted.count {
-            let e = sorted[i].entity
-            let l0 = lines.count
-            let b0 = blocks.count
-            let s0 = sections.count
-            var mentions: Int32 = 0
-            while i < sorted.count && sorted[i].entity == e {
-                let m = sorted[i]
-                mentions += 1
-                if lines.count == l0 || lines[lines.count - 1] != m.line { lines.append(m.line) }
-                if blocks.count == b0 || blocks[blocks.count - 1] != m.block { blocks.append(m.block) }
-                if sections.count == s0 || sections[sections.count - 1] != m.section { sections.append(m.section) }
+        while i < w.order.count {
+            let e = Int32(w.order[i] >> 32)
+            w.lineStarts.append(w.lines.count)
+            w.blockStarts.append(w.blocks.count)
+            w.sectionStarts.append(w.sections.count)
+            var count: Int32 = 0
+            var lastLine: Int32 = -1
+            var lastBlock: Int32 = -1
+            var lastSection: Int32 = -1
+            while i < w.order.count {
+                if Int32(w.order[i] >> 32) != e { break }
+                let m = mentions[Int(w.order[i] & 0xFFFF_FFFF)]
+                count += 1
+                if m.line != lastLine { w.lines.append(m.line) }
+                if m.block != lastBlock { w.blocks.append(m.block) }
+                if m.section != lastSection { w.sections.append(m.section) }
+                lastLine = m.line
+                lastBlock = m.block
+                lastSection = m.section
                 i += 1
             }
-            entities.append(e)
-            lineRuns.append(l0..<lines.count)
-            blockRuns.append(b0..<blocks.count)
-            sectionRuns.append(s0..<sections.count)
-            stats[Int(e)].mentions += sign * mentions
+            w.entities.append(e)
+            stats[Int(e)].mentions += sign * count
             stats[Int(e)].notes += sign
         }
-        for x in 0..<entities.count {
-            for y in (x + 1)..<entities.count {
-                let sharedLines = GraphBuilder.common(lines, lineRuns[x], lineRuns[y])
-                let sharedBlocks = GraphBuilder.common(blocks, blockRuns[x], blockRuns[y])
-                let sharedSections = GraphBuilder.common(sections, sectionRuns[x], sectionRuns[y])
-                let closeness: Int32
-                if sharedLines > 0 {
-                    closeness = CoMentionGraph.lineCloseness
-                } else if sharedBlocks > 0 {
-                    closeness = CoMentionGraph.blockCloseness
-                } else {
-                    let d = GraphBuilder.nearest(lines, lineRuns[x], lineRuns[y])
-                    closeness = sharedSections > 0
-                        ? CoMentionGraph.decayed(CoMentionGraph.sectionCloseness, distance: d, scale: 20)
-                        : CoMentionGraph.decayed(CoMentionGraph.noteCloseness, distance: d, scale: 50)
+        w.lineStarts.append(w.lines.count)
+        w.blockStarts.append(w.blocks.count)
+        w.sectionStarts.append(w.sections.count)
+        let n = w.entities.count
+        if n < 2 { return }
+        w.lines.withUnsafeBufferPointer { lines in
+            w.blocks.withUnsafeBufferPointer { blocks in
+                w.sections.withUnsafeBufferPointer { sections in
+                    for x in 0..<n {
+                        let lx = w.lineStarts[x]..<w.lineStarts[x + 1]
+                        let bx = w.blockStarts[x]..<w.blockStarts[x + 1]
+                        let sx = w.sectionStarts[x]..<w.sectionStarts[x + 1]
+                        let a = w.entities[x]
+                        for y in (x + 1)..<n {
+                            let ly = w.lineStarts[y]..<w.lineStarts[y + 1]
+                            let sharedLines = GraphBuilder.common(lines, lx, ly)
+                            let sharedBlocks = GraphBuilder.common(blocks, bx, w.blockStarts[y]..<w.blockStarts[y + 1])
+                            let sharedSections = GraphBuilder.common(sections, sx, w.sectionStarts[y]..<w.sectionStarts[y + 1])
+                            let closeness: Int32
+                            if sharedLines > 0 {
+                                closeness = CoMentionGraph.lineCloseness
+                            } else if sharedBlocks > 0 {
+                                closeness = CoMentionGraph.blockCloseness
+                            } else {
+                                let d = GraphBuilder.nearest(lines, lx, ly)
+                                closeness = sharedSections > 0
+                                    ? CoMentionGraph.decayed(CoMentionGraph.sectionCloseness, distance: d, scale: 20)
+                                    : CoMentionGraph.decayed(CoMentionGraph.noteCloseness, distance: d, scale: 50)
+                            }
+                            let b = w.entities[y]
+                            let k = Int(slot(GraphBuilder.key(a, b), a, b))
+                            sums.withUnsafeMutableBufferPointer { sums in
+                                sums[k].notes += sign
+                                sums[k].lines += sign * sharedLines
+                                sums[k].blocks += sign * sharedBlocks
+                                sums[k].sections += sign * sharedSections
+                                sums[k].closeness += sign * closeness
+                            }
+                        }
+                    }
                 }
-                let a = entities[x]
-                let b = entities[y]
-                let k = Int(slot(GraphBuilder.key(a, b), a, b))
-                sums[k].notes += sign
-                sums[k].lines += sign * sharedLines
-                sums[k].blocks += sign * sharedBlocks
-                sums[k].sections += sign * sharedSections
-                sums[k].closeness += sign * closeness
             }
         }
     }

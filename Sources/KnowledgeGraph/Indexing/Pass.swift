@@ -278,7 +278,7 @@ struct Pass {
         var table = TermTable(capacity: runs.first?.table.count ?? 16)
         var sources: [[(run: Int32, term: Int32)]] = []
         for (r, run) in runs.enumerated() {
-            for t in 0..<run.table.count {
+            for t in 0..<run.termCount {
                 let g = Int(run.table.withBytes(t) { table.intern($0) })
                 if g == sources.count { sources.append([]) }
                 sources[g].append((Int32(r), Int32(t)))
@@ -335,7 +335,7 @@ struct Pass {
             let whole = try previous.postingsByteCount()
             out.post.reserveCapacity((old.lowerBound == 0 ? whole : whole / 2) + whole / 8 + 4096)
         } else {
-            out.post.reserveCapacity(runs.reduce(0) { sum, run in run.lists.reduce(sum) { $0 + $1.count + 5 } })
+            out.post.reserveCapacity(runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount })
         }
         var entries: [UInt8] = []
         var i = old.lowerBound
@@ -355,20 +355,25 @@ struct Pass {
             if side == 1 {
                 // Only new entries: the runs' lists one after another, each first gap re-based.
                 table.withBytes(Int(order[j])) { out.begin(term: $0) }
-                VarInt.append(UInt64(news.reduce(0) { $0 + Int(runs[Int($1.run)].counts[Int($1.term)]) }), to: &out.post)
+                VarInt.append(UInt64(news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }), to: &out.post)
                 var last: Int32 = -1
                 for (r, t) in news {
                     let (r, t) = (Int(r), Int(t))
-                    let first = runs[r].firstNote[t]
-                    runs[r].lists[t].withUnsafeBytes { raw in
+                    let first = runs[r].firstNote(t)
+                    var rebased = false
+                    runs[r].forEachSpan(t) { raw in
+                        if rebased {
+                            out.post.appendBytes(raw)
+                            return
+                        }
+                        // The first block holds the whole first entry, so its gap is here.
                         var k = 0
                         _ = VarInt.read(raw, &k, end: raw.count)
                         VarInt.append(UInt64(UInt32(bitPattern: first &- last &- 1)), to: &out.post)
                         out.post.appendBytes(UnsafeRawBufferPointer(rebasing: raw[k...]))
+                        rebased = true
                     }
-                    last = runs[r].lastNote[t]
-                    // Copied: let it go, so that the lists are not held twice.
-                    runs[r].lists[t] = []
+                    last = runs[r].lastNote(t)
                 }
                 out.end()
                 j += 1
@@ -387,7 +392,7 @@ struct Pass {
                 last = note
                 count += 1
             }
-            var fresh = EntryStream(news.map { (r, t) in runs[Int(r)].lists[Int(t)] })
+            var fresh = EntryStream(news.map { (r, t) in runs[Int(r)].bytes(Int(t)) })
             var hasFresh = fresh.next()
             var cursor = EntryCursor(oldList)
             guard let total = cursor.start() else { throw CorruptIndex(reason: "bad posting list") }
