@@ -282,11 +282,24 @@ public struct Indexer: Sendable {
         // Every new or changed note, whether its text is at hand or not: a second pass (after
         // a failed read) reads them again rather than keeping their old records.
         let changed = reread.union(fresh.keys)
+        // The new file is written as its parts become ready: the note sections while the
+        // postings are merged, the rest after. Temp files of a writer that was killed
+        // mid-commit are removed first: only the lock holder writes, so any that exist are
+        // stale.
+        removeStaleTempFiles()
+        var file: IndexFileWriter
         while true {
+            file = try IndexFileWriter(path: indexPath)
+            let noteParts = UncheckedSendable((file, lexicon, files))
             do throws(PassFailure) {
                 pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
                     previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: previous, analyzer: analyzer,
-                    vault: vault, progress: progress)
+                    vault: vault, progress: progress
+                ) { a in
+                    let (file, lexicon, files) = noteParts.value
+                    file.add(NoteParts(lexicon: lexicon, files: files, noteBytes: a.noteBytes, noteOffsets: a.noteOffsets,
+                        tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
+                }
                 break
             } catch {
                 switch error {
@@ -322,14 +335,11 @@ public struct Indexer: Sendable {
 
         trace("analyzed and merged", started)
 
-        // 4. Commit. Temp files of a writer that was killed mid-commit are removed first: only
-        // the lock holder writes, so any that exist are stale.
-        let parts = IndexParts(fingerprint: fingerprint, lexicon: lexicon, files: files, noteBytes: pass.noteBytes,
-            noteOffsets: pass.noteOffsets, tokenCounts: pass.tokenCounts, entityNotes: pass.entityNotes,
-            graph: pass.graph, terms: pass.terms)
+        // 4. Commit: the dictionary and postings, then the header.
+        file.add(IndexParts.sections(fingerprint: fingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
+            entityCount: lexicon.entities.count, terms: pass.terms))
         pass = Pass()
-        removeStaleTempFiles()
-        try DurableFile.write(pieces: parts.encoded(), to: indexPath)
+        try file.commit()
         trace("written", started)
         report.wroteIndex = true
         let reader: IndexReader

@@ -26,11 +26,9 @@ struct Pass {
     /// Ids of the notes analyzed in this pass, ascending.
     var analyzed: [Int32] = []
     var keptCount = 0
-    var noteBytes: [UInt8] = []
-    var noteOffsets: [UInt64] = []
-    var tokenCounts: [Int32] = []
-    var entityNotes: [[Int32]] = []
-    var graph = CoMentionGraph(stats: [], edges: [])
+    var noteCount = 0
+    /// Tokens over all notes.
+    var tokenTotal = 0
     var terms = TermsWriter()
 
     /// What one run of notes produced.
@@ -45,10 +43,14 @@ struct Pass {
         var failures: [SkippedFile] = []
     }
 
+    /// Analyzes what needs it and builds the new index's parts. `assembled` is handed the note
+    /// sections as soon as they are ready (on a build, on one core while the postings are
+    /// still merged on the other), so that they can be written meanwhile.
     static func run(
         notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
         previous: IndexReader?,
-        analyzer: Analyzer, vault: Vault, progress: (@Sendable (Int, Int) -> Void)?
+        analyzer: Analyzer, vault: Vault, progress: (@Sendable (Int, Int) -> Void)?,
+        assembled: @escaping (Assembled) -> Void
     ) throws(PassFailure) -> Pass {
         var pass = Pass()
         pass.paths = notePaths
@@ -148,14 +150,18 @@ struct Pass {
                 lists.put(0, postings)
                 postings = []
                 let terms = SharedSlots<Result<TermsWriter, CorruptIndex>>(count: 1)
-                let rest = SharedSlots<Result<Assembled, CorruptIndex>>(count: 1)
+                let rest = SharedSlots<Result<(Int, Int), CorruptIndex>>(count: 1)
                 let inputs = UncheckedSendable((outputs, old))
+                let handOver = UncheckedSendable(assembled)
                 outputs = []
                 DispatchQueue.concurrentPerform(iterations: 2) { k in
                     if k == 0 {
                         let (outputs, old) = inputs.value
                         do throws(CorruptIndex) {
-                            rest.put(0, .success(try assemble(outputs, old: old, previous: nil, remap: [], entityCount: entityCount)))
+                            let a = try assemble(outputs, old: old, previous: nil, remap: [], entityCount: entityCount)
+                            let counts = (a.tokenCounts.count, a.tokenCounts.reduce(0) { $0 + Int($1) })
+                            handOver.value(a)
+                            rest.put(0, .success(counts))
                         } catch { rest.put(0, .failure(error)) }
                     } else {
                         var mine = lists.take(0) ?? []
@@ -167,11 +173,13 @@ struct Pass {
                 guard let t = try terms.take(0)?.get(), let a = try rest.take(0)?.get() else {
                     throw CorruptIndex(reason: "the index could not be assembled")
                 }
-                pass.set(a)
+                (pass.noteCount, pass.tokenTotal) = a
                 pass.terms = t
             } else {
-                pass.set(try assemble(outputs, old: old, previous: previous, remap: remap, entityCount: entityCount))
+                let a = try assemble(outputs, old: old, previous: previous, remap: remap, entityCount: entityCount)
                 outputs = []
+                (pass.noteCount, pass.tokenTotal) = (a.tokenCounts.count, a.tokenCounts.reduce(0) { $0 + Int($1) })
+                assembled(a)
                 pass.terms = try mergeTerms(&postings, previous: previous, remap: remap)
             }
         } catch {
@@ -187,14 +195,6 @@ struct Pass {
         var tokenCounts: [Int32]
         var entityNotes: [[Int32]]
         var graph: CoMentionGraph
-    }
-
-    mutating func set(_ a: Assembled) {
-        noteBytes = a.noteBytes
-        noteOffsets = a.noteOffsets
-        tokenCounts = a.tokenCounts
-        entityNotes = a.entityNotes
-        graph = a.graph
     }
 
     /// Note records, token counts, entity lists and the graph of the new index: kept parts

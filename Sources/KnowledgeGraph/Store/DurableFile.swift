@@ -15,50 +15,74 @@ enum DurableFile {
 
     /// Writes `pieces` one after another as the new content of `path`.
     static func write(pieces: [[UInt8]], to path: String) throws(KGError) {
-        let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let temp = path + ".tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if fd < 0 { throw KGError.ioError(path, reason: errorText()) }
-        var failure: String?
-        for bytes in pieces where failure == nil {
-            var written = 0
-            bytes.withUnsafeBytes { raw in
-                while written < raw.count {
-                    let n = Glibc_write(fd, raw.baseAddress.map { $0 + written }, raw.count - written)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        failure = errorText()
-                        return
-                    }
-                    written += n
-                }
-            }
+        let file = try Writer(path: path)
+        var offset = 0
+        for bytes in pieces {
+            bytes.withUnsafeBytes { file.write($0, at: offset) }
+            offset += bytes.count
         }
-        if failure == nil && fsync(fd) != 0 { failure = errorText() }
-        if close(fd) != 0 && failure == nil { failure = errorText() }
-        if let reason = failure {
-            unlink(temp)
-            throw KGError.ioError(path, reason: reason)
-        }
-        if rename(temp, path) != 0 {
-            let reason = errorText()
-            unlink(temp)
-            throw KGError.ioError(path, reason: reason)
-        }
-        let dfd = open(folder.isEmpty ? "." : folder, O_RDONLY)
-        if dfd >= 0 {
-            let ok = fsync(dfd) == 0
-            close(dfd)
-            if !ok { throw KGError.ioError(path, reason: "the folder could not be synced to disk") }
-        }
+        try file.commit()
     }
 
-    @inline(__always) static func Glibc_write(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int {
-        #if canImport(Glibc)
-            return Glibc.write(fd, p, n)
-        #else
-            return Darwin.write(fd, p, n)
-        #endif
+    /// The new content of a file, written in pieces at any offsets into a temp file, then put
+    /// in place by `commit`. Dropped without a commit, the temp file is removed and the old
+    /// file stays. One thread at a time.
+    final class Writer: @unchecked Sendable {
+        private let path: String
+        private let temp: String
+        private var fd: Int32
+        /// The first error; later writes are skipped and `commit` throws it.
+        private var failure: String?
+
+        init(path: String) throws(KGError) {
+            self.path = path
+            temp = path + ".tmp-\(getpid())"
+            fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            if fd < 0 { throw KGError.ioError(path, reason: errorText()) }
+        }
+
+        deinit {
+            if fd >= 0 {
+                close(fd)
+                unlink(temp)
+            }
+        }
+
+        func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+            var done = 0
+            while failure == nil && done < bytes.count {
+                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errorText()
+                    return
+                }
+                done += n
+            }
+        }
+
+        /// Syncs the temp file, renames it over `path` and syncs the folder.
+        func commit() throws(KGError) {
+            let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            if failure == nil && fsync(fd) != 0 { failure = errorText() }
+            if close(fd) != 0 && failure == nil { failure = errorText() }
+            fd = -1
+            if let reason = failure {
+                unlink(temp)
+                throw KGError.ioError(path, reason: reason)
+            }
+            if rename(temp, path) != 0 {
+                let reason = errorText()
+                unlink(temp)
+                throw KGError.ioError(path, reason: reason)
+            }
+            let dfd = open(folder.isEmpty ? "." : folder, O_RDONLY)
+            if dfd >= 0 {
+                let ok = fsync(dfd) == 0
+                close(dfd)
+                if !ok { throw KGError.ioError(path, reason: "the folder could not be synced to disk") }
+            }
+        }
     }
 }
 

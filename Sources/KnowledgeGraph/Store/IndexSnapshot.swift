@@ -111,8 +111,10 @@ extension IndexSnapshot {
             var t = t
             t.withUTF8 { terms.add(term: UnsafeRawBufferPointer($0), list: list) }
         }
-        let parts = IndexParts(fingerprint: lexiconFingerprint, lexicon: lexicon, files: files, noteBytes: noteBytes.bytes,
-            noteOffsets: offsets, tokenCounts: notes.map(\.tokenCount), entityNotes: byEntity, graph: graph, terms: terms)
+        let parts = IndexParts(fingerprint: lexiconFingerprint,
+            notes: NoteParts(lexicon: lexicon, files: files, noteBytes: noteBytes.bytes, noteOffsets: offsets,
+                tokenCounts: notes.map(\.tokenCount), entityNotes: byEntity, graph: graph),
+            terms: terms)
         return parts.encoded().reduce(into: []) { $0 += $1 }
     }
 }
@@ -165,10 +167,9 @@ struct TermsWriter {
     }
 }
 
-/// The pieces of an index file, however they were produced: from a snapshot in memory, or by
-/// an update that copies most of them from the previous file.
-struct IndexParts {
-    var fingerprint: UInt64
+/// The sections of an index file that do not depend on the dictionary, so that they can be
+/// written while the postings are still being merged.
+struct NoteParts {
     var lexicon: Lexicon
     var files: [FileEntry]
     /// The NOTE section: note count, then the encoded records.
@@ -179,20 +180,11 @@ struct IndexParts {
     /// For each entity, the notes mentioning it, ascending.
     var entityNotes: [[Int32]]
     var graph: CoMentionGraph
-    var terms: TermsWriter
 
-    /// Header and sections, in file order, to be written one after another.
-    func encoded() -> [[UInt8]] {
+    /// LEXI, FILE, NIDX, ENOT, GRPH, NCHK and NOTE, in file order.
+    func sections() -> [(Section, [UInt8])] {
         var sections: [(Section, [UInt8])] = []
         var w = BinaryWriter()
-        w.u64(fingerprint)
-        w.int(tokenCounts.count)
-        w.varint(UInt64(tokenCounts.reduce(0) { $0 + Int($1) }))
-        w.int(lexicon.entities.count)
-        w.int(terms.count)
-        sections.append((.meta, w.bytes))
-
-        w = BinaryWriter()
         w.int(lexicon.entities.count)
         for e in lexicon.entities {
             w.string(e.name)
@@ -264,26 +256,93 @@ struct IndexParts {
             for v in [e.a, e.b, e.notes, e.sections, e.blocks, e.lines, e.closeness] { w.int32(v) }
         }
         sections.append((.graph, w.bytes))
-        sections.append((.terms, terms.dictionary()))
         sections.append((.noteChecks, IndexSnapshot.blockChecks(noteBytes)))
         sections.append((.notes, noteBytes))
-        sections.append((.postingChecks, IndexSnapshot.blockChecks(terms.post)))
-        sections.append((.postings, terms.post))
+        return sections
+    }
+}
 
+/// The pieces of an index file, however they were produced: from a snapshot in memory, or by
+/// an update that copies most of them from the previous file.
+struct IndexParts {
+    var fingerprint: UInt64
+    var notes: NoteParts
+    var terms: TermsWriter
+
+    /// META, TDIC, PCHK and POST, which follow the note sections in the file (the postings
+    /// last).
+    static func sections(fingerprint: UInt64, noteCount: Int, tokenTotal: Int, entityCount: Int, terms: TermsWriter)
+        -> [(Section, [UInt8])]
+    {
+        var w = BinaryWriter()
+        w.u64(fingerprint)
+        w.int(noteCount)
+        w.varint(UInt64(tokenTotal))
+        w.int(entityCount)
+        w.int(terms.count)
+        return [(.meta, w.bytes), (.terms, terms.dictionary()), (.postingChecks, IndexSnapshot.blockChecks(terms.post)),
+            (.postings, terms.post)]
+    }
+
+    /// Header and sections, in file order, to be written one after another.
+    func encoded() -> [[UInt8]] {
+        let sections = notes.sections() + IndexParts.sections(fingerprint: fingerprint, noteCount: notes.tokenCounts.count,
+            tokenTotal: notes.tokenCounts.reduce(0) { $0 + Int($1) }, entityCount: notes.lexicon.entities.count, terms: terms)
+        var table: [(Section, UInt64, UInt64)] = []
+        for (tag, bytes) in sections { table.append((tag, UInt64(bytes.count), IndexParts.checksum(tag, bytes))) }
+        return [IndexParts.header(table)] + sections.map(\.1)
+    }
+
+    /// The header's checksum of a section: 0 for those checked block by block.
+    static func checksum(_ tag: Section, _ bytes: [UInt8]) -> UInt64 {
+        IndexSnapshot.blockChecked.contains(tag) ? 0 : Checksum.of(bytes)
+    }
+
+    static var headerSize: Int { IndexSnapshot.magic.count + 8 + Section.allCases.count * 28 + 8 }
+
+    /// The header for sections (tag, length, checksum) that follow it in this order.
+    static func header(_ table: [(Section, UInt64, UInt64)]) -> [UInt8] {
         var header = BinaryWriter()
         header.bytes = IndexSnapshot.magic
         header.u32(IndexSnapshot.formatVersion)
-        header.u32(UInt32(sections.count))
-        var offset = UInt64(IndexSnapshot.magic.count + 8 + sections.count * 28 + 8)
-        for (tag, bytes) in sections {
+        header.u32(UInt32(table.count))
+        var offset = UInt64(headerSize)
+        for (tag, length, sum) in table {
             header.u32(tag.rawValue)
             header.u64(offset)
-            header.u64(UInt64(bytes.count))
-            header.u64(IndexSnapshot.blockChecked.contains(tag) ? 0 : Checksum.of(bytes))
-            offset += UInt64(bytes.count)
+            header.u64(length)
+            header.u64(sum)
+            offset += length
         }
         header.u64(Checksum.of(header.bytes))
-        return [header.bytes] + sections.map(\.1)
+        return header.bytes
+    }
+}
+
+/// Writes an index file section by section as the parts become ready, and its header last.
+final class IndexFileWriter: @unchecked Sendable {
+    private let file: DurableFile.Writer
+    private var table: [(Section, UInt64, UInt64)] = []
+    private var offset = IndexParts.headerSize
+
+    init(path: String) throws(KGError) {
+        file = try DurableFile.Writer(path: path)
+    }
+
+    /// Writes `sections` after those added before.
+    func add(_ sections: [(Section, [UInt8])]) {
+        for (tag, bytes) in sections {
+            bytes.withUnsafeBytes { file.write($0, at: offset) }
+            table.append((tag, UInt64(bytes.count), IndexParts.checksum(tag, bytes)))
+            offset += bytes.count
+        }
+    }
+
+    /// Writes the header and puts the file in place.
+    func commit() throws(KGError) {
+        precondition(table.count == Section.allCases.count, "an index file needs every section")
+        IndexParts.header(table).withUnsafeBytes { file.write($0, at: 0) }
+        try file.commit()
     }
 }
 
