@@ -52,7 +52,9 @@ public struct IndexSnapshot: Sendable, Equatable {
     }
 }
 
-/// Section tags of the index file, in file order.
+/// Section tags of the index file. In the file the note sections come first (LEXI, FILE,
+/// NIDX, ENOT, GRPH, NCHK, NOTE), then META, TDIC, PCHK and the postings last; the reader
+/// finds them by tag.
 enum Section: UInt32, CaseIterable {
     case meta = 0x4154_454D  // "META"
     case lexicon = 0x4958_454C  // "LEXI"
