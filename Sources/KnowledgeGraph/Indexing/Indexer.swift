@@ -302,6 +302,8 @@ public struct Indexer: Sendable {
                 }
                 break
             } catch {
+                // The next attempt writes a new temp file under the same name.
+                file.abandon()
                 switch error {
                 case .damaged(let reason):
                     guard previous != nil else { throw KGError.failure("the index could not be built: \(reason)") }

@@ -41,10 +41,15 @@ enum DurableFile {
             if fd < 0 { throw KGError.ioError(path, reason: errorText()) }
         }
 
-        deinit {
+        deinit { abandon() }
+
+        /// Removes the temp file, leaving `path` as it was. Called before another writer of
+        /// this process takes the same temp name.
+        func abandon() {
             if fd >= 0 {
                 close(fd)
                 unlink(temp)
+                fd = -1
             }
         }
 

@@ -340,6 +340,9 @@ final class IndexFileWriter: @unchecked Sendable {
         }
     }
 
+    /// Drops what was written; the old index stays.
+    func abandon() { file.abandon() }
+
     /// Writes the header and puts the file in place.
     func commit() throws(KGError) {
         precondition(table.count == Section.allCases.count, "an index file needs every section")

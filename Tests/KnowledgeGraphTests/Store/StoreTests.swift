@@ -38,6 +38,27 @@ import Testing
         #expect(again.err.isEmpty)
     }
 
+    /// Damage found while an update merges the postings: the pass starts over as a rebuild,
+    /// with a new temp file, and the new index is committed.
+    @Test func damageFoundDuringAnUpdateRebuildsTheIndex() throws {
+        let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
+        #expect(v.kg("index").status == 0)
+        let path = v.path(".kg/index")
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 3] ^= 0x40  // in the postings, checked block by block
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try v.write("d.md", "카카오 again\n")
+        let r = v.kg("index")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("rebuilding"))
+        let search = v.kg("search", "카카오", "--json")
+        #expect(search.err.isEmpty)
+        #expect(search.out.contains("\"note\": \"a.md\""))
+        #expect(search.out.contains("\"note\": \"d.md\""))
+        let kgFiles = try FileManager.default.contentsOfDirectory(atPath: v.path(".kg")).sorted()
+        #expect(kgFiles == [".gitignore", "index", "lexicon.txt", "lock"])
+    }
+
     @Test func noRefreshOnADamagedIndexSaysHowToFixIt() throws {
         let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
         #expect(v.kg("index").status == 0)
