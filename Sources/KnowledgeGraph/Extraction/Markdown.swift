@@ -32,10 +32,6 @@ struct MarkdownNote {
         parse()
     }
 
-    private func lineString(_ n: Int) -> String {
-        Scalars.string(scalars[lines[n]])
-    }
-
     private mutating func mask(_ r: Range<Int>) {
         for i in r { scan[i] = 0 }
     }
