@@ -73,60 +73,45 @@ enum Scalars {
         }
     }
 
+    /// Writes `v` as UTF-8 at `out[k...]` (room for 4 bytes) and returns the bytes written:
+    /// 0 for a surrogate or a value past U+10FFFF.
+    @inline(__always) static func putUTF8(_ v: UInt32, _ out: UnsafeMutableBufferPointer<UInt8>, _ k: Int) -> Int {
+        if v < 0x80 {
+            out[k] = UInt8(v)
+            return 1
+        } else if v < 0x800 {
+            out[k] = UInt8(0xC0 | (v >> 6))
+            out[k + 1] = UInt8(0x80 | (v & 0x3F))
+            return 2
+        } else if v < 0x10000 {
+            if v >= 0xD800 && v < 0xE000 { return 0 }
+            out[k] = UInt8(0xE0 | (v >> 12))
+            out[k + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+            out[k + 2] = UInt8(0x80 | (v & 0x3F))
+            return 3
+        } else if v < 0x110000 {
+            out[k] = UInt8(0xF0 | (v >> 18))
+            out[k + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+            out[k + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
+            out[k + 3] = UInt8(0x80 | (v & 0x3F))
+            return 4
+        }
+        return 0
+    }
+
     /// A String of scalar values (invalid values are dropped), encoded into the string's own
     /// storage: no buffer in between, and none at all for a short string.
     static func string(_ s: ArraySlice<UInt32>) -> String {
         if s.isEmpty { return "" }
         return String(unsafeUninitializedCapacity: s.count * 4) { out in
             var k = 0
-            for v in s {
-                if v < 0x80 {
-                    out[k] = UInt8(v)
-                    k += 1
-                } else if v < 0x800 {
-                    out[k] = UInt8(0xC0 | (v >> 6))
-                    out[k + 1] = UInt8(0x80 | (v & 0x3F))
-                    k += 2
-                } else if v < 0x10000 {
-                    if v >= 0xD800 && v < 0xE000 { continue }
-                    out[k] = UInt8(0xE0 | (v >> 12))
-                    out[k + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    out[k + 2] = UInt8(0x80 | (v & 0x3F))
-                    k += 3
-                } else if v < 0x110000 {
-                    out[k] = UInt8(0xF0 | (v >> 18))
-                    out[k + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
-                    out[k + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    out[k + 3] = UInt8(0x80 | (v & 0x3F))
-                    k += 4
-                }
-            }
+            for v in s { k += putUTF8(v, out, k) }
             return k
         }
     }
 
-    /// A String of scalar values (invalid values are dropped), encoded to UTF-8 directly.
+    /// A String of scalar values (invalid values are dropped).
     static func string(_ s: some Sequence<UInt32>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.underestimatedCount * 3)
-        for v in s {
-            if v < 0x80 {
-                bytes.append(UInt8(v))
-            } else if v < 0x800 {
-                bytes.append(UInt8(0xC0 | (v >> 6)))
-                bytes.append(UInt8(0x80 | (v & 0x3F)))
-            } else if v < 0x10000 {
-                if v >= 0xD800 && v < 0xE000 { continue }
-                bytes.append(UInt8(0xE0 | (v >> 12)))
-                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                bytes.append(UInt8(0x80 | (v & 0x3F)))
-            } else if v < 0x110000 {
-                bytes.append(UInt8(0xF0 | (v >> 18)))
-                bytes.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-                bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                bytes.append(UInt8(0x80 | (v & 0x3F)))
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        string(ArraySlice(Array(s)))
     }
 }

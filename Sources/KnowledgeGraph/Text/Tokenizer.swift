@@ -31,27 +31,7 @@ public enum Tokenizer {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buf in
             var pos = start
             var n = 0
-            @inline(__always) func put(_ v: UInt32) {
-                if v < 0x80 {
-                    buf[n] = UInt8(v)
-                    n += 1
-                } else if v < 0x800 {
-                    buf[n] = UInt8(0xC0 | (v >> 6))
-                    buf[n + 1] = UInt8(0x80 | (v & 0x3F))
-                    n += 2
-                } else if v < 0x10000 {
-                    buf[n] = UInt8(0xE0 | (v >> 12))
-                    buf[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    buf[n + 2] = UInt8(0x80 | (v & 0x3F))
-                    n += 3
-                } else {
-                    buf[n] = UInt8(0xF0 | (v >> 18))
-                    buf[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
-                    buf[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    buf[n + 3] = UInt8(0x80 | (v & 0x3F))
-                    n += 4
-                }
-            }
+            @inline(__always) func put(_ v: UInt32) { n += Scalars.putUTF8(v, buf, n) }
             @inline(__always) func token() -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(start: buf.baseAddress, count: n)
             }
