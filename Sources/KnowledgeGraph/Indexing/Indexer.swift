@@ -403,12 +403,24 @@ public struct Indexer: Sendable {
             if let old, old.hash == hash, old.skipReason == nil {
                 return .same(FileEntry(path: path, stat: st, hash: hash, skipReason: nil, entity: old.entity))
             }
+            let keep = budget?.take(bytes.count) ?? true
+            if !keep {
+                // Not kept: it is decoded when analysed. Only what the change check needs is
+                // looked at now: whether it is text at all, and whether its front matter can
+                // define an entity (the text must start with `---`, or with a character that
+                // normalizing could drop or turn into `-`).
+                if let f = TextDecoder.refusal(bytes) {
+                    return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
+                }
+                if let first = bytes.first, first != 0x2D && first < 0x80 {
+                    return .fresh(FileEntry(path: path, stat: st, hash: hash, skipReason: nil, entity: nil), nil)
+                }
+            }
             switch TextDecoder.decode(bytes) {
             case .failure(let f):
                 return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
             case .success(let (text, _)):
                 let normalized = Normalizer.normalize(text)
-                let keep = budget?.take(normalized.utf8.count) ?? true
                 return .fresh(FileEntry(path: path, stat: st, hash: hash, skipReason: nil,
                     entity: Analyzer.entityDefinition(path: path, text: normalized)), keep ? normalized : nil)
             }

@@ -32,7 +32,7 @@ public enum TextDecoder {
 
     /// Decodes `bytes`, or says why they are not text.
     public static func decode(_ bytes: [UInt8]) -> Result<(text: String, encoding: TextEncoding), DecodeFailure> {
-        if bytes.count >= 2 && (bytes[0] == 0xFF && bytes[1] == 0xFE || bytes[0] == 0xFE && bytes[1] == 0xFF) {
+        if isUTF16(bytes) {
             let little = bytes[0] == 0xFF
             let data = Data(bytes[2...])
             guard data.count % 2 == 0,
@@ -60,6 +60,22 @@ public enum TextDecoder {
         var out = String.UnicodeScalarView()
         for b in body { out.append(Unicode.Scalar(b)) }
         return .success((String(out), .latin1))
+    }
+
+    /// Why `bytes` would not decode, without decoding them (but for UTF-16): what `decode`
+    /// refuses is a NUL byte outside UTF-16 and UTF-16 that does not decode; anything else
+    /// is read as UTF-8, CP949 or Latin-1.
+    static func refusal(_ bytes: [UInt8]) -> DecodeFailure? {
+        if isUTF16(bytes) {
+            if case .failure(let f) = decode(bytes) { return f }
+            return nil
+        }
+        return bytes.firstIndex(of: 0).map { .binary(offset: $0) }
+    }
+
+    /// A UTF-16 byte-order mark.
+    private static func isUTF16(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && (bytes[0] == 0xFF && bytes[1] == 0xFE || bytes[0] == 0xFE && bytes[1] == 0xFF)
     }
 
     /// Whether most non-ASCII characters of `s` are Hangul syllables: the test that tells a

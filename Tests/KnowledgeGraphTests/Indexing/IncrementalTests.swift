@@ -218,6 +218,37 @@ extension Array {
         }
     }
 
+    /// Past the text budget the change check does not decode a note unless its front matter
+    /// could define an entity; entity notes (also behind a dropped zero-width space or written
+    /// with full-width hyphens), binary, UTF-16 and CP949 files come out as with every text kept.
+    @Test func theChangeCheckPastTheBudgetFindsEntityNotesAndRefusedFiles() throws {
+        let v = try TempVault(files: [:], lexicon: "concept: FM\ncompany: 카카오\n")
+        for k in 0..<40 { try v.write("notes/n\(k).md", "GNN과 FM, 카카오에서 \(k)\n" + String(repeating: "본문 ", count: 40)) }
+        try v.write("entity/Graph Neural Net.md", "---\nentity: concept\naliases: [GNN]\n---\nGNN 설명\n")
+        try v.write("entity/zw.md", "\u{200B}---\nentity: company\n---\nzw 회사\n")
+        try v.write("entity/wide.md", "\u{FF0D}\u{FF0D}\u{FF0D}\nentity: tool\n---\nwide 도구\n")
+        try v.write("entity/dash.md", "- entity: not front matter\n")
+        try v.write("bin.md", bytes: Array("GNN".utf8) + [0, 1, 2])
+        try v.write("utf16.md", bytes: [0xFF, 0xFE] + Array("GNN 노트\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        try v.write("bad16.md", bytes: [0xFF, 0xFE, 0x41])
+        let cp949 = "카카오 GNN 노트\n".data(using: String.Encoding(rawValue: 0x8000_0422)) ?? Data()
+        try v.write("legacy.md", bytes: Array(cp949))
+        let (all, _) = try v.update()
+        let kept = try IncrementalTests.dump(all)
+        try v.remove(".kg/index")
+        var options = Indexer.Options()
+        options.textBudget = 100
+        let (reader, _) = try v.update(options)
+        #expect(try IncrementalTests.dump(reader) == kept)
+        let names = Set(try reader.lexicon().entities.map(\.name))
+        #expect(names.isSuperset(of: ["Graph Neural Net", "zw", "wide"]))
+        #expect(!names.contains("dash"))
+        let skipped = try reader.files().filter { $0.skipReason != nil }.map(\.path).sorted()
+        #expect(skipped == ["bad16.md", "bin.md"])
+        let gnn = v.kg("mentions", "Graph Neural Net", "--limit", "0")
+        #expect(gnn.out.contains("utf16.md") && gnn.out.contains("legacy.md") && gnn.out.contains("notes/n7.md"))
+    }
+
     @Test func notesReadAgainPastTheTextBudgetGiveTheSameIndex() throws {
         let (v, _) = try Self.vault(seed: 3)
         let kept = try IncrementalTests.dump(v.update().0)
