@@ -338,6 +338,7 @@ final class IndexFileWriter: @unchecked Sendable {
             table.append((tag, UInt64(bytes.count), IndexParts.checksum(tag, bytes)))
             offset += bytes.count
         }
+        file.startWriteback()
     }
 
     /// Drops what was written; the old index stays.
