@@ -68,7 +68,7 @@ final class Session {
     private func reader(rebuild: Bool = false) throws(KGError) -> IndexReader {
         if args.flags.contains("--no-refresh") {
             do {
-                if let r = try IndexReader(path: indexer.indexPath) { return r }
+                if let r = try IndexReader.load(path: indexer.indexPath) { return r }
             } catch {
                 throw .failure("the index is unreadable (\(error.reason)); run 'kg index' to rebuild it")
             }
@@ -79,14 +79,14 @@ final class Session {
         options.rebuild = options.rebuild || rebuild
         if Watcher.isRunning(indexFolder: indexer.indexFolder), !rebuild {
             // A live watcher keeps the index fresh: answer without walking the vault.
-            if let r = try? IndexReader(path: indexer.indexPath) { return r }
+            if let r = try? IndexReader.load(path: indexer.indexPath) { return r }
         }
         // Readers never wait for a writer: with one at work, the last committed index answers.
         options.wait = false
         do {
             return try indexer.update(options, notice: { console.err("kg: \($0)\n") }).0
         } catch .locked {
-            if !rebuild, let r = try? IndexReader(path: indexer.indexPath) {
+            if !rebuild, let r = try? IndexReader.load(path: indexer.indexPath) {
                 console.err("kg: note: another kg is updating the index; answering from the index as it stands\n")
                 return r
             }
@@ -695,7 +695,7 @@ final class Session {
 
     private func stats() throws(KGError) {
         let (meta, notes, graph, files, terms, bytes) = try query { (r) throws(CorruptIndex) in
-            (try r.meta(), try r.notes(), try r.graph(), try r.files(), try r.termTotal(), r.byteCount)
+            (try r.meta(), try r.notes(), try r.graph(), try r.files(), try r.termTotal(), r.totalByteCount)
         }
         let mentions = notes.reduce(0) { $0 + $1.mentions.count }
         let mentioned = graph.stats.filter { $0.mentions > 0 }.count

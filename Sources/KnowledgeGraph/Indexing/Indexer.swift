@@ -29,6 +29,8 @@ public struct Indexer: Sendable {
     public let vault: Vault
     public var indexFolder: String { vault.root + "/.kg" }
     public var indexPath: String { indexFolder + "/index" }
+    /// The base file of an index written as a delta.
+    public var basePath: String { indexPath + ".base" }
     public var lexiconPath: String { indexFolder + "/lexicon.txt" }
     /// Refuse an update that would remove more than this share of a vault's notes.
     public static let massDeleteShare = 0.5
@@ -45,6 +47,9 @@ public struct Indexer: Sendable {
         /// Bytes of note text kept between the change check and the analysis; past it, notes
         /// are read again when analyzed, so a first build of a large vault holds few of them.
         var textBudget = 48_000_000
+        /// An update writes a delta over the base file while the bytes the delta holds stay
+        /// below this share of the base's notes and postings; past it, the whole file.
+        var deltaShare = 0.25
         public init(rebuild: Bool = false, wait: Bool = true, allowMassDelete: Bool = false) {
             self.rebuild = rebuild
             self.wait = wait
@@ -72,7 +77,7 @@ public struct Indexer: Sendable {
     /// Opens the current index for reading, without looking at the notes.
     public func openIndex() throws(KGError) -> IndexReader? {
         do {
-            return try IndexReader(path: indexPath)
+            return try IndexReader.load(path: indexPath)
         } catch {
             return nil
         }
@@ -105,7 +110,7 @@ public struct Indexer: Sendable {
         var previousFiles: [FileEntry] = []
         var previousFingerprint: UInt64?
         do {
-            previousReader = try IndexReader(path: indexPath)
+            previousReader = try IndexReader.load(path: indexPath)
             if let r = previousReader {
                 previousFiles = try r.files()
                 previousFingerprint = try r.meta().fingerprint
@@ -288,17 +293,43 @@ public struct Indexer: Sendable {
         // stale.
         removeStaleTempFiles()
         var file: IndexFileWriter
+        var delta = false
         while true {
             file = try IndexFileWriter(path: indexPath)
-            let noteParts = UncheckedSendable((file, lexicon, files))
+            // On a build the note sections are written as soon as they are ready; on an
+            // update, once it is known whether the file will be whole or a delta.
+            let held = SharedSlots<Pass.Assembled>(count: 1)
+            let noteParts = UncheckedSendable((file, lexicon, files, previous == nil))
             do throws(PassFailure) {
                 pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
                     previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: previous, analyzer: analyzer,
                     vault: vault, progress: progress
                 ) { a in
-                    let (file, lexicon, files) = noteParts.value
-                    file.add(NoteParts(lexicon: lexicon, files: files, noteBytes: a.noteBytes, noteOffsets: a.noteOffsets,
+                    let (file, lexicon, files, build) = noteParts.value
+                    guard build else { return held.put(0, a) }
+                    file.add(NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
                         tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
+                    file.add(.notes, new: a.notes.bytes)
+                }
+                do throws(CorruptIndex) {
+                    var base: (UInt64, Int)?
+                    if let previous, let a = held.take(0) {
+                        base = try deltaBase(previous, notes: a.notes, postings: pass.terms.post, share: options.deltaShare)
+                        if base != nil && !previous.isDelta && !makeBase() { base = nil }
+                        delta = base != nil
+                        file.add(NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
+                            tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
+                        try IndexFileWriter.layout(.notes, a.notes, previous: previous, delta: delta) { file.add(.notes, $0, delta: delta) }
+                    }
+                    trace("analyzed and merged", started)
+                    // The dictionary and postings, then the header.
+                    file.add(IndexParts.sections(fingerprint: fingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
+                        entityCount: lexicon.entities.count, terms: pass.terms, base: base))
+                    try IndexFileWriter.layout(.postings, pass.terms.post, previous: previous, delta: delta) {
+                        file.add(.postings, $0, delta: delta)
+                    }
+                } catch {
+                    throw .damaged(error.reason)
                 }
                 break
             } catch {
@@ -335,24 +366,52 @@ public struct Indexer: Sendable {
         }
         report.unchanged += pass.keptCount
 
-        trace("analyzed and merged", started)
-
-        // 4. Commit: the dictionary and postings, then the header.
-        file.add(IndexParts.sections(fingerprint: fingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
-            entityCount: lexicon.entities.count, terms: pass.terms))
+        // 4. Commit. A whole file needs no base any more.
         pass = Pass()
         try file.commit()
+        if !delta { unlink(basePath) }
         trace("written", started)
         report.wroteIndex = true
         let reader: IndexReader
         do throws(CorruptIndex) {
-            guard let r = try IndexReader(path: indexPath) else { throw CorruptIndex(reason: "it is missing") }
+            guard let r = try IndexReader.load(path: indexPath) else { throw CorruptIndex(reason: "it is missing") }
             reader = r
         } catch {
             throw KGError.failure("the index just written does not read back: \(error.reason)")
         }
         report.seconds = monotonicSeconds() - started
         return (reader, report)
+    }
+
+    /// The base a delta of these sections would be written over (its header checksum and
+    /// size), if the delta would hold less than `share` of the base's notes and postings.
+    private func deltaBase(_ previous: IndexReader, notes: SectionPieces, postings: SectionPieces, share: Double)
+        throws(CorruptIndex) -> (UInt64, Int)?
+    {
+        let base = previous.baseFile ?? previous
+        var held = notes.bytes.count + postings.bytes.count
+        if previous.isDelta {
+            // What the previous delta holds itself of the kept pieces is copied into the new one.
+            for (s, pieces) in [(Section.notes, notes), (.postings, postings)] {
+                for p in pieces.pieces where p.kept {
+                    for part in try previous.stored(s, p.start..<(p.start + p.length)) where !part.inBase { held += part.physical.count }
+                }
+            }
+        }
+        let whole = try base.logicalCount(.notes) + base.logicalCount(.postings)
+        trace("delta would hold \(held) of \(whole) bytes", monotonicSeconds())
+        guard share > 0, Double(held) <= Double(whole) * share else { return nil }
+        return (base.headerChecksum, base.byteCount)
+    }
+
+    /// Makes the current (whole) index file the base of a delta, under a second name; false if
+    /// the file system cannot link it.
+    private func makeBase() -> Bool {
+        let temp = indexFolder + "/index.tmp-base"
+        unlink(temp)
+        if link(indexPath, temp) == 0 && rename(temp, basePath) == 0 { return true }
+        unlink(temp)
+        return false
     }
 
     private func removeStaleTempFiles() {

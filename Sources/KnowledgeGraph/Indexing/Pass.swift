@@ -188,9 +188,13 @@ struct Pass {
         return pass
     }
 
+    /// Runs of unchanged old entries at least this long are kept rather than copied, so that
+    /// a delta refers to them; shorter ones are not worth an extent.
+    static let keptSpanMinimum = 512
+
     /// The sections other than the dictionary and postings.
     struct Assembled {
-        var noteBytes: [UInt8]
+        var notes: SectionPieces
         var noteOffsets: [UInt64]
         var tokenCounts: [Int32]
         var entityNotes: [[Int32]]
@@ -210,37 +214,37 @@ struct Pass {
         }
         var noteOffsets: [UInt64] = []
         var tokenCounts: [Int32] = []
-        var notes = BinaryWriter()
-        // Room for the kept records and as much again for new ones, so that the buffer is
-        // not copied as it grows.
-        if let previous { notes.bytes.reserveCapacity(try previous.notesByteCount() * 2 + 4096) }
-        notes.int(n)
+        // Kept records are referred to, not copied: runs of notes that were consecutive
+        // before are one piece.
+        var notes = SectionPieces()
+        var count = BinaryWriter()
+        count.int(n)
+        notes.bytes = count.bytes
         noteOffsets.reserveCapacity(n + 1)
         tokenCounts.reserveCapacity(n)
         var id = 0
         while id < n {
             if let previous, old[id] >= 0 {
-                // A run of kept notes that were consecutive before is one copy.
                 var end = id + 1
                 while end < n && old[end] == old[end - 1] + 1 { end += 1 }
-                let bytes = try previous.noteRecordBytes(from: Int(old[id]), to: Int(old[end - 1]) + 1)
-                let base = UInt64(notes.bytes.count)
+                let kept = try previous.noteRecordRange(from: Int(old[id]), to: Int(old[end - 1]) + 1)
+                let base = UInt64(notes.count)
                 for k in id..<end {
-                    noteOffsets.append(base + UInt64(bytes.offsets[k - id]))
+                    noteOffsets.append(base + UInt64(kept.offsets[k - id]))
                     tokenCounts.append(try previous.tokenCount(Int(old[k])))
                 }
-                notes.bytes.appendBytes(bytes.bytes)
+                notes.keep(kept.range)
                 id = end
                 continue
             }
-            noteOffsets.append(UInt64(notes.bytes.count))
+            noteOffsets.append(UInt64(notes.count))
             let (r, k) = where_[id]
             let run = outputs[Int(r)]
             notes.bytes.append(contentsOf: run.records.bytes[run.recordStarts[Int(k)]..<run.recordStarts[Int(k) + 1]])
             tokenCounts.append(run.tokenCounts[Int(k)])
             id += 1
         }
-        noteOffsets.append(UInt64(notes.bytes.count))
+        noteOffsets.append(UInt64(notes.count))
 
         // Entity -> notes: kept lists renumbered, plus the analyzed notes.
         var byEntity = [[Int32]](repeating: [], count: entityCount)
@@ -267,7 +271,7 @@ struct Pass {
             for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.note(at: o), sign: -1) }
         }
         for run in outputs { builder.merge(run.graph) }
-        return Assembled(noteBytes: notes.bytes, noteOffsets: noteOffsets, tokenCounts: tokenCounts,
+        return Assembled(notes: notes, noteOffsets: noteOffsets, tokenCounts: tokenCounts,
             entityNotes: byEntity, graph: builder.graph())
     }
 
@@ -332,12 +336,19 @@ struct Pass {
         // The kept lists' size plus room for the new ones (the first half holds the second
         // when they are joined), or on a build the runs' lists: no copies as it grows.
         if let previous {
-            let whole = try previous.postingsByteCount()
-            out.post.reserveCapacity((old.lowerBound == 0 ? whole : whole / 2) + whole / 8 + 4096)
+            // Notes added or removed renumber the notes after them, so nearly every list is
+            // new: room for them all, so that the buffer is not copied as it grows.
+            if remap.enumerated().contains(where: { $0.element >= 0 && $0.element != Int32($0.offset) }) {
+                let whole = try previous.postingsByteCount()
+                out.post.bytes.reserveCapacity((old.lowerBound == 0 ? whole : whole / 2) + whole / 8 + 4096)
+            }
         } else {
-            out.post.reserveCapacity(runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount })
+            out.post.bytes.reserveCapacity(runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount })
         }
         var entries: [UInt8] = []
+        // Runs of old entries kept as they are: where they go in `entries`, and where they are
+        // in the old list.
+        var kept: [(Int, Range<Int>)] = []
         var i = old.lowerBound
         var j = new.lowerBound
         let oldTotal = old.upperBound
@@ -355,7 +366,7 @@ struct Pass {
             if side == 1 {
                 // Only new entries: the runs' lists one after another, each first gap re-based.
                 table.withBytes(Int(order[j])) { out.begin(term: $0) }
-                VarInt.append(UInt64(news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }), to: &out.post)
+                VarInt.append(UInt64(news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }), to: &out.post.bytes)
                 var last: Int32 = -1
                 for (r, t) in news {
                     let (r, t) = (Int(r), Int(t))
@@ -363,14 +374,14 @@ struct Pass {
                     var rebased = false
                     runs[r].forEachSpan(t) { raw in
                         if rebased {
-                            out.post.appendBytes(raw)
+                            out.post.bytes.appendBytes(raw)
                             return
                         }
                         // The first block holds the whole first entry, so its gap is here.
                         var k = 0
                         _ = VarInt.read(raw, &k, end: raw.count)
-                        VarInt.append(UInt64(UInt32(bitPattern: first &- last &- 1)), to: &out.post)
-                        out.post.appendBytes(UnsafeRawBufferPointer(rebasing: raw[k...]))
+                        VarInt.append(UInt64(UInt32(bitPattern: first &- last &- 1)), to: &out.post.bytes)
+                        out.post.bytes.appendBytes(UnsafeRawBufferPointer(rebasing: raw[k...]))
                         rebased = true
                     }
                     last = runs[r].lastNote(t)
@@ -383,6 +394,7 @@ struct Pass {
             guard let previous, let oldTerm else { break }
             let oldList = try previous.postingBytes(at: i)
             entries.removeAll(keepingCapacity: true)
+            kept.removeAll(keepingCapacity: true)
             var count = 0
             var last: Int32 = -1
             @inline(__always) func put(_ note: Int32, _ positions: UnsafeRawBufferPointer) {
@@ -396,11 +408,18 @@ struct Pass {
             var hasFresh = fresh.next()
             var cursor = EntryCursor(oldList)
             guard let total = cursor.start() else { throw CorruptIndex(reason: "bad posting list") }
-            // Entries whose gap is unchanged are copied as they are, a run at a time.
+            // Whether the list stays as it was: then it is kept whole.
+            var same = !hasFresh
+            // Entries whose gap is unchanged stay as they are, a run at a time: a long run is
+            // kept (referred to, in a delta), a short one copied.
             var spanStart = -1
             @inline(__always) func flush(_ end: Int) {
                 if spanStart >= 0 {
-                    entries.appendBytes(UnsafeRawBufferPointer(rebasing: oldList[spanStart..<end]))
+                    if end - spanStart >= Pass.keptSpanMinimum {
+                        kept.append((entries.count, spanStart..<end))
+                    } else {
+                        entries.appendBytes(UnsafeRawBufferPointer(rebasing: oldList[spanStart..<end]))
+                    }
                     spanStart = -1
                 }
             }
@@ -410,6 +429,7 @@ struct Pass {
                 let id = remap[Int(cursor.note)]
                 if id < 0 {
                     flush(start)
+                    same = false
                     continue
                 }
                 if hasFresh && fresh.note < id {
@@ -426,7 +446,17 @@ struct Pass {
                 } else {
                     flush(start)
                     put(id, cursor.positions)
+                    same = false
                 }
+            }
+            let listStart = try previous.postingRange(at: i).lowerBound
+            if same {
+                out.begin(term: oldTerm)
+                out.post.keep(listStart..<(listStart + oldList.count))
+                out.end()
+                i += 1
+                if side == 0 { j += 1 }
+                continue
             }
             flush(cursor.i)
             while hasFresh {
@@ -435,8 +465,14 @@ struct Pass {
             }
             if count > 0 {
                 out.begin(term: oldTerm)
-                VarInt.append(UInt64(count), to: &out.post)
-                out.post.append(contentsOf: entries)
+                VarInt.append(UInt64(count), to: &out.post.bytes)
+                var at = 0
+                for (position, span) in kept {
+                    out.post.bytes.append(contentsOf: entries[at..<position])
+                    out.post.keep((listStart + span.lowerBound)..<(listStart + span.upperBound))
+                    at = position
+                }
+                out.post.bytes.append(contentsOf: entries[at...])
                 out.end()
             }
             i += 1

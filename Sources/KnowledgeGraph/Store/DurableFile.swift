@@ -36,13 +36,14 @@ enum DurableFile {
 
     /// The new content of a file, written in pieces at any offsets into a temp file, then put
     /// in place by `commit`. Dropped without a commit, the temp file is removed and the old
-    /// file stays. One thread at a time.
+    /// file stays. Several threads may `write` at once; the rest is for one thread.
     final class Writer: @unchecked Sendable {
         private let path: String
         private let temp: String
         private var fd: Int32
         /// The first error; later writes are skipped and `commit` throws it.
         private var failure: String?
+        private let failureLock = PthreadMutex()
 
         init(path: String) throws(KGError) {
             self.path = path
@@ -64,12 +65,14 @@ enum DurableFile {
         }
 
         func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) {
+            if failureLock.withLock({ failure != nil }) { return }
             var done = 0
-            while failure == nil && done < bytes.count {
+            while done < bytes.count {
                 let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
                 if n < 0 {
                     if errno == EINTR { continue }
-                    failure = errorText()
+                    let reason = errorText()
+                    failureLock.withLock { if failure == nil { failure = reason } }
                     return
                 }
                 done += n

@@ -6,6 +6,12 @@
 
 /// A written index file, mapped into memory and read lazily: each section is checked and
 /// decoded only when asked for, and a term's postings are found by binary search.
+///
+/// A file written by an update may be a delta: its note records and postings (NOTE, POST) are
+/// then extents, each either in this file or in the base file `<index>.base`, a whole index
+/// the delta names by its header checksum and size. Offsets in the note table and the
+/// dictionary are in the section as a whole file would hold it (logical); the extents map them
+/// to the two files.
 public final class IndexReader: @unchecked Sendable {
     private let base: UnsafeRawBufferPointer
     private let mapped: UnsafeMutableRawPointer?
@@ -21,7 +27,47 @@ public final class IndexReader: @unchecked Sendable {
     private var noteCountValue = 0
     private var termCount = 0
     private var termTable: Range<Int> = 0..<0
+    /// Size of this file (for a delta, without its base).
     public let byteCount: Int
+    /// The header's checksum: with `byteCount`, what a delta names its base by.
+    private(set) var headerChecksum: UInt64 = 0
+    /// For a delta: the base file, and the extents of its NOTE and POST sections.
+    private(set) var baseFile: IndexReader?
+    private var extents: [Section: [Extent]] = [:]
+    private var logicalCounts: [Section: Int] = [:]
+    /// Lists of a delta that lie in several extents, gathered into one buffer each.
+    private var gathered: [Int: UnsafeMutableRawBufferPointer] = [:]
+    private let gatherLock = PthreadMutex()
+
+    /// Part of a delta's NOTE or POST section: `length` bytes at `logical` in the section,
+    /// stored at `physical` in the same section of the base file or of this one.
+    struct Extent {
+        var logical: Int
+        var inBase: Bool
+        var physical: Int
+        var length: Int
+    }
+
+    /// Size on disk, with the base file of a delta.
+    public var totalByteCount: Int { byteCount + (baseFile?.byteCount ?? 0) }
+    /// Whether this file is a delta over a base file.
+    public var isDelta: Bool { baseFile != nil }
+
+    /// Opens the index at `path`, with its base file if it is a delta. A writer may replace
+    /// both between the two opens: then the pair is opened again.
+    public static func load(path: String) throws(CorruptIndex) -> IndexReader? {
+        var attempt = 0
+        while true {
+            do {
+                return try IndexReader(path: path)
+            } catch {
+                attempt += 1
+                guard error.reason == baseMismatch, attempt < 4 else { throw error }
+            }
+        }
+    }
+
+    static let baseMismatch = "its base file (index.base) is missing or is not the one it was written over"
 
     /// Maps and checks the header of the index at `path`; nil if there is no file.
     public init?(path: String) throws(CorruptIndex) {
@@ -43,6 +89,12 @@ public final class IndexReader: @unchecked Sendable {
         mappedLength = size
         base = UnsafeRawBufferPointer(start: p, count: size)
         try readHeader()
+        if let (sum, size) = try baseIdentity() {
+            guard let b = try? IndexReader(path: path + ".base"), b.baseFile == nil, b.headerChecksum == sum, b.byteCount == size
+            else { throw CorruptIndex(reason: IndexReader.baseMismatch) }
+            baseFile = b
+            try checkExtents()
+        }
     }
 
     /// Reads an index from bytes in memory (tests).
@@ -57,6 +109,7 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     deinit {
+        for (_, buffer) in gathered { buffer.deallocate() }
         if let m = mapped {
             munmap(m, mappedLength)
         } else {
@@ -92,9 +145,129 @@ public final class IndexReader: @unchecked Sendable {
         guard Checksum.of(UnsafeRawBufferPointer(rebasing: base[0..<headerEnd])) == stored else {
             throw CorruptIndex(reason: "header checksum mismatch")
         }
+        headerChecksum = stored
         guard table.count == Section.allCases.count, let last = table[.postings], last.upperBound == base.count else {
             throw CorruptIndex(reason: "truncated")
         }
+    }
+
+    /// The base file a delta was written over (its header checksum and size), or nil.
+    private func baseIdentity() throws(CorruptIndex) -> (UInt64, Int)? {
+        var r = try section(.base)
+        if r.atEnd { return nil }
+        return (try r.u64(), try r.int())
+    }
+
+    /// Reads a delta's extents and checks that they tile its sections and stay inside the
+    /// stored ones.
+    private func checkExtents() throws(CorruptIndex) {
+        guard let baseFile else { return }
+        for (s, tag) in [(Section.notes, Section.noteExtents), (.postings, .postingExtents)] {
+            var r = try section(tag)
+            var list: [Extent] = []
+            var logical = 0
+            let n = try r.count(max: r.end - r.offset)
+            list.reserveCapacity(n)
+            for _ in 0..<n {
+                let inBase = try r.u8() == 1
+                let physical = try r.int()
+                let length = try r.int()
+                let limit = inBase ? try baseFile.logicalCount(s) : (table[s]?.count ?? 0)
+                guard length > 0, physical <= limit, length <= limit - physical else { throw CorruptIndex(reason: "bad extents") }
+                list.append(Extent(logical: logical, inBase: inBase, physical: physical, length: length))
+                logical += length
+            }
+            extents[s] = list
+            logicalCounts[s] = logical
+        }
+    }
+
+    /// Size of the NOTE or POST section as a whole file holds it.
+    func logicalCount(_ s: Section) throws(CorruptIndex) -> Int {
+        if let n = logicalCounts[s] { return n }
+        guard let whole = table[s] else { throw CorruptIndex(reason: "missing section") }
+        return whole.count
+    }
+
+    /// Bytes `range` of the NOTE or POST section (logical offsets), checked. A record lies in
+    /// one extent; a posting list may lie in several, and is then gathered.
+    private func logical(_ s: Section, _ range: Range<Int>) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+        guard let list = extents[s] else {
+            guard let whole = table[s] else { throw CorruptIndex(reason: "missing section") }
+            try verify(s, range)
+            return UnsafeRawBufferPointer(rebasing: base[(whole.lowerBound + range.lowerBound)..<(whole.lowerBound + range.upperBound)])
+        }
+        if range.isEmpty { return UnsafeRawBufferPointer(rebasing: base[0..<0]) }
+        let k = extentIndex(list, range.lowerBound)
+        guard k < list.count else { throw CorruptIndex(reason: "bad extents") }
+        if range.upperBound <= list[k].logical + list[k].length {
+            let start = list[k].physical + range.lowerBound - list[k].logical
+            return try physicalBytes(s, inBase: list[k].inBase, start..<(start + range.count))
+        }
+        // A list an update changed in the middle: its parts, gathered once.
+        let key = range.lowerBound * 2 + (s == .notes ? 0 : 1)
+        if let done = gatherLock.withLock({ gathered[key] }) { return UnsafeRawBufferPointer(done) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: range.count, alignment: 8)
+        var at = 0
+        do {
+            for part in try stored(s, range) {
+                let bytes = try physicalBytes(s, inBase: part.inBase, part.physical)
+                UnsafeMutableRawBufferPointer(rebasing: buffer[at..<(at + bytes.count)]).copyMemory(from: bytes)
+                at += bytes.count
+            }
+        } catch {
+            buffer.deallocate()
+            throw error
+        }
+        return UnsafeRawBufferPointer(gatherLock.withLock {
+            if let done = gathered[key] {
+                buffer.deallocate()
+                return done
+            }
+            gathered[key] = buffer
+            return buffer
+        })
+    }
+
+    /// The extent holding logical byte `offset`.
+    private func extentIndex(_ list: [Extent], _ offset: Int) -> Int {
+        var lo = 0
+        var hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].logical + list[mid].length <= offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Where bytes `range` of the NOTE or POST section are stored: pieces of the base file's
+    /// section or of this file's own, in order. For a whole file, the range itself.
+    func stored(_ s: Section, _ range: Range<Int>) throws(CorruptIndex) -> [(inBase: Bool, physical: Range<Int>)] {
+        guard let list = extents[s] else { return [(false, range)] }
+        var out: [(inBase: Bool, physical: Range<Int>)] = []
+        var at = range.lowerBound
+        var k = extentIndex(list, at)
+        while at < range.upperBound {
+            guard k < list.count else { throw CorruptIndex(reason: "bad extents") }
+            let e = list[k]
+            let end = min(range.upperBound, e.logical + e.length)
+            let start = e.physical + at - e.logical
+            out.append((e.inBase, start..<(start + end - at)))
+            at = end
+            k += 1
+        }
+        return out
+    }
+
+    /// Stored bytes of the NOTE or POST section, checked: of the base file or of this one.
+    func physicalBytes(_ s: Section, inBase: Bool, _ range: Range<Int>) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+        if inBase {
+            guard let baseFile else { throw CorruptIndex(reason: "bad extents") }
+            return try baseFile.logical(s, range)
+        }
+        guard let whole = table[s] else { throw CorruptIndex(reason: "missing section") }
+        try verify(s, range)
+        return UnsafeRawBufferPointer(rebasing: base[(whole.lowerBound + range.lowerBound)..<(whole.lowerBound + range.upperBound)])
     }
 
     private func section(_ s: Section) throws(CorruptIndex) -> BinaryReader {
@@ -173,16 +346,17 @@ public final class IndexReader: @unchecked Sendable {
 
     /// Note `id`'s encoded record, checked.
     func noteRecordBytes(at id: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
-        try noteRecordBytes(from: id, to: id + 1).bytes
+        try logical(.notes, try noteRecordRange(from: id, to: id + 1).range)
     }
 
-    /// The encoded records of notes `from..<to`, checked, with each one's start in them.
-    func noteRecordBytes(from: Int, to: Int) throws(CorruptIndex) -> (bytes: UnsafeRawBufferPointer, offsets: [Int]) {
+    /// Where the records of notes `from..<to` lie in the NOTE section, with each one's start
+    /// relative to the first; nothing is read from the section.
+    func noteRecordRange(from: Int, to: Int) throws(CorruptIndex) -> (range: Range<Int>, offsets: [Int]) {
         let t = try loadNoteTable()
-        guard from >= 0, from < to, to <= noteCountValue, let notes = table[.notes] else { throw CorruptIndex(reason: "bad note id") }
+        guard from >= 0, from < to, to <= noteCountValue else { throw CorruptIndex(reason: "bad note id") }
         let a = u64(at: t.lowerBound + from * 8)
         let b = u64(at: t.lowerBound + to * 8)
-        guard a <= b, b <= notes.count else { throw CorruptIndex(reason: "bad note offsets") }
+        guard a <= b, b <= (try logicalCount(.notes)) else { throw CorruptIndex(reason: "bad note offsets") }
         var offsets: [Int] = []
         offsets.reserveCapacity(to - from)
         var previous = a
@@ -192,8 +366,7 @@ public final class IndexReader: @unchecked Sendable {
             offsets.append(o - a)
             previous = o
         }
-        try verify(.notes, a..<b)
-        return (UnsafeRawBufferPointer(rebasing: base[(notes.lowerBound + a)..<(notes.lowerBound + b)]), offsets)
+        return (a..<b, offsets)
     }
 
     /// Every entity's list of notes mentioning it.
@@ -266,6 +439,14 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     public func notes() throws(CorruptIndex) -> [NoteRecord] {
+        if extents[.notes] != nil {
+            // A delta's records lie in two files: one at a time.
+            let n = try noteCount()
+            var out: [NoteRecord] = []
+            out.reserveCapacity(n)
+            for id in 0..<n { out.append(try note(at: id)) }
+            return out
+        }
         guard let whole = table[.notes] else { throw CorruptIndex(reason: "missing notes") }
         try verify(.notes, 0..<whole.count)
         var r = try section(.notes)
@@ -356,40 +537,32 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The postings of the term at dictionary position `k`, checked against its blocks' checksums.
     public func postings(at k: Int, noteCount: Int) throws(CorruptIndex) -> Postings {
-        try loadTermTable()
-        guard let post = table[.postings] else { throw CorruptIndex(reason: "missing postings") }
-        let offsets = termTable.lowerBound + (termCount + 1) * 4
-        let a = u64(at: offsets + k * 8)
-        let b = u64(at: offsets + (k + 1) * 8)
-        guard a <= b, b <= post.count else { throw CorruptIndex(reason: "bad posting offsets") }
-        try verify(.postings, a..<b)
-        var r = BinaryReader(base, range: (post.lowerBound + a)..<(post.lowerBound + b))
+        let bytes = try postingBytes(at: k)
+        var r = BinaryReader(bytes, range: 0..<bytes.count)
         return try Postings.decode(&r, noteCount: noteCount)
     }
 
     /// The encoded list of the term at dictionary position `k` (count, then entries), checked.
     func postingBytes(at k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+        try logical(.postings, try postingRange(at: k))
+    }
+
+    /// Where the list of the term at dictionary position `k` lies in the POST section.
+    func postingRange(at k: Int) throws(CorruptIndex) -> Range<Int> {
         try loadTermTable()
-        guard let post = table[.postings], k >= 0, k < termCount else { throw CorruptIndex(reason: "missing postings") }
+        guard k >= 0, k < termCount else { throw CorruptIndex(reason: "missing postings") }
         let offsets = termTable.lowerBound + (termCount + 1) * 4
         let a = u64(at: offsets + k * 8)
         let b = u64(at: offsets + (k + 1) * 8)
-        guard a <= b, b <= post.count else { throw CorruptIndex(reason: "bad posting offsets") }
-        try verify(.postings, a..<b)
-        return UnsafeRawBufferPointer(rebasing: base[(post.lowerBound + a)..<(post.lowerBound + b)])
+        guard a <= b, b <= (try logicalCount(.postings)) else { throw CorruptIndex(reason: "bad posting offsets") }
+        return a..<b
     }
 
     /// Size of the notes section.
-    func notesByteCount() throws(CorruptIndex) -> Int {
-        guard let notes = table[.notes] else { throw CorruptIndex(reason: "missing notes") }
-        return notes.count
-    }
+    func notesByteCount() throws(CorruptIndex) -> Int { try logicalCount(.notes) }
 
     /// Size of the postings section.
-    func postingsByteCount() throws(CorruptIndex) -> Int {
-        guard let post = table[.postings] else { throw CorruptIndex(reason: "missing postings") }
-        return post.count
-    }
+    func postingsByteCount() throws(CorruptIndex) -> Int { try logicalCount(.postings) }
 
     /// The first term whose list starts at or after byte `offset` of the postings.
     func termIndex(atPostingOffset offset: Int) throws(CorruptIndex) -> Int {
@@ -408,6 +581,9 @@ public final class IndexReader: @unchecked Sendable {
     func verifyAllPostings() throws(CorruptIndex) {
         try loadTermTable()
         guard let post = table[.postings] else { throw CorruptIndex(reason: "missing postings") }
+        if let baseFile {
+            try baseFile.verifyAllPostings()
+        }
         if post.isEmpty { return }
         try verify(.postings, 0..<1)  // loads the block checksums
         let block = IndexSnapshot.postingBlock

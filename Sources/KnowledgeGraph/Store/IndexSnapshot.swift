@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Dispatch
+
 /// A note file as last seen: how to tell whether it changed, and its content hash.
 public struct FileEntry: Sendable, Equatable {
     public var path: String
@@ -23,7 +30,7 @@ public struct FileEntry: Sendable, Equatable {
 /// file table used to detect changes).
 public struct IndexSnapshot: Sendable, Equatable {
     /// The on-disk format version; any other version is rebuilt.
-    public static let formatVersion: UInt32 = 7
+    public static let formatVersion: UInt32 = 8
 
     /// Identifies the lexicon file and entity notes the mentions were found with.
     public var lexiconFingerprint: UInt64
@@ -53,8 +60,8 @@ public struct IndexSnapshot: Sendable, Equatable {
 }
 
 /// Section tags of the index file. In the file the note sections come first (LEXI, FILE,
-/// NIDX, ENOT, GRPH, NCHK, NOTE), then META, TDIC, PCHK and the postings last; the reader
-/// finds them by tag.
+/// NIDX, ENOT, GRPH, NEXT, NCHK, NOTE), then META, BASE, TDIC, PEXT, PCHK and the postings
+/// last; the reader finds them by tag. BASE, NEXT and PEXT are empty but in a delta.
 enum Section: UInt32, CaseIterable {
     case meta = 0x4154_454D  // "META"
     case lexicon = 0x4958_454C  // "LEXI"
@@ -67,6 +74,9 @@ enum Section: UInt32, CaseIterable {
     case notes = 0x4554_4F4E  // "NOTE"
     case postingChecks = 0x4B48_4350  // "PCHK"
     case postings = 0x5453_4F50  // "POST"
+    case base = 0x4553_4142  // "BASE": the base file a delta was written over
+    case noteExtents = 0x5458_454E  // "NEXT": where a delta's note records are stored
+    case postingExtents = 0x5458_4550  // "PEXT": where a delta's posting lists are stored
 }
 
 extension IndexSnapshot {
@@ -114,7 +124,7 @@ extension IndexSnapshot {
             t.withUTF8 { terms.add(term: UnsafeRawBufferPointer($0), list: list) }
         }
         let parts = IndexParts(fingerprint: lexiconFingerprint,
-            notes: NoteParts(lexicon: lexicon, files: files, noteBytes: noteBytes.bytes, noteOffsets: offsets,
+            notes: NoteParts(lexicon: lexicon, files: files, notes: SectionPieces(bytes: noteBytes.bytes), noteOffsets: offsets,
                 tokenCounts: notes.map(\.tokenCount), entityNotes: byEntity, graph: graph),
             terms: terms)
         return parts.encoded().reduce(into: []) { $0 += $1 }
@@ -125,7 +135,8 @@ extension IndexSnapshot {
 struct TermsWriter {
     var termBytes: [UInt8] = []
     var termOffsets: [UInt32] = [0]
-    var post: [UInt8] = []
+    /// The postings: new lists in `post.bytes`, and lists of the previous index kept as they are.
+    var post = SectionPieces()
     var postOffsets: [UInt64] = [0]
 
     var count: Int { termOffsets.count - 1 }
@@ -133,7 +144,7 @@ struct TermsWriter {
     /// Appends a term whose encoded list (count, then entries) is `list`.
     mutating func add(term: UnsafeRawBufferPointer, list: [UInt8]) {
         begin(term: term)
-        post.append(contentsOf: list)
+        post.bytes.append(contentsOf: list)
         end()
     }
 
@@ -151,7 +162,7 @@ struct TermsWriter {
         let termBase = UInt32(termBytes.count)
         let postBase = UInt64(post.count)
         termBytes.append(contentsOf: other.termBytes)
-        post.append(contentsOf: other.post)
+        post.append(other.post)
         for o in other.termOffsets.dropFirst() { termOffsets.append(termBase + o) }
         for o in other.postOffsets.dropFirst() { postOffsets.append(postBase + o) }
     }
@@ -175,7 +186,7 @@ struct NoteParts {
     var lexicon: Lexicon
     var files: [FileEntry]
     /// The NOTE section: note count, then the encoded records.
-    var noteBytes: [UInt8]
+    var notes: SectionPieces
     /// Start of each record in `noteBytes`, and the end of the last.
     var noteOffsets: [UInt64]
     var tokenCounts: [Int32]
@@ -183,7 +194,7 @@ struct NoteParts {
     var entityNotes: [[Int32]]
     var graph: CoMentionGraph
 
-    /// LEXI, FILE, NIDX, ENOT, GRPH, NCHK and NOTE, in file order.
+    /// LEXI, FILE, NIDX, ENOT and GRPH, in file order (NEXT, NCHK and NOTE follow).
     func sections() -> [(Section, [UInt8])] {
         var sections: [(Section, [UInt8])] = []
         var w = BinaryWriter()
@@ -258,8 +269,6 @@ struct NoteParts {
             for v in [e.a, e.b, e.notes, e.sections, e.blocks, e.lines, e.closeness] { w.int32(v) }
         }
         sections.append((.graph, w.bytes))
-        sections.append((.noteChecks, IndexSnapshot.blockChecks(noteBytes)))
-        sections.append((.notes, noteBytes))
         return sections
     }
 }
@@ -271,10 +280,10 @@ struct IndexParts {
     var notes: NoteParts
     var terms: TermsWriter
 
-    /// META, TDIC, PCHK and POST, which follow the note sections in the file (the postings
-    /// last).
-    static func sections(fingerprint: UInt64, noteCount: Int, tokenTotal: Int, entityCount: Int, terms: TermsWriter)
-        -> [(Section, [UInt8])]
+    /// META, BASE and TDIC, which follow the note sections in the file (PEXT, PCHK and the
+    /// postings follow). `base` names the base file of a delta: its header checksum and size.
+    static func sections(fingerprint: UInt64, noteCount: Int, tokenTotal: Int, entityCount: Int, terms: TermsWriter,
+        base: (UInt64, Int)?) -> [(Section, [UInt8])]
     {
         var w = BinaryWriter()
         w.u64(fingerprint)
@@ -282,14 +291,26 @@ struct IndexParts {
         w.varint(UInt64(tokenTotal))
         w.int(entityCount)
         w.int(terms.count)
-        return [(.meta, w.bytes), (.terms, terms.dictionary()), (.postingChecks, IndexSnapshot.blockChecks(terms.post)),
-            (.postings, terms.post)]
+        var b = BinaryWriter()
+        if let (sum, size) = base {
+            b.u64(sum)
+            b.int(size)
+        }
+        return [(.meta, w.bytes), (.base, b.bytes), (.terms, terms.dictionary())]
     }
 
-    /// Header and sections, in file order, to be written one after another.
+    /// Header and sections of a whole file made of new bytes only, in file order, to be
+    /// written one after another.
     func encoded() -> [[UInt8]] {
-        let sections = notes.sections() + IndexParts.sections(fingerprint: fingerprint, noteCount: notes.tokenCounts.count,
-            tokenTotal: notes.tokenCounts.reduce(0) { $0 + Int($1) }, entityCount: notes.lexicon.entities.count, terms: terms)
+        precondition(notes.notes.isNew && terms.post.isNew, "an index in memory has nothing to keep")
+        let noteBytes = notes.notes.bytes
+        let post = terms.post.bytes
+        let sections = notes.sections()
+            + [(.noteExtents, []), (.noteChecks, IndexSnapshot.blockChecks(noteBytes)), (.notes, noteBytes)]
+            + IndexParts.sections(fingerprint: fingerprint, noteCount: notes.tokenCounts.count,
+                tokenTotal: notes.tokenCounts.reduce(0) { $0 + Int($1) }, entityCount: notes.lexicon.entities.count,
+                terms: terms, base: nil)
+            + [(.postingExtents, []), (.postingChecks, IndexSnapshot.blockChecks(post)), (.postings, post)]
         var table: [(Section, UInt64, UInt64)] = []
         for (tag, bytes) in sections { table.append((tag, UInt64(bytes.count), IndexParts.checksum(tag, bytes))) }
         return [IndexParts.header(table)] + sections.map(\.1)
@@ -322,6 +343,7 @@ struct IndexParts {
 }
 
 /// Writes an index file section by section as the parts become ready, and its header last.
+/// The sections must be added in file order.
 final class IndexFileWriter: @unchecked Sendable {
     private let file: DurableFile.Writer
     private var table: [(Section, UInt64, UInt64)] = []
@@ -339,6 +361,91 @@ final class IndexFileWriter: @unchecked Sendable {
             offset += bytes.count
         }
         file.startWriteback()
+    }
+
+    /// Writes a NOTE or POST section laid out by `layout`: its extents (empty unless
+    /// `delta`), its block checks and the bytes this file stores, in that order. The bytes are
+    /// written and checked on all cores, straight from where they lie.
+    func add(_ data: Section, _ layout: Layout, delta: Bool) {
+        let (extentTag, checkTag): (Section, Section) = data == .notes ? (.noteExtents, .noteChecks) : (.postingExtents, .postingChecks)
+        let extents = delta ? layout.encoded() : []
+        let block = IndexSnapshot.postingBlock
+        let total = layout.ownCount
+        let blocks = (total + block - 1) / block
+        let checksAt = offset + extents.count
+        let dataAt = checksAt + blocks * 8
+        let starts = layout.own.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.count) }
+        // The part holding byte `x`.
+        @Sendable func part(_ x: Int) -> Int {
+            var lo = 0
+            var hi = starts.count - 2
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if starts[mid] <= x { lo = mid } else { hi = mid - 1 }
+            }
+            return lo
+        }
+        let sums = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(blocks, 1))
+        defer { sums.deallocate() }
+        let halves = blocks >= 64 && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 ? 2 : 1
+        let shared = UncheckedSendable((layout.own, sums, file))
+        // A window of blocks lying in one part is written and checked where it lies; one across
+        // parts is gathered first.
+        let window = 16
+        DispatchQueue.concurrentPerform(iterations: blocks == 0 ? 0 : halves) { h in
+            let (own, sums, file) = shared.value
+            var staging: [UInt8] = []
+            var b = blocks * h / halves
+            let bEnd = blocks * (h + 1) / halves
+            while b < bEnd {
+                let wEnd = min(bEnd, b + window)
+                let (s, e) = (b * block, min(total, wEnd * block))
+                var k = part(s)
+                let write = { (bytes: UnsafeRawBufferPointer) in
+                    file.write(bytes, at: dataAt + s)
+                    for c in b..<wEnd {
+                        let from = (c - b) * block
+                        sums[c] = Checksum.of(UnsafeRawBufferPointer(rebasing: bytes[from..<min(bytes.count, from + block)]))
+                    }
+                }
+                if e <= starts[k + 1] {
+                    write(UnsafeRawBufferPointer(rebasing: own[k][(s - starts[k])..<(e - starts[k])]))
+                } else {
+                    if staging.isEmpty { staging = [UInt8](repeating: 0, count: window * block) }
+                    staging.withUnsafeMutableBytes { out in
+                        var at = s
+                        while at < e {
+                            let end = min(e, starts[k + 1])
+                            let from = UnsafeRawBufferPointer(rebasing: own[k][(at - starts[k])..<(end - starts[k])])
+                            UnsafeMutableRawBufferPointer(rebasing: out[(at - s)..<(end - s)]).copyMemory(from: from)
+                            at = end
+                            k += 1
+                        }
+                        write(UnsafeRawBufferPointer(rebasing: out[0..<(e - s)]))
+                    }
+                }
+                b = wEnd
+            }
+        }
+        var checks = BinaryWriter()
+        checks.bytes.reserveCapacity(blocks * 8)
+        for b in 0..<blocks { checks.u64(sums[b]) }
+        extents.withUnsafeBytes { file.write($0, at: offset) }
+        checks.bytes.withUnsafeBytes { file.write($0, at: checksAt) }
+        table.append((extentTag, UInt64(extents.count), IndexParts.checksum(extentTag, extents)))
+        table.append((checkTag, UInt64(checks.bytes.count), IndexParts.checksum(checkTag, checks.bytes)))
+        table.append((data, UInt64(total), 0))
+        offset = dataAt + total
+        file.startWriteback()
+    }
+
+    /// Writes a NOTE or POST section of new bytes only.
+    func add(_ data: Section, new bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var layout = Layout()
+            layout.add(own: raw)
+            add(data, layout, delta: false)
+        }
     }
 
     /// Drops what was written; the old index stays.

@@ -125,7 +125,11 @@ import Testing
                 paths.append(p)
             }
             if rng.next(3) == 0 || step == 39 {
-                let (reader, _) = try v.update()
+                // Written whole, as a delta when it is small, or as a delta whatever its size.
+                var options = Indexer.Options()
+                options.deltaShare = [0, 0.25, .infinity][rng.next(3)]
+                let (reader, _) = try v.update(options)
+                #expect(reader.isDelta || !FileManager.default.fileExists(atPath: v.path(".kg/index.base")))
                 let incremental = try Self.dump(reader)
                 let full = try Self.rebuilt(v)
                 #expect(incremental == full, "seed \(seed) (rerun with KG_SEED=\(seed)), step \(step): incremental update differs from a rebuild")
@@ -170,7 +174,7 @@ extension Array {
 @Suite struct LargeVaultTests {
     /// 160 notes of words from a pool of 3,000 Latin words and 400 Korean words, with the
     /// notes each word was written into.
-    static func vault(seed: UInt64) throws -> (TempVault, [String: Set<String>]) {
+    static func vault(seed: UInt64, notes: Int = 160) throws -> (TempVault, [String: Set<String>]) {
         var rng = IncrementalTests.Rng(state: seed)
         let syllables = Array("가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주추쿠투푸후")
         let fixed = IncrementalTests.words.joined(separator: " ") + " 노트"
@@ -179,7 +183,7 @@ extension Array {
         let latin = (0..<3000).map { "w\($0)x" }
         let v = try TempVault(lexicon: IncrementalTests.lexicon)
         var truth: [String: Set<String>] = [:]
-        for i in 0..<160 {
+        for i in 0..<notes {
             let path = "f\(i % 7)/note\(i).md"
             var text = "# 노트 \(i)\n"
             for k in 0..<40 {
@@ -193,18 +197,60 @@ extension Array {
         return (v, truth)
     }
 
-    @Test func updatesOfALargeVaultEqualARebuild() throws {
+    @Test(arguments: [0, Double.infinity])
+    func updatesOfALargeVaultEqualARebuild(deltaShare: Double) throws {
         let (v, _) = try Self.vault(seed: 7)
         let (first, _) = try v.update()
         #expect(try first.termTotal() > 2048)
         var rng = IncrementalTests.Rng(state: 99)
+        var options = Indexer.Options()
+        options.deltaShare = deltaShare
         for round in 0..<3 {
             for k in 0..<4 { try v.write("f\(rng.next(7))/note\(rng.next(160)).md", "w\(rng.next(3000))x 카카오에서 FFM은 w\(k)x\n") }
             try? v.remove("f\(rng.next(7))/note\(rng.next(160)).md")
             try v.write("added/r\(round).md", "w\(rng.next(3000))x LightGCN\n")
-            let (reader, _) = try v.update()
+            let (reader, _) = try v.update(options)
+            #expect(reader.isDelta == (deltaShare > 0), "round \(round)")
             #expect(try IncrementalTests.dump(reader) == IncrementalTests.rebuilt(v), "round \(round)")
         }
+    }
+
+    /// Edits of a few notes are written as a delta over the whole file (`index.base`); the
+    /// delta is small, reads like a rebuild, and a missing or foreign base is healed by a
+    /// rebuild. A whole file written later removes the base.
+    @Test func smallUpdatesAreWrittenAsADeltaOverTheBase() throws {
+        // Enough notes for long lists (every note has "노트"), which an edit changes in the
+        // middle: the delta refers to their unchanged runs.
+        let (v, _) = try Self.vault(seed: 5, notes: 1500)
+        _ = try v.update()
+        let whole = try #require(try IndexReader(path: v.path(".kg/index")))
+        #expect(!whole.isDelta)
+        var rng = IncrementalTests.Rng(state: 3)
+        for round in 0..<6 {
+            let i = rng.next(1500)
+            try v.write("f\(i % 7)/note\(i).md", "# 노트\nw\(rng.next(3000))x 카카오에서 FFM은 w\(round)x\n")
+            let (reader, report) = try v.update()
+            #expect(report.rebuildReason == nil)
+            #expect(reader.isDelta, "round \(round)")
+            #expect(reader.byteCount * 2 < whole.byteCount, "round \(round): the delta holds \(reader.byteCount) bytes")
+            #expect(try IncrementalTests.dump(reader) == IncrementalTests.rebuilt(v), "round \(round)")
+        }
+        // The base replaced by another index file: the delta no longer matches it.
+        try v.remove(".kg/index.base")
+        try FileManager.default.copyItem(atPath: v.path(".kg/index"), toPath: v.path(".kg/index.base"))
+        try v.write("f1/note1.md", "w1x 네이버의 모델\n")
+        let (healed, report) = try v.update()
+        #expect(report.rebuildReason?.contains("base") == true)
+        #expect(!healed.isDelta)
+        #expect(!FileManager.default.fileExists(atPath: v.path(".kg/index.base")))
+        #expect(try IncrementalTests.dump(healed) == IncrementalTests.rebuilt(v))
+        // A query of a delta whose base is gone rebuilds too.
+        try v.write("f2/note2.md", "w2x 카카오\n")
+        #expect(try v.update().0.isDelta)
+        try v.remove(".kg/index.base")
+        let (again, second) = try v.update()
+        #expect(second.rebuildReason?.contains("base") == true)
+        #expect(try IncrementalTests.dump(again) == IncrementalTests.rebuilt(v))
     }
 
     @Test func searchFindsEveryNoteEachWordWasWrittenInto() throws {
