@@ -24,7 +24,8 @@ public struct IndexReport: Sendable {
     public var hasChanges: Bool { !added.isEmpty || !changed.isEmpty || !removed.isEmpty }
 }
 
-/// Keeps `<vault>/.kg/index` equal to what a full rebuild of the vault would write.
+/// Keeps `<vault>/.kg/index` reading exactly as a full rebuild of the vault would: written
+/// whole, or as a delta over `<vault>/.kg/index.base` (see `IndexReader`).
 public struct Indexer: Sendable {
     public let vault: Vault
     public var indexFolder: String { vault.root + "/.kg" }
@@ -35,6 +36,8 @@ public struct Indexer: Sendable {
     /// Refuse an update that would remove more than this share of a vault's notes.
     public static let massDeleteShare = 0.5
     public static let massDeleteMinimum = 20
+    /// A delta has at most about this many extents; past it, the whole file is written.
+    static let deltaExtentLimit = 50_000
 
     public init(vault: Vault) {
         self.vault = vault
@@ -287,10 +290,11 @@ public struct Indexer: Sendable {
         // Every new or changed note, whether its text is at hand or not: a second pass (after
         // a failed read) reads them again rather than keeping their old records.
         let changed = reread.union(fresh.keys)
-        // The new file is written as its parts become ready: the note sections while the
-        // postings are merged, the rest after. Temp files of a writer that was killed
-        // mid-commit are removed first: only the lock holder writes, so any that exist are
-        // stale.
+        // The new file is written as its parts become ready: on a build, the note sections
+        // while the postings are merged, the rest after. An update writes a delta over the
+        // base file when what changed is small (see `deltaBase`), else the whole file. Temp
+        // files of a writer that was killed mid-commit are removed first: only the lock holder
+        // writes, so any that exist are stale.
         removeStaleTempFiles()
         var file: IndexFileWriter
         var delta = false
@@ -321,7 +325,7 @@ public struct Indexer: Sendable {
                             tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
                         try IndexFileWriter.layout(.notes, a.notes, previous: previous, delta: delta) { file.add(.notes, $0, delta: delta) }
                     }
-                    trace("analyzed and merged", started)
+                    trace(delta ? "analyzed and merged, writing a delta" : "analyzed and merged", started)
                     // The dictionary and postings, then the header.
                     file.add(IndexParts.sections(fingerprint: fingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
                         entityCount: lexicon.entities.count, terms: pass.terms, base: base))
@@ -399,8 +403,9 @@ public struct Indexer: Sendable {
             }
         }
         let whole = try base.logicalCount(.notes) + base.logicalCount(.postings)
-        trace("delta would hold \(held) of \(whole) bytes", monotonicSeconds())
-        guard share > 0, Double(held) <= Double(whole) * share else { return nil }
+        // Every query reads the extents: past a bound, a whole file reads faster.
+        let extents = notes.pieces.count + postings.pieces.count + previous.extentCount
+        guard share > 0, Double(held) <= Double(whole) * share, extents <= Indexer.deltaExtentLimit else { return nil }
         return (base.headerChecksum, base.byteCount)
     }
 

@@ -14,12 +14,14 @@ enum PassFailure: Error {
 }
 
 /// One indexing pass: analyzes the notes that need it on all cores and builds the sections of
-/// the new index, copying what it can from the previous one.
+/// the new index, keeping what it can of the previous one.
 ///
 /// Notes are analyzed in a few contiguous runs of ids; each run collects its own posting lists
 /// (already in their on-disk encoding), graph sums and encoded records. Lists of kept notes are
 /// read from the previous file and renumbered entry by entry without decoding positions, and
-/// merged with the new entries term by term in byte order.
+/// merged with the new entries term by term in byte order. Records of kept notes, unchanged
+/// lists and long unchanged runs of entries are not copied but kept as ranges of the previous
+/// file (`SectionPieces`): a delta refers to them, a whole file copies them as it is written.
 struct Pass {
     /// Note paths; a note's id is its position.
     var paths: [String] = []
@@ -333,11 +335,10 @@ struct Pass {
         _ previous: IndexReader?, _ remap: [Int32], old: Range<Int>, new: Range<Int>
     ) throws(CorruptIndex) -> TermsWriter {
         var out = TermsWriter()
-        // The kept lists' size plus room for the new ones (the first half holds the second
-        // when they are joined), or on a build the runs' lists: no copies as it grows.
+        // On a build, room for the runs' lists, so that the buffer is not copied as it grows.
         if let previous {
-            // Notes added or removed renumber the notes after them, so nearly every list is
-            // new: room for them all, so that the buffer is not copied as it grows.
+            // Notes added or removed renumber the notes after them, so many lists have new
+            // bytes: room for them all (the first half holds the second when they are joined).
             if remap.enumerated().contains(where: { $0.element >= 0 && $0.element != Int32($0.offset) }) {
                 let whole = try previous.postingsByteCount()
                 out.post.bytes.reserveCapacity((old.lowerBound == 0 ? whole : whole / 2) + whole / 8 + 4096)

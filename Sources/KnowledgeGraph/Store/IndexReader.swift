@@ -52,6 +52,8 @@ public final class IndexReader: @unchecked Sendable {
     public var totalByteCount: Int { byteCount + (baseFile?.byteCount ?? 0) }
     /// Whether this file is a delta over a base file.
     public var isDelta: Bool { baseFile != nil }
+    /// Number of extents of a delta's notes and postings.
+    var extentCount: Int { extents.values.reduce(0) { $0 + $1.count } }
 
     /// Opens the index at `path`, with its base file if it is a delta. A writer may replace
     /// both between the two opens: then the pair is opened again.
@@ -557,9 +559,6 @@ public final class IndexReader: @unchecked Sendable {
         guard a <= b, b <= (try logicalCount(.postings)) else { throw CorruptIndex(reason: "bad posting offsets") }
         return a..<b
     }
-
-    /// Size of the notes section.
-    func notesByteCount() throws(CorruptIndex) -> Int { try logicalCount(.notes) }
 
     /// Size of the postings section.
     func postingsByteCount() throws(CorruptIndex) -> Int { try logicalCount(.postings) }
