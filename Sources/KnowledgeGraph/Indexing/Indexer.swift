@@ -300,6 +300,7 @@ public struct Indexer: Sendable {
         var delta = false
         while true {
             file = try IndexFileWriter(path: indexPath)
+            delta = false
             // On a build the note sections are written as soon as they are ready; on an
             // update, once it is known whether the file will be whole or a delta.
             let held = SharedSlots<Pass.Assembled>(count: 1)

@@ -91,8 +91,8 @@ public final class IndexReader: @unchecked Sendable {
         mappedLength = size
         base = UnsafeRawBufferPointer(start: p, count: size)
         try readHeader()
-        if let (sum, size) = try baseIdentity() {
-            guard let b = try? IndexReader(path: path + ".base"), b.baseFile == nil, b.headerChecksum == sum, b.byteCount == size
+        if let (sum, baseSize) = try baseIdentity() {
+            guard let b = try? IndexReader(path: path + ".base"), b.baseFile == nil, b.headerChecksum == sum, b.byteCount == baseSize
             else { throw CorruptIndex(reason: IndexReader.baseMismatch) }
             baseFile = b
             try checkExtents()
