@@ -50,6 +50,8 @@ public struct Indexer: Sendable {
         /// Bytes of note text kept between the change check and the analysis; past it, notes
         /// are read again when analyzed, so a first build of a large vault holds few of them.
         var textBudget = 48_000_000
+        /// Whether a first build analyses notes as it checks them (see `update`).
+        var speculate = true
         /// An update writes a delta over the base file while the bytes the delta holds stay
         /// below this share of the base's notes and postings; past it, the whole file.
         var deltaShare = 0.25
@@ -128,264 +130,283 @@ public struct Indexer: Sendable {
         }
         if options.rebuild { report.rebuildReason = "rebuild requested" }
 
-        // 1. Which files changed: stat first, then the content hash. An entry whose times are
-        // within two seconds of the index's own write time is "racy" (as in git): the file may
-        // have changed again without its times moving on a coarse clock, so it is hashed.
-        var indexStat = stat()
-        let racyFrom: Int64 = stat(indexPath, &indexStat) == 0 ? Vault.fileStat(indexStat).mtimeNs - 2_000_000_000 : Int64.min
-        let vault = self.vault
-        // Both the listing and the file table are in byte order of their paths: pair them by a
-        // merge rather than a dictionary. Files whose stat is unchanged (and not racy) are
-        // settled here; only the rest are read, on all cores.
-        if previousFiles.indices.dropFirst().contains(where: { !previousFiles[$0 - 1].path.utf8.lexiconLess(previousFiles[$0].path.utf8) }) {
-            previousFiles.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
-        }
-        var matched = [Bool](repeating: false, count: previousFiles.count)
-        var states = [FileState?](repeating: nil, count: listing.notes.count)
-        var toRead: [(Int, String, FileStat, FileEntry?)] = []
-        var j = 0
-        for (i, item) in listing.notes.enumerated() {
-            while j < previousFiles.count && previousFiles[j].path.utf8.lexiconLess(item.path.utf8) { j += 1 }
-            var old: FileEntry?
-            if j < previousFiles.count && !item.path.utf8.lexiconLess(previousFiles[j].path.utf8) {
-                matched[j] = true
-                old = previousFiles[j]
+        // A first build (no file table to compare with) reads each note once: it is analysed
+        // as it is checked, with the lexicon file's entities. Should a note turn out to define
+        // an entity or not to be text, the build starts over with the change check below.
+        var speculate = previousFiles.isEmpty && options.speculate
+        let initialReport = report
+        attempt: while true {
+            report = initialReport
+            // 1. Which files changed: stat first, then the content hash. An entry whose times are
+            // within two seconds of the index's own write time is "racy" (as in git): the file may
+            // have changed again without its times moving on a coarse clock, so it is hashed.
+            var indexStat = stat()
+            let racyFrom: Int64 = stat(indexPath, &indexStat) == 0 ? Vault.fileStat(indexStat).mtimeNs - 2_000_000_000 : Int64.min
+            let vault = self.vault
+            // Both the listing and the file table are in byte order of their paths: pair them by a
+            // merge rather than a dictionary. Files whose stat is unchanged (and not racy) are
+            // settled here; only the rest are read, on all cores.
+            if previousFiles.indices.dropFirst().contains(where: { !previousFiles[$0 - 1].path.utf8.lexiconLess(previousFiles[$0].path.utf8) }) {
+                previousFiles.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
             }
-            // Unchanged files are settled by stat here, on a rebuild too: a rebuild analyses
-            // every note again, and reads it once, when it is analysed.
-            if let old, old.stat == item.stat, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
-                states[i] = old.skipReason == nil ? .same(old) : .skipped(old)
-            } else {
-                toRead.append((i, item.path, item.stat, old))
+            var matched = [Bool](repeating: false, count: previousFiles.count)
+            var states = [FileState?](repeating: nil, count: listing.notes.count)
+            var toRead: [(Int, String, FileStat, FileEntry?)] = []
+            var j = 0
+            for (i, item) in listing.notes.enumerated() {
+                while j < previousFiles.count && previousFiles[j].path.utf8.lexiconLess(item.path.utf8) { j += 1 }
+                var old: FileEntry?
+                if j < previousFiles.count && !item.path.utf8.lexiconLess(previousFiles[j].path.utf8) {
+                    matched[j] = true
+                    old = previousFiles[j]
+                }
+                // Unchanged files are settled by stat here, on a rebuild too: a rebuild analyses
+                // every note again, and reads it once, when it is analysed.
+                if let old, old.stat == item.stat, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
+                    states[i] = old.skipReason == nil ? .same(old) : .skipped(old)
+                } else {
+                    toRead.append((i, item.path, item.stat, old))
+                }
             }
-        }
-        // Texts read now are kept for the analysis up to a budget; past it they are read again
-        // when analyzed, so that a first build of a large vault does not hold every note.
-        let budget = TextBudget(bytes: options.textBudget)
-        let checked: [FileState] = parallelMap(toRead) { item in
-            Indexer.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom, budget: budget)
-        }
-        for (k, item) in toRead.enumerated() { states[item.0] = checked[k] }
+            // Texts read now are kept for the analysis up to a budget; past it they are read again
+            // when analyzed, so that a first build of a large vault does not hold every note.
+            let budget = TextBudget(bytes: options.textBudget)
+            let checked: [FileState] = speculate
+                ? toRead.map { .fresh(FileEntry(path: $0.1, stat: $0.2, hash: 0, skipReason: nil, entity: nil), nil) }
+                : parallelMap(toRead) { item in
+                    Indexer.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom, budget: budget)
+                }
+            for (k, item) in toRead.enumerated() { states[item.0] = checked[k] }
 
-        var files: [FileEntry] = []
-        files.reserveCapacity(listing.notes.count)
-        var fresh: [PathKey: String] = [:]
-        var reread = Set<PathKey>()
-        // Notes under folders that could not be listed are kept as they were.
-        var keptUnlisted = false
-        for (k, old) in previousFiles.enumerated() where !matched[k] && old.skipReason == nil
-            && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
-        {
-            files.append(old)
-            matched[k] = true
-            keptUnlisted = true
-        }
-        for state in states {
-            switch state {
-            case .same(let f): files.append(f)
-            case .fresh(let f, let text):
-                files.append(f)
-                if let text { fresh[PathKey(f.path)] = text } else { reread.insert(PathKey(f.path)) }
-            case .skipped(let f):
-                files.append(f)
-                report.skipped.append(SkippedFile(path: f.path, reason: f.skipReason ?? ""))
-            case .keptAfterError(let f, let reason):
-                files.append(f)
-                report.skipped.append(SkippedFile(path: f.path, reason: reason + "; its previous entry is kept"))
-            case nil: break
+            var files: [FileEntry] = []
+            files.reserveCapacity(listing.notes.count)
+            var fresh: [PathKey: String] = [:]
+            var reread = Set<PathKey>()
+            // Notes under folders that could not be listed are kept as they were.
+            var keptUnlisted = false
+            for (k, old) in previousFiles.enumerated() where !matched[k] && old.skipReason == nil
+                && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
+            {
+                files.append(old)
+                matched[k] = true
+                keptUnlisted = true
             }
-        }
-        report.skipped.append(contentsOf: listing.skipped)
-        report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
-        if keptUnlisted { files.sort { $0.path.utf8.lexiconLess($1.path.utf8) } }
-        let notePaths = files.filter { $0.skipReason == nil }.map(\.path)
-        let previousNotes = previousFiles.filter { $0.skipReason == nil }.map(\.path)
-        // A previous note is gone if no listed file or kept entry took its path, or if its
-        // file is now skipped.
-        var removed: [String] = []
-        if !previousNotes.isEmpty {
-            var stillListed = 0
-            for (k, old) in previousFiles.enumerated() where old.skipReason == nil && matched[k] { stillListed += 1 }
-            if stillListed < previousNotes.count || files.contains(where: { $0.skipReason != nil }) {
-                let now = Set(notePaths.map(PathKey.init))
-                removed = previousNotes.filter { !now.contains(PathKey($0)) }
+            for state in states {
+                switch state {
+                case .same(let f): files.append(f)
+                case .fresh(let f, let text):
+                    files.append(f)
+                    if let text { fresh[PathKey(f.path)] = text } else { reread.insert(PathKey(f.path)) }
+                case .skipped(let f):
+                    files.append(f)
+                    report.skipped.append(SkippedFile(path: f.path, reason: f.skipReason ?? ""))
+                case .keptAfterError(let f, let reason):
+                    files.append(f)
+                    report.skipped.append(SkippedFile(path: f.path, reason: reason + "; its previous entry is kept"))
+                case nil: break
+                }
             }
-        }
-        report.removed = removed
-
-        // A vault that suddenly lost most of its notes is more likely unmounted or half-synced
-        // than emptied on purpose.
-        if !options.allowMassDelete && previousNotes.count >= Indexer.massDeleteMinimum
-            && Double(removed.count) > Double(previousNotes.count) * Indexer.massDeleteShare
-        {
-            throw KGError.massDelete(removed: removed.count, of: previousNotes.count)
-        }
-
-        trace("checked", started)
-
-        // 2. The lexicon: the file plus entity notes.
-        var definitions: [EntityDefinition] = []
-        var issues: [LexiconIssue] = []
-        var fingerprintInput = BinaryWriter()
-        fingerprintInput.int(Analyzer.version)
-        if case .success(let bytes) = Vault(root: indexFolder).read("lexicon.txt", limit: Vault.noteSizeLimit),
-            case .success(let (text, _)) = TextDecoder.decode(bytes)
-        {
-            fingerprintInput.bytes += bytes
-            (definitions, issues) = Lexicon.parseFile(text)
-        }
-        for f in files where f.skipReason == nil {
-            guard let e = f.entity else { continue }
-            definitions.append(EntityDefinition(entity: e, source: f.path, line: 1))
-            fingerprintInput.string(f.path)
-            fingerprintInput.entity(e)
-        }
-        let lexicon = Lexicon(definitions: definitions, issues: issues)
-        report.lexiconIssues = lexicon.issues
-        let fingerprint = Checksum.of(fingerprintInput.bytes)
-        if report.rebuildReason == nil, previousFingerprint != fingerprint {
-            report.rebuildReason = "the lexicon changed"
-        }
-
-        // Nothing to apply: answer from the index as it is.
-        if report.rebuildReason == nil, fresh.isEmpty, reread.isEmpty, removed.isEmpty, files == previousFiles, let reader = previousReader {
-            report.unchanged = notePaths.count
-            // Racy files were hashed and found unchanged. Once their times are more than two
-            // seconds old, any later change moves their times: advance the index's mtime
-            // (its bytes stay the same) so they are trusted by stat again, as git does.
-            var newest = Int64.min
-            for f in files where f.stat.mtimeNs >= racyFrom || f.stat.ctimeNs >= racyFrom {
-                newest = max(newest, f.stat.mtimeNs, f.stat.ctimeNs)
+            report.skipped.append(contentsOf: listing.skipped)
+            report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
+            if keptUnlisted { files.sort { $0.path.utf8.lexiconLess($1.path.utf8) } }
+            let notePaths = files.filter { $0.skipReason == nil }.map(\.path)
+            let previousNotes = previousFiles.filter { $0.skipReason == nil }.map(\.path)
+            // A previous note is gone if no listed file or kept entry took its path, or if its
+            // file is now skipped.
+            var removed: [String] = []
+            if !previousNotes.isEmpty {
+                var stillListed = 0
+                for (k, old) in previousFiles.enumerated() where old.skipReason == nil && matched[k] { stillListed += 1 }
+                if stillListed < previousNotes.count || files.contains(where: { $0.skipReason != nil }) {
+                    let now = Set(notePaths.map(PathKey.init))
+                    removed = previousNotes.filter { !now.contains(PathKey($0)) }
+                }
             }
-            var now = timespec()
-            clock_gettime(CLOCK_REALTIME, &now)
-            let nowNs = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-            if newest != Int64.min && newest < nowNs - 2_000_000_000 {
-                var times = [now, now]
-                utimensat(AT_FDCWD, indexPath, &times, 0)
+            report.removed = removed
+
+            // A vault that suddenly lost most of its notes is more likely unmounted or half-synced
+            // than emptied on purpose.
+            if !options.allowMassDelete && previousNotes.count >= Indexer.massDeleteMinimum
+                && Double(removed.count) > Double(previousNotes.count) * Indexer.massDeleteShare
+            {
+                throw KGError.massDelete(removed: removed.count, of: previousNotes.count)
+            }
+
+            trace("checked", started)
+
+            // 2. The lexicon: the file plus entity notes.
+            var definitions: [EntityDefinition] = []
+            var issues: [LexiconIssue] = []
+            var fingerprintInput = BinaryWriter()
+            fingerprintInput.int(Analyzer.version)
+            if case .success(let bytes) = Vault(root: indexFolder).read("lexicon.txt", limit: Vault.noteSizeLimit),
+                case .success(let (text, _)) = TextDecoder.decode(bytes)
+            {
+                fingerprintInput.bytes += bytes
+                (definitions, issues) = Lexicon.parseFile(text)
+            }
+            for f in files where f.skipReason == nil {
+                guard let e = f.entity else { continue }
+                definitions.append(EntityDefinition(entity: e, source: f.path, line: 1))
+                fingerprintInput.string(f.path)
+                fingerprintInput.entity(e)
+            }
+            let lexicon = Lexicon(definitions: definitions, issues: issues)
+            report.lexiconIssues = lexicon.issues
+            let fingerprint = Checksum.of(fingerprintInput.bytes)
+            if report.rebuildReason == nil, previousFingerprint != fingerprint {
+                report.rebuildReason = "the lexicon changed"
+            }
+
+            // Nothing to apply: answer from the index as it is.
+            if report.rebuildReason == nil, fresh.isEmpty, reread.isEmpty, removed.isEmpty, files == previousFiles, let reader = previousReader {
+                report.unchanged = notePaths.count
+                // Racy files were hashed and found unchanged. Once their times are more than two
+                // seconds old, any later change moves their times: advance the index's mtime
+                // (its bytes stay the same) so they are trusted by stat again, as git does.
+                var newest = Int64.min
+                for f in files where f.stat.mtimeNs >= racyFrom || f.stat.ctimeNs >= racyFrom {
+                    newest = max(newest, f.stat.mtimeNs, f.stat.ctimeNs)
+                }
+                var now = timespec()
+                clock_gettime(CLOCK_REALTIME, &now)
+                let nowNs = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+                if newest != Int64.min && newest < nowNs - 2_000_000_000 {
+                    var times = [now, now]
+                    utimensat(AT_FDCWD, indexPath, &times, 0)
+                }
+                report.seconds = monotonicSeconds() - started
+                return (reader, report)
+            }
+
+            trace("lexicon read", started)
+            var previous: IndexReader?
+            if report.rebuildReason == nil, let reader = previousReader {
+                do {
+                    _ = try reader.noteCount()
+                    _ = try reader.termTotal()
+                    previous = reader
+                } catch {
+                    notice("the index was unreadable (\(error.reason)); rebuilding it from the notes")
+                    report.rebuildReason = "index was damaged (\(error.reason))"
+                }
+            }
+
+            // 3. The notes of the new index, in path order (a note's id is its position): kept
+            // from the previous index, or analyzed (what changed, or everything on a rebuild).
+            // A note that cannot be read any more is marked skipped and the pass starts over.
+            let analyzer = Analyzer(lexicon: lexicon)
+            var pass: Pass
+            let previousNotePaths = previousFiles.filter { $0.skipReason == nil }.map(\.path)
+            // Every new or changed note, whether its text is at hand or not: a second pass (after
+            // a failed read) reads them again rather than keeping their old records.
+            let changed = reread.union(fresh.keys)
+            // The new file is written as its parts become ready: on a build, the note sections
+            // while the postings are merged, the rest after. An update writes a delta over the
+            // base file when what changed is small (see `deltaBase`), else the whole file. Temp
+            // files of a writer that was killed mid-commit are removed first: only the lock holder
+            // writes, so any that exist are stale.
+            removeStaleTempFiles()
+            var file: IndexFileWriter
+            var delta = false
+            while true {
+                file = try IndexFileWriter(path: indexPath)
+                delta = false
+                // On a build the note sections are written as soon as they are ready; on an
+                // update, once it is known whether the file will be whole or a delta.
+                let held = SharedSlots<Pass.Assembled>(count: 1)
+                let noteParts = UncheckedSendable((file, lexicon, files, previous == nil))
+                do throws(PassFailure) {
+                    pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
+                        previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: previous, analyzer: analyzer,
+                        vault: vault, speculative: speculate, progress: progress
+                    ) { a in
+                        let (file, lexicon, _, build) = noteParts.value
+                        guard build else { return held.put(0, a) }
+                        var files = noteParts.value.2
+                        if !a.hashes.isEmpty {
+                            // Read by the pass: every file is a note, a note's id its position.
+                            for (id, hash) in a.hashes.enumerated() { files[id].hash = hash }
+                        }
+                        file.add(NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
+                            tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
+                        file.add(.notes, new: a.notes.bytes)
+                    }
+                    do throws(CorruptIndex) {
+                        var base: (UInt64, Int)?
+                        if let previous, let a = held.take(0) {
+                            base = try deltaBase(previous, notes: a.notes, postings: pass.terms.post, share: options.deltaShare)
+                            if base != nil && !previous.isDelta && !makeBase() { base = nil }
+                            delta = base != nil
+                            file.add(NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
+                                tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
+                            try IndexFileWriter.layout(.notes, a.notes, previous: previous, delta: delta) { file.add(.notes, $0, delta: delta) }
+                        }
+                        trace(delta ? "analyzed and merged, writing a delta" : "analyzed and merged", started)
+                        // The dictionary and postings, then the header.
+                        file.add(IndexParts.sections(fingerprint: fingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
+                            entityCount: lexicon.entities.count, terms: pass.terms, base: base))
+                        try IndexFileWriter.layout(.postings, pass.terms.post, previous: previous, delta: delta) {
+                            file.add(.postings, $0, delta: delta)
+                        }
+                    } catch {
+                        throw .damaged(error.reason)
+                    }
+                    break
+                } catch {
+                    // The next attempt writes a new temp file under the same name.
+                    file.abandon()
+                    switch error {
+                    case .speculationFailed:
+                        trace("a note defines an entity or is not text: checking every note first", started)
+                        speculate = false
+                        continue attempt
+                    case .damaged(let reason):
+                        guard previous != nil else { throw KGError.failure("the index could not be built: \(reason)") }
+                        notice("the index was unreadable (\(reason)); rebuilding it from the notes")
+                        report.rebuildReason = "index was damaged (\(reason))"
+                        previous = nil
+                    case .unreadable(let failed):
+                        for f in failed {
+                            if let i = files.firstIndex(where: { $0.path.utf8.lexiconEqual(f.path.utf8) }) {
+                                files[i] = FileEntry(path: f.path, stat: files[i].stat, hash: files[i].hash, skipReason: f.reason)
+                            }
+                            report.skipped.append(f)
+                        }
+                    }
+                }
+            }
+            report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
+            report.analyzed = pass.analyzed.count
+            for id in pass.analyzed {
+                let path = pass.paths[Int(id)]
+                let old = entry(previousFiles, path)
+                if old == nil || old?.skipReason != nil {
+                    report.added.append(path)
+                } else if old?.hash != entry(files, path)?.hash {
+                    report.changed.append(path)
+                } else {
+                    report.unchanged += 1
+                }
+            }
+            report.unchanged += pass.keptCount
+
+            // 4. Commit. A whole file needs no base any more.
+            pass = Pass()
+            try file.commit()
+            if !delta { unlink(basePath) }
+            trace("written", started)
+            report.wroteIndex = true
+            let reader: IndexReader
+            do throws(CorruptIndex) {
+                guard let r = try IndexReader.load(path: indexPath) else { throw CorruptIndex(reason: "it is missing") }
+                reader = r
+            } catch {
+                throw KGError.failure("the index just written does not read back: \(error.reason)")
             }
             report.seconds = monotonicSeconds() - started
             return (reader, report)
         }
-
-        trace("lexicon read", started)
-        var previous: IndexReader?
-        if report.rebuildReason == nil, let reader = previousReader {
-            do {
-                _ = try reader.noteCount()
-                _ = try reader.termTotal()
-                previous = reader
-            } catch {
-                notice("the index was unreadable (\(error.reason)); rebuilding it from the notes")
-                report.rebuildReason = "index was damaged (\(error.reason))"
-            }
-        }
-
-        // 3. The notes of the new index, in path order (a note's id is its position): kept
-        // from the previous index, or analyzed (what changed, or everything on a rebuild).
-        // A note that cannot be read any more is marked skipped and the pass starts over.
-        let analyzer = Analyzer(lexicon: lexicon)
-        var pass: Pass
-        let previousNotePaths = previousFiles.filter { $0.skipReason == nil }.map(\.path)
-        // Every new or changed note, whether its text is at hand or not: a second pass (after
-        // a failed read) reads them again rather than keeping their old records.
-        let changed = reread.union(fresh.keys)
-        // The new file is written as its parts become ready: on a build, the note sections
-        // while the postings are merged, the rest after. An update writes a delta over the
-        // base file when what changed is small (see `deltaBase`), else the whole file. Temp
-        // files of a writer that was killed mid-commit are removed first: only the lock holder
-        // writes, so any that exist are stale.
-        removeStaleTempFiles()
-        var file: IndexFileWriter
-        var delta = false
-        while true {
-            file = try IndexFileWriter(path: indexPath)
-            delta = false
-            // On a build the note sections are written as soon as they are ready; on an
-            // update, once it is known whether the file will be whole or a delta.
-            let held = SharedSlots<Pass.Assembled>(count: 1)
-            let noteParts = UncheckedSendable((file, lexicon, files, previous == nil))
-            do throws(PassFailure) {
-                pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
-                    previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: previous, analyzer: analyzer,
-                    vault: vault, progress: progress
-                ) { a in
-                    let (file, lexicon, files, build) = noteParts.value
-                    guard build else { return held.put(0, a) }
-                    file.add(NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
-                        tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
-                    file.add(.notes, new: a.notes.bytes)
-                }
-                do throws(CorruptIndex) {
-                    var base: (UInt64, Int)?
-                    if let previous, let a = held.take(0) {
-                        base = try deltaBase(previous, notes: a.notes, postings: pass.terms.post, share: options.deltaShare)
-                        if base != nil && !previous.isDelta && !makeBase() { base = nil }
-                        delta = base != nil
-                        file.add(NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
-                            tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
-                        try IndexFileWriter.layout(.notes, a.notes, previous: previous, delta: delta) { file.add(.notes, $0, delta: delta) }
-                    }
-                    trace(delta ? "analyzed and merged, writing a delta" : "analyzed and merged", started)
-                    // The dictionary and postings, then the header.
-                    file.add(IndexParts.sections(fingerprint: fingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
-                        entityCount: lexicon.entities.count, terms: pass.terms, base: base))
-                    try IndexFileWriter.layout(.postings, pass.terms.post, previous: previous, delta: delta) {
-                        file.add(.postings, $0, delta: delta)
-                    }
-                } catch {
-                    throw .damaged(error.reason)
-                }
-                break
-            } catch {
-                // The next attempt writes a new temp file under the same name.
-                file.abandon()
-                switch error {
-                case .damaged(let reason):
-                    guard previous != nil else { throw KGError.failure("the index could not be built: \(reason)") }
-                    notice("the index was unreadable (\(reason)); rebuilding it from the notes")
-                    report.rebuildReason = "index was damaged (\(reason))"
-                    previous = nil
-                case .unreadable(let failed):
-                    for f in failed {
-                        if let i = files.firstIndex(where: { $0.path.utf8.lexiconEqual(f.path.utf8) }) {
-                            files[i] = FileEntry(path: f.path, stat: files[i].stat, hash: files[i].hash, skipReason: f.reason)
-                        }
-                        report.skipped.append(f)
-                    }
-                }
-            }
-        }
-        report.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
-        report.analyzed = pass.analyzed.count
-        for id in pass.analyzed {
-            let path = pass.paths[Int(id)]
-            let old = entry(previousFiles, path)
-            if old == nil || old?.skipReason != nil {
-                report.added.append(path)
-            } else if old?.hash != entry(files, path)?.hash {
-                report.changed.append(path)
-            } else {
-                report.unchanged += 1
-            }
-        }
-        report.unchanged += pass.keptCount
-
-        // 4. Commit. A whole file needs no base any more.
-        pass = Pass()
-        try file.commit()
-        if !delta { unlink(basePath) }
-        trace("written", started)
-        report.wroteIndex = true
-        let reader: IndexReader
-        do throws(CorruptIndex) {
-            guard let r = try IndexReader.load(path: indexPath) else { throw CorruptIndex(reason: "it is missing") }
-            reader = r
-        } catch {
-            throw KGError.failure("the index just written does not read back: \(error.reason)")
-        }
-        report.seconds = monotonicSeconds() - started
-        return (reader, report)
     }
 
     /// The base a delta of these sections would be written over (its header checksum and

@@ -11,6 +11,8 @@ enum PassFailure: Error {
     case unreadable([SkippedFile])
     /// The previous index could not be read: rebuild without it.
     case damaged(String)
+    /// A speculative pass met a note that defines an entity or is not text: check first.
+    case speculationFailed
 }
 
 /// One indexing pass: analyzes the notes that need it on all cores and builds the sections of
@@ -43,15 +45,21 @@ struct Pass {
         var tokenCounts: [Int32] = []
         var entityNotes: [(entity: Int32, note: Int32)] = []
         var failures: [SkippedFile] = []
+        /// Content hashes of the notes read by a speculative pass, as `ids`.
+        var hashes: [UInt64] = []
     }
 
     /// Analyzes what needs it and builds the new index's parts. `assembled` is handed the note
     /// sections as soon as they are ready (on a build, on one core while the postings are
     /// still merged on the other), so that they can be written meanwhile.
+    ///
+    /// `speculative`: the notes were not checked before. Each is read once here, hashed, and
+    /// analysed with the lexicon as it is; the pass stops with `.speculationFailed` at the
+    /// first note that defines an entity (the lexicon would change) or cannot be read as text.
     static func run(
         notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
         previous: IndexReader?,
-        analyzer: Analyzer, vault: Vault, progress: (@Sendable (Int, Int) -> Void)?,
+        analyzer: Analyzer, vault: Vault, speculative: Bool = false, progress: (@Sendable (Int, Int) -> Void)?,
         assembled: @escaping (Assembled) -> Void
     ) throws(PassFailure) -> Pass {
         var pass = Pass()
@@ -101,6 +109,7 @@ struct Pass {
         let counter = ProgressCounter()
         let total = work.count
         let shared = UncheckedSendable((work, notePaths))
+        let stop = StopFlag()
         DispatchQueue.concurrentPerform(iterations: runCount) { r in
             let (work, notePaths) = shared.value
             var run = Run(graph: GraphBuilder(entityCount: entityCount))
@@ -111,6 +120,20 @@ struct Pass {
                 let text: String
                 if let t = texts.take(Int(id)) {
                     text = t
+                } else if speculative {
+                    if stop.isSet { break }
+                    guard case .success(let bytes) = vault.read(path, limit: Vault.noteSizeLimit),
+                        case .success(let (decoded, _)) = TextDecoder.decode(bytes)
+                    else {
+                        stop.set()
+                        break
+                    }
+                    text = Normalizer.normalize(decoded)
+                    if Analyzer.entityDefinition(path: path, text: text) != nil {
+                        stop.set()
+                        break
+                    }
+                    run.hashes.append(Checksum.of(bytes))
                 } else {
                     switch vault.text(path) {
                     case .success(let t): text = t
@@ -135,6 +158,7 @@ struct Pass {
             run.recordStarts.append(run.records.bytes.count)
             runs.put(r, run)
         }
+        if stop.isSet { throw .speculationFailed }
         var outputs: [Run] = (0..<runCount).map { runs.take($0) ?? Run(graph: GraphBuilder(entityCount: entityCount)) }
         let failures = outputs.flatMap(\.failures)
         if !failures.isEmpty { throw .unreadable(failures) }
@@ -197,6 +221,8 @@ struct Pass {
     /// The sections other than the dictionary and postings.
     struct Assembled {
         var notes: SectionPieces
+        /// A speculative pass's content hashes, by note id (else empty).
+        var hashes: [UInt64]
         var noteOffsets: [UInt64]
         var tokenCounts: [Int32]
         var entityNotes: [[Int32]]
@@ -273,7 +299,12 @@ struct Pass {
             for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.note(at: o), sign: -1) }
         }
         for run in outputs { builder.merge(run.graph) }
-        return Assembled(notes: notes, noteOffsets: noteOffsets, tokenCounts: tokenCounts,
+        var hashes: [UInt64] = []
+        if outputs.contains(where: { !$0.hashes.isEmpty }) {
+            hashes = [UInt64](repeating: 0, count: n)
+            for run in outputs { for (k, id) in run.ids.enumerated() where k < run.hashes.count { hashes[Int(id)] = run.hashes[k] } }
+        }
+        return Assembled(notes: notes, hashes: hashes, noteOffsets: noteOffsets, tokenCounts: tokenCounts,
             entityNotes: byEntity, graph: builder.graph())
     }
 
@@ -571,6 +602,14 @@ struct EntryStream {
     func withPositions(_ body: (UnsafeRawBufferPointer) -> Void) {
         lists[list].withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
+}
+
+/// A flag raised by one worker and seen by the others.
+final class StopFlag: @unchecked Sendable {
+    private var value = false
+    private let lock = PthreadMutex()
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 /// Slots written and taken by concurrent workers, each slot by one worker only.

@@ -253,6 +253,32 @@ extension Array {
         #expect(try IncrementalTests.dump(again) == IncrementalTests.rebuilt(v))
     }
 
+    /// A first build analyses each note as it reads it, with the lexicon file's entities; a
+    /// note that defines an entity (first or last in path order) or is not text sends it back
+    /// to the change check. Either way it gives what the checked build gives.
+    @Test(arguments: ["", "0/entity.md", "zz/entity.md", "bin.md", "utf16.md", "bad16.md", "legacy.md"])
+    func aFirstBuildReadingEachNoteOnceGivesTheCheckedBuild(extra: String) throws {
+        let (v, _) = try Self.vault(seed: 13)
+        switch extra {
+        case "": break
+        case "bin.md": try v.write(extra, bytes: Array("FFM".utf8) + [0, 1, 2])
+        case "utf16.md": try v.write(extra, bytes: [0xFF, 0xFE] + Array("FFM 노트\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        case "bad16.md": try v.write(extra, bytes: [0xFF, 0xFE, 0x41])
+        case "legacy.md": try v.write(extra, bytes: Array("카카오 FFM 노트\n".data(using: String.Encoding(rawValue: 0x8000_0422)) ?? Data()))
+        default: try v.write(extra, "---\nentity: concept\naliases: [w12x]\n---\n")
+        }
+        var checked = Indexer.Options()
+        checked.speculate = false
+        let (a, first) = try v.update(checked)
+        let expected = try IncrementalTests.dump(a)
+        try v.remove(".kg/index")
+        let (b, second) = try v.update()
+        #expect(try IncrementalTests.dump(b) == expected)
+        #expect(second.skipped.map(\.path) == first.skipped.map(\.path))
+        #expect(second.added == first.added)
+        #expect(try b.files().map(\.hash) == (try a.files().map(\.hash)))
+    }
+
     @Test func searchFindsEveryNoteEachWordWasWrittenInto() throws {
         let (v, truth) = try Self.vault(seed: 11)
         let (reader, _) = try v.update()
