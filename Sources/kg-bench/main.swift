@@ -119,9 +119,9 @@ var results: [(String, Stat, String)] = []  // name, seconds, note
     results.append((name, Stat(xs), note))
 }
 
-// Full builds, with peak memory: a first build (no index yet: every file is read in the
-// change check to learn the lexicon's entity notes, then analysed) and `--rebuild` (every
-// note analysed again; unchanged files are settled by stat and read once).
+// Full builds, with peak memory: a first build (no index yet: each note is read, hashed and
+// analysed at once, unless a note defines an entity) and `--rebuild` (every note analysed
+// again; unchanged files are settled by stat and read once).
 var peak = 0
 var firstPeak = 0
 measure("first build (no index yet)") {

@@ -133,7 +133,7 @@ public struct Indexer: Sendable {
         // A first build (no file table to compare with) reads each note once: it is analysed
         // as it is checked, with the lexicon file's entities. Should a note turn out to define
         // an entity or not to be text, the build starts over with the change check below.
-        var speculate = previousFiles.isEmpty && options.speculate
+        var speculate = previousReader == nil && options.speculate
         let initialReport = report
         attempt: while true {
             report = initialReport
