@@ -134,6 +134,8 @@ public struct Indexer: Sendable {
         // as it is checked, with the lexicon file's entities. Should a note turn out to define
         // an entity or not to be text, the build starts over with the change check below.
         var speculate = previousReader == nil && options.speculate
+        // Hashes of the notes a failed guess read (by position in the listing).
+        var alreadyRead: [UInt64?] = []
         let initialReport = report
         attempt: while true {
             report = initialReport
@@ -173,8 +175,11 @@ public struct Indexer: Sendable {
             let budget = TextBudget(bytes: options.textBudget)
             let checked: [FileState] = speculate
                 ? toRead.map { .fresh(FileEntry(path: $0.1, stat: $0.2, hash: 0, skipReason: nil, entity: nil), nil) }
-                : parallelMap(toRead) { item in
-                    Indexer.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom, budget: budget)
+                : parallelMap(toRead) { [alreadyRead] item in
+                    if item.0 < alreadyRead.count, let hash = alreadyRead[item.0] {
+                        return .fresh(FileEntry(path: item.1, stat: item.2, hash: hash, skipReason: nil, entity: nil), nil)
+                    }
+                    return Indexer.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom, budget: budget)
                 }
             for (k, item) in toRead.enumerated() { states[item.0] = checked[k] }
 
@@ -357,8 +362,10 @@ public struct Indexer: Sendable {
                     // The next attempt writes a new temp file under the same name.
                     file.abandon()
                     switch error {
-                    case .speculationFailed:
-                        trace("a note defines an entity or is not text: checking every note first", started)
+                    case .speculationFailed(let read):
+                        // Every note is a note of the listing here, a note's id its position.
+                        trace("a note defines an entity or is not text: checking the notes first", started)
+                        alreadyRead = read
                         speculate = false
                         continue attempt
                     case .damaged(let reason):

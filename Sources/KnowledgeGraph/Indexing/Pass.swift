@@ -11,8 +11,10 @@ enum PassFailure: Error {
     case unreadable([SkippedFile])
     /// The previous index could not be read: rebuild without it.
     case damaged(String)
-    /// A speculative pass met a note that defines an entity or is not text: check first.
-    case speculationFailed
+    /// A speculative pass met a note that defines an entity or is not text: check first. With
+    /// the content hash of each note it read and analysed before stopping (by id), which the
+    /// check need not read again.
+    case speculationFailed([UInt64?])
 }
 
 /// One indexing pass: analyzes the notes that need it on all cores and builds the sections of
@@ -158,8 +160,12 @@ struct Pass {
             run.recordStarts.append(run.records.bytes.count)
             runs.put(r, run)
         }
-        if stop.isSet { throw .speculationFailed }
         var outputs: [Run] = (0..<runCount).map { runs.take($0) ?? Run(graph: GraphBuilder(entityCount: entityCount)) }
+        if stop.isSet {
+            var read = [UInt64?](repeating: nil, count: n)
+            for run in outputs { for (k, id) in run.ids.enumerated() where k < run.hashes.count { read[Int(id)] = run.hashes[k] } }
+            throw .speculationFailed(read)
+        }
         let failures = outputs.flatMap(\.failures)
         if !failures.isEmpty { throw .unreadable(failures) }
 
