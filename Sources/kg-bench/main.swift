@@ -135,7 +135,13 @@ measure("full build (index --rebuild)") {
     peak = max(peak, r.rssKB)
     return r.seconds
 }
-let indexBytes = (try? FileManager.default.attributesOfItem(atPath: vault + "/.kg/index")[.size] as? Int) ?? 0
+/// Bytes of kg's index on disk: the index file, and the base file of a delta.
+func indexFootprint() -> Int {
+    ["index", "index.base"].reduce(0) { sum, name in
+        sum + ((try? FileManager.default.attributesOfItem(atPath: vault + "/.kg/" + name)[.size] as? Int) ?? 0)
+    }
+}
+let indexBytes = indexFootprint()
 usleep(2_100_000)  // let files leave the racy window, as they would on a real vault
 _ = run(kg, ["index", "--vault", vault])
 measure("no-change refresh (index)") { run(kg, ["index", "--vault", vault]).seconds }
@@ -164,6 +170,8 @@ measure("refresh after editing one note") {
     }
     return run(kg, ["index", "--vault", vault]).seconds
 }
+// After the edits the index is a delta over the base file: both count.
+let editedIndexBytes = indexFootprint()
 usleep(2_100_000)
 _ = run(kg, ["index", "--vault", vault])
 if let rg = executable("rg") {
@@ -233,6 +241,7 @@ for (name, s, _) in results {
     table += name.padding(toLength: 38, withPad: " ", startingAt: 0) + "\(ms(s.median))  [\(ms(s.min)) – \(ms(s.max))]\n"
 }
 table += "index size".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.1f MB (%.0f%% of the vault)\n", Double(indexBytes) / 1e6, 100 * Double(indexBytes) / Double(max(1, vaultBytes)))
+table += "index size after the edits".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.1f MB (%.0f%% of the vault)\n", Double(editedIndexBytes) / 1e6, 100 * Double(editedIndexBytes) / Double(max(1, vaultBytes)))
 table += "peak memory of a full build".padding(toLength: 38, withPad: " ", startingAt: 0) + "\(peak / 1024) MB (first build \(firstPeak / 1024) MB)\n"
 if let precision, let recall {
     table += "mentions vs truth".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "precision %.4f, recall %.4f\n", precision, recall)
@@ -252,7 +261,7 @@ for (name, x) in ratios {
     table += name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.2f×\n", x)
 }
 print(table, terminator: "")
-var json: [String: Any] = ["notes": noteCount, "vault_bytes": vaultBytes, "runs": runs, "index_bytes": indexBytes, "peak_rss_kb": peak,
+var json: [String: Any] = ["notes": noteCount, "vault_bytes": vaultBytes, "runs": runs, "index_bytes": indexBytes, "index_bytes_after_edits": editedIndexBytes, "peak_rss_kb": peak,
     "first_build_peak_rss_kb": firstPeak]
 json["ratios"] = Dictionary(uniqueKeysWithValues: ratios.map { ($0.0, $0.1) })
 json["timings"] = results.map { ["name": $0.0, "median_s": $0.1.median, "min_s": $0.1.min, "max_s": $0.1.max] }

@@ -54,7 +54,7 @@ public struct Indexer: Sendable {
         var speculate = true
         /// An update writes a delta over the base file while the bytes the delta holds stay
         /// below this share of the base's notes and postings; past it, the whole file.
-        var deltaShare = 0.25
+        var deltaShare = 0.1
         public init(rebuild: Bool = false, wait: Bool = true, allowMassDelete: Bool = false) {
             self.rebuild = rebuild
             self.wait = wait

@@ -430,9 +430,19 @@ public final class IndexReader: @unchecked Sendable {
         var out: [FileEntry] = []
         let n = try r.count(max: r.end - r.offset)
         out.reserveCapacity(n)
+        var previous: [UInt8] = []
         for _ in 0..<n {
-            let path = try r.string()
-            let stat = FileStat(size: try r.sint(), mtimeNs: try r.sint(), ctimeNs: try r.sint(), inode: try r.varint())
+            // Front-coded: the bytes shared with the path before, then the rest.
+            let shared = try r.int()
+            let rest = try r.int()
+            guard shared >= 0, shared <= previous.count, rest >= 0, rest <= r.end - r.offset else { throw CorruptIndex(reason: "bad file table") }
+            previous.removeSubrange(shared...)
+            previous.append(contentsOf: UnsafeRawBufferPointer(rebasing: base[r.offset..<(r.offset + rest)]))
+            r.offset += rest
+            guard let path = String(validating: previous, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
+            let size = try r.sint()
+            let mtime = try r.sint()
+            let stat = FileStat(size: size, mtimeNs: mtime, ctimeNs: mtime &+ (try r.sint()), inode: try r.varint())
             let hash = try r.u64()
             let reason: String? = try r.u8() == 1 ? try r.string() : nil
             out.append(FileEntry(path: path, stat: stat, hash: hash, skipReason: reason, entity: try r.entity()))

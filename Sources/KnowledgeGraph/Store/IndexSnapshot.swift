@@ -30,7 +30,7 @@ public struct FileEntry: Sendable, Equatable {
 /// file table used to detect changes).
 public struct IndexSnapshot: Sendable, Equatable {
     /// The on-disk format version; any other version is rebuilt.
-    public static let formatVersion: UInt32 = 8
+    public static let formatVersion: UInt32 = 9
 
     /// Identifies the lexicon file and entity notes the mentions were found with.
     public var lexiconFingerprint: UInt64
@@ -214,11 +214,23 @@ struct NoteParts {
 
         w = BinaryWriter()
         w.int(files.count)
+        // Paths front-coded (sorted paths share long prefixes: the bytes shared with the path
+        // before, then the rest), the status-change time as its distance from the mtime.
+        var previous: [UInt8] = []
         for f in files {
-            w.string(f.path)
+            var path = f.path
+            path.withUTF8 { p in
+                var shared = 0
+                while shared < min(p.count, previous.count) && p[shared] == previous[shared] { shared += 1 }
+                w.int(shared)
+                w.int(p.count - shared)
+                w.bytes.append(contentsOf: p[shared...])
+                previous.removeAll(keepingCapacity: true)
+                previous.append(contentsOf: p)
+            }
             w.sint(f.stat.size)
             w.sint(f.stat.mtimeNs)
-            w.sint(f.stat.ctimeNs)
+            w.sint(f.stat.ctimeNs &- f.stat.mtimeNs)
             w.varint(f.stat.inode)
             w.u64(f.hash)
             if let r = f.skipReason {

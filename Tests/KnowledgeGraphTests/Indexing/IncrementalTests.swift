@@ -226,7 +226,7 @@ extension Array {
         let whole = try #require(try IndexReader(path: v.path(".kg/index")))
         #expect(!whole.isDelta)
         var rng = IncrementalTests.Rng(state: 3)
-        for round in 0..<6 {
+        for round in 0..<4 {
             let i = rng.next(1500)
             try v.write("f\(i % 7)/note\(i).md", "# 노트\nw\(rng.next(3000))x 카카오에서 FFM은 w\(round)x\n")
             let (reader, report) = try v.update()
