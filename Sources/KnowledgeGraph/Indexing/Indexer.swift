@@ -340,11 +340,17 @@ public struct Indexer: Sendable {
                     do throws(CorruptIndex) {
                         var base: (UInt64, Int)?
                         if let previous, let a = held.take(0) {
-                            base = try deltaBase(previous, notes: a.notes, postings: pass.terms.post, share: options.deltaShare)
+                            let sections = NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
+                                tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections()
+                            // What a delta repeats whole, and what the index may take on disk:
+                            // no more than the notes themselves.
+                            let repeated = sections.reduce(pass.terms.dictionaryByteCount) { $0 + $1.1.count }
+                            let notesSize = files.reduce(0) { $0 + Int($1.stat.size) }
+                            base = try deltaBase(previous, notes: a.notes, postings: pass.terms.post, share: options.deltaShare,
+                                repeated: repeated, footprintLimit: notesSize)
                             if base != nil && !previous.isDelta && !makeBase() { base = nil }
                             delta = base != nil
-                            file.add(NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
-                                tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
+                            file.add(sections)
                             try IndexFileWriter.layout(.notes, a.notes, previous: previous, delta: delta) { file.add(.notes, $0, delta: delta) }
                         }
                         trace(delta ? "analyzed and merged, writing a delta" : "analyzed and merged", started)
@@ -417,9 +423,11 @@ public struct Indexer: Sendable {
     }
 
     /// The base a delta of these sections would be written over (its header checksum and
-    /// size), if the delta would hold less than `share` of the base's notes and postings.
-    private func deltaBase(_ previous: IndexReader, notes: SectionPieces, postings: SectionPieces, share: Double)
-        throws(CorruptIndex) -> (UInt64, Int)?
+    /// size), if the delta would hold less than `share` of the base's notes and postings, and
+    /// base and delta together (the delta repeating `repeated` bytes whole) would take no more
+    /// than `footprintLimit` bytes.
+    private func deltaBase(_ previous: IndexReader, notes: SectionPieces, postings: SectionPieces, share: Double,
+        repeated: Int, footprintLimit: Int) throws(CorruptIndex) -> (UInt64, Int)?
     {
         let base = previous.baseFile ?? previous
         var held = notes.bytes.count + postings.bytes.count
@@ -434,7 +442,9 @@ public struct Indexer: Sendable {
         let whole = try base.logicalCount(.notes) + base.logicalCount(.postings)
         // Every query reads the extents: past a bound, a whole file reads faster.
         let extents = notes.pieces.count + postings.pieces.count + previous.extentCount
-        guard share > 0, Double(held) <= Double(whole) * share, extents <= Indexer.deltaExtentLimit else { return nil }
+        guard share > 0, Double(held) <= Double(whole) * share, extents <= Indexer.deltaExtentLimit,
+            share.isInfinite || base.byteCount + repeated + held + 20 * extents <= footprintLimit
+        else { return nil }
         return (base.headerChecksum, base.byteCount)
     }
 

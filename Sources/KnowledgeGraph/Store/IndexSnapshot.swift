@@ -167,6 +167,9 @@ struct TermsWriter {
         for o in other.postOffsets.dropFirst() { postOffsets.append(postBase + o) }
     }
 
+    /// Size of `dictionary()`.
+    var dictionaryByteCount: Int { 4 + termOffsets.count * 4 + postOffsets.count * 8 + termBytes.count }
+
     /// Term count, a fixed-width table (so a query binary-searches the mapped file without
     /// decoding the dictionary), then the terms' bytes.
     func dictionary() -> [UInt8] {

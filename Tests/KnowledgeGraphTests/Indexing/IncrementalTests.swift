@@ -217,7 +217,8 @@ extension Array {
 
     /// Edits of a few notes are written as a delta over the whole file (`index.base`); the
     /// delta is small, reads like a rebuild, and a missing or foreign base is healed by a
-    /// rebuild. A whole file written later removes the base.
+    /// rebuild. A whole file written later removes the base. By default a delta is written
+    /// only while base and delta take no more room than the notes.
     @Test func smallUpdatesAreWrittenAsADeltaOverTheBase() throws {
         // Enough notes for long lists (every note has "노트"), which an edit changes in the
         // middle: the delta refers to their unchanged runs.
@@ -225,11 +226,14 @@ extension Array {
         _ = try v.update()
         let whole = try #require(try IndexReader(path: v.path(".kg/index")))
         #expect(!whole.isDelta)
+        // Whatever its size (this vault's index is larger than its short notes).
+        var always = Indexer.Options()
+        always.deltaShare = .infinity
         var rng = IncrementalTests.Rng(state: 3)
         for round in 0..<4 {
             let i = rng.next(1500)
             try v.write("f\(i % 7)/note\(i).md", "# 노트\nw\(rng.next(3000))x 카카오에서 FFM은 w\(round)x\n")
-            let (reader, report) = try v.update()
+            let (reader, report) = try v.update(always)
             #expect(report.rebuildReason == nil)
             #expect(reader.isDelta, "round \(round)")
             #expect(reader.byteCount * 2 < whole.byteCount, "round \(round): the delta holds \(reader.byteCount) bytes")
@@ -239,18 +243,25 @@ extension Array {
         try v.remove(".kg/index.base")
         try FileManager.default.copyItem(atPath: v.path(".kg/index"), toPath: v.path(".kg/index.base"))
         try v.write("f1/note1.md", "w1x 네이버의 모델\n")
-        let (healed, report) = try v.update()
+        let (healed, report) = try v.update(always)
         #expect(report.rebuildReason?.contains("base") == true)
         #expect(!healed.isDelta)
         #expect(!FileManager.default.fileExists(atPath: v.path(".kg/index.base")))
         #expect(try IncrementalTests.dump(healed) == IncrementalTests.rebuilt(v))
         // A query of a delta whose base is gone rebuilds too.
         try v.write("f2/note2.md", "w2x 카카오\n")
-        #expect(try v.update().0.isDelta)
+        #expect(try v.update(always).0.isDelta)
         try v.remove(".kg/index.base")
-        let (again, second) = try v.update()
+        let (again, second) = try v.update(always)
         #expect(second.rebuildReason?.contains("base") == true)
         #expect(try IncrementalTests.dump(again) == IncrementalTests.rebuilt(v))
+        // By default: base and delta would take more room than these notes, so the whole file.
+        try v.write("f3/note3.md", "w3x 카카오\n")
+        let notes = try again.files().reduce(0) { $0 + Int($1.stat.size) }
+        #expect(again.byteCount > notes / 2)
+        let (plain, _) = try v.update()
+        #expect(!plain.isDelta)
+        #expect(!FileManager.default.fileExists(atPath: v.path(".kg/index.base")))
     }
 
     /// A first build analyses each note as it reads it, with the lexicon file's entities; a

@@ -16,6 +16,20 @@ import Testing
         #expect(snapshot.encoded() == again.encoded())
     }
 
+    /// The file table stores each path as the bytes it shares with the one before plus the
+    /// rest, which may split a character ("가" and "각" share two of their three bytes), and
+    /// the status-change time as its distance from the mtime, which may be negative.
+    @Test func fileTableRoundTripsFrontCodedPaths() throws {
+        let paths = ["a.md", "a/b.md", "가.md", "각.md", "각/깊은 폴더/노트.md", "각/깊은 폴더/노트2.md", "z.md"]
+        let files = paths.enumerated().map { k, p in
+            FileEntry(path: p, stat: FileStat(size: Int64(k), mtimeNs: 1_700_000_000_000_000_000 + Int64(k), ctimeNs: 1_600_000_000_000_000_000,
+                inode: UInt64(k)), hash: UInt64(k) &* 0x9E37_79B9_7F4A_7C15, skipReason: k == 6 ? "binary" : nil)
+        }
+        var snapshot = IndexSnapshot.empty(lexicon: Lexicon(definitions: [], issues: []), fingerprint: 1)
+        snapshot.files = files
+        #expect(try IndexReader(bytes: snapshot.encoded()).files() == files)
+    }
+
     @Test(arguments: ["garbage", "truncate", "flip", "version", "empty"])
     func damagedIndexIsRebuiltWithANotice(_ damage: String) throws {
         let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
