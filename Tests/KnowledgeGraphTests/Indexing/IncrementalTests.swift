@@ -264,6 +264,38 @@ extension Array {
         #expect(!FileManager.default.fileExists(atPath: v.path(".kg/index.base")))
     }
 
+    /// A damaged base file (a flipped byte in its note records or its postings) is found by a
+    /// query, or by the next update, and the index is rebuilt from the notes.
+    @Test(arguments: ["NOTE", "POST"])
+    func aDamagedBaseIsRebuiltFromTheNotes(section: String) throws {
+        let (v, _) = try Self.vault(seed: 21, notes: 400)
+        _ = try v.update()
+        var always = Indexer.Options()
+        always.deltaShare = .infinity
+        try v.write("f1/note1.md", "# 노트\nw1x 카카오에서\n")
+        #expect(try v.update(always).0.isDelta)
+        // The section's place in the base file, from its header.
+        let url = URL(fileURLWithPath: v.path(".kg/index.base"))
+        var bytes = Array(try Data(contentsOf: url))
+        let load = { (at: Int, width: Int) in (0..<width).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+        var range = 0..<0
+        for k in 0..<load(12, 4) {
+            let entry = 16 + k * 28
+            if String(decoding: bytes[entry..<(entry + 4)], as: UTF8.self) == section {
+                range = load(entry + 4, 8)..<(load(entry + 4, 8) + load(entry + 12, 8))
+            }
+        }
+        #expect(range.count > 1000)
+        bytes[range.lowerBound + range.count / 2] ^= 0x10
+        try Data(bytes).write(to: url)
+        if section == "POST" { try v.write("f2/note2.md", "# 노트\nw2x 네이버의\n") }
+        let r = v.kg("stats")
+        #expect(r.status == 0)
+        #expect(r.err.contains("rebuilding"), "\(r.err)")
+        let (reader, _) = try v.update()
+        #expect(try IncrementalTests.dump(reader) == IncrementalTests.rebuilt(v))
+    }
+
     /// A first build analyses each note as it reads it, with the lexicon file's entities; a
     /// note that defines an entity (first or last in path order) or is not text sends it back
     /// to the change check. Either way it gives what the checked build gives.
