@@ -333,15 +333,13 @@ public struct Indexer: Sendable {
                             // Read by the pass: every file is a note, a note's id its position.
                             for (id, hash) in a.hashes.enumerated() { files[id].hash = hash }
                         }
-                        file.add(NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
-                            tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections())
+                        file.add(NoteParts(lexicon: lexicon, files: files, a).sections())
                         file.add(.notes, new: a.notes.bytes)
                     }
                     do throws(CorruptIndex) {
                         var base: (UInt64, Int)?
                         if let previous, let a = held.take(0) {
-                            let sections = NoteParts(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets,
-                                tokenCounts: a.tokenCounts, entityNotes: a.entityNotes, graph: a.graph).sections()
+                            let sections = NoteParts(lexicon: lexicon, files: files, a).sections()
                             // What a delta repeats whole, and what the index may take on disk:
                             // no more than the notes themselves.
                             let repeated = sections.reduce(pass.terms.dictionaryByteCount) { $0 + $1.1.count }

@@ -655,3 +655,11 @@ extension Array where Element == UInt8 {
         append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: raw.count))
     }
 }
+
+extension NoteParts {
+    /// The note sections of what a pass assembled.
+    init(lexicon: Lexicon, files: [FileEntry], _ a: Pass.Assembled) {
+        self.init(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets, tokenCounts: a.tokenCounts,
+            entityNotes: a.entityNotes, graph: a.graph)
+    }
+}
