@@ -24,16 +24,14 @@ func runProgram(_ path: String, _ args: [String], input: String? = nil, cwd: Str
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }
 
-func findDot() -> String? {
-    ["/usr/bin/dot", "/usr/local/bin/dot", "/opt/homebrew/bin/dot"].first { FileManager.default.isExecutableFile(atPath: $0) }
-}
+func findDot() -> String? { ExternalTool.dot.path }
 
 @Suite struct ExportTests {
     @Test func dotQuotesAndEscapesLabels() {
         #expect(GraphExport.dotQuote("say \"hi\" \\ 카카오\n") == "\"say \\\"hi\\\" \\\\ 카카오\\n\"")
     }
 
-    @Test func dotRendersWithGraphviz() throws {
+    @Test(ExternalTool.dot.trait) func dotRendersWithGraphviz() throws {
         let dot = try #require(findDot(), "Graphviz's dot is needed (apt-get install graphviz)")
         let v = try TempVault.sample()
         let r = v.kg("export", "--dot")
@@ -49,7 +47,7 @@ func findDot() -> String? {
         #expect(svg.contains("<svg") && svg.contains("카카오"))
     }
 
-    @Test func awkwardNamesStillRender() throws {
+    @Test(ExternalTool.dot.trait) func awkwardNamesStillRender() throws {
         let dot = try #require(findDot(), "Graphviz's dot is needed (apt-get install graphviz)")
         let v = try TempVault(files: ["a.md": "Foo \"Bar\" 와 back\\slash 그리고 graph\n"],
             lexicon: "concept: Foo \"Bar\"\nconcept: back\\slash\nconcept: graph\n")
@@ -136,7 +134,7 @@ final class GraphMLChecker: NSObject, XMLParserDelegate {
         #expect(!out.contains("</script>\",") )  // data cannot close its script element
     }
 
-    @Test func communitiesRenderAsClustersWithGraphviz() throws {
+    @Test(ExternalTool.dot.trait) func communitiesRenderAsClustersWithGraphviz() throws {
         let dot = try #require(findDot(), "Graphviz's dot is needed (apt-get install graphviz)")
         let v = try TempVault.sample()
         let r = v.kg("export", "--dot", "--communities", "--size", "betweenness", "--top", "40")
