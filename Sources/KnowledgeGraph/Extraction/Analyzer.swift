@@ -1,7 +1,7 @@
 /// Turns a note's text into its record and search terms, for a given lexicon.
 public struct Analyzer: Sendable {
     /// Bumped whenever extraction changes, so existing indexes are rebuilt with the new rules.
-    public static let version = 3
+    public static let version = 4
 
     public let lexicon: Lexicon
     let matcher: MentionMatcher
@@ -95,10 +95,23 @@ public struct Analyzer: Sendable {
         var lineStarts: [Int32] = []
         lineStarts.reserveCapacity(note.lines.count)
         var pos: Int32 = 0
+        var address = 0
         for (n, r) in note.lines.enumerated() {
             lineStarts.append(pos)
             pos = Tokenizer.tokenize(note.scalars[r], startPosition: pos, scratch: &scratch, emit: token)
-            for m in matcher.matches(in: note.scan[r]) {
+            var found = matcher.matches(in: note.scan[r])
+            // An address is a mention only when the lexicon names that very address (`last.fm`).
+            var named = false
+            while address < note.addresses.count && note.addresses[address].line == n {
+                let host = note.addresses[address].host
+                if let m = matcher.matches(in: note.scalars[host]).first, m.start == host.lowerBound, m.end == host.upperBound {
+                    found.append(m)
+                    named = true
+                }
+                address += 1
+            }
+            if named { found.sort { $0.start < $1.start } }
+            for m in found {
                 mentions.append(Mention(entity: m.entity, line: Int32(n + 1), block: note.lineBlock[n],
                     section: note.lineSection[n], surface: Scalars.string(note.scalars[m.start..<m.end])))
             }

@@ -16,6 +16,8 @@ struct MarkdownNote {
     var headings: [(line: Int, text: String)] = []
     var links: [NoteLink] = []
     var tags: [String] = []
+    /// Bare addresses (`last.fm`), masked in `scan`: the 0-based line and the host's scalars.
+    var addresses: [(line: Int, host: Range<Int>)] = []
 
     init(text: String) {
         scalars = Scalars.values(of: text)
@@ -292,6 +294,47 @@ struct MarkdownNote {
             || Scalars.isHangulSyllable(v)
     }
 
+    /// Top-level domains that end a bare address (`last.fm`, `kakao.com`, `naver.co.kr`):
+    /// common generic ones and country codes, leaving out those that are English words or
+    /// file extensions (`.py`, `.md`, `.pt`, `.sh`, `.cc`, `.pl`).
+    static let topLevelDomains: Set<[UInt32]> = Set(
+        """
+        com net org io ai fm co kr dev app me tv gg ly so xyz edu gov info biz asia tech cloud \
+        jp us uk de cn fr ru es nl se ch ca au br eu tw hk sg vn nz za cz fi dk ua gr
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { $0.unicodeScalars.map(\.value) })
+
+    /// What may stand right before a bare address: not a letter, digit, `_`, `.`, `-`, `@` or `/`
+    /// (those make it part of a longer word, address or path).
+    private static func mayPrecedeDomain(_ v: UInt32) -> Bool {
+        !Scalars.isWordScalar(v) && v != 0x2E && v != 0x2D && v != 0x40 && v != 0x2F
+    }
+
+    /// The end of a bare address starting at `i`: two or more labels of ASCII letters, digits
+    /// and inner hyphens joined by dots, the last a top-level domain (any case), not followed by
+    /// a word character, with an optional `/path`. Nil if there is none: `Node.js`, `torch.nn`,
+    /// `FM.`, `A.I.` are not addresses.
+    private func bareDomainEnd(from i: Int, end: Int) -> Int? {
+        var j = i
+        var labels = 0
+        var lastLabel = i..<i
+        while true {
+            let start = j
+            while j < end && (Scalars.isASCIIAlphanumeric(scalars[j]) || scalars[j] == 0x2D) { j += 1 }
+            if j == start || scalars[start] == 0x2D || scalars[j - 1] == 0x2D { return nil }
+            labels += 1
+            lastLabel = start..<j
+            guard j + 1 < end, scalars[j] == 0x2E, Scalars.isASCIIAlphanumeric(scalars[j + 1]) else { break }
+            j += 1
+        }
+        guard labels >= 2, j >= end || !Scalars.isWordScalar(scalars[j]) else { return nil }
+        let tld = scalars[lastLabel].map(Scalars.lowerASCII)
+        guard MarkdownNote.topLevelDomains.contains(tld) else { return nil }
+        if j < end && scalars[j] == 0x2F {
+            while j < end && !MarkdownNote.urlStops(scalars[j]) { j += 1 }
+        }
+        return j
+    }
+
     private static func isEmailLocal(_ v: UInt32) -> Bool {
         Scalars.isWordScalar(v) && v < 0x80 || v == 0x2E || v == 0x25 || v == 0x2B || v == 0x2D
     }
@@ -370,6 +413,16 @@ struct MarkdownNote {
                 var j = i
                 while j < end && !MarkdownNote.urlStops(scalars[j]) { j += 1 }
                 mask(i..<j)
+                i = j
+                continue
+            }
+            if Scalars.isASCIIAlphanumeric(c), i == r.lowerBound || MarkdownNote.mayPrecedeDomain(scalars[i - 1]),
+                let j = bareDomainEnd(from: i, end: end)
+            {
+                mask(i..<j)  // an address without a scheme: last.fm, kakao.com/careers
+                var host = i
+                while host < j && scalars[host] != 0x2F { host += 1 }
+                addresses.append((n, i..<host))
                 i = j
                 continue
             }

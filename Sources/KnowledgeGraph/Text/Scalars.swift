@@ -22,6 +22,11 @@ enum Scalars {
             || (v >= 0x400 && v <= 0x4FF)
     }
 
+    /// An ASCII letter or digit.
+    @inline(__always) static func isASCIIAlphanumeric(_ v: UInt32) -> Bool {
+        (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39)
+    }
+
     /// Horizontal whitespace inside a line.
     @inline(__always) static func isSpace(_ v: UInt32) -> Bool {
         v == 0x20 || v == 0x09 || v == 0xA0

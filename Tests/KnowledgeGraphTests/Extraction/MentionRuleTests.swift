@@ -163,3 +163,39 @@ import Testing
         #expect(r.err.contains("warning") && r.err.contains("FM"))
     }
 }
+
+/// A bare domain is an address, not a mention (`last.fm` is not FM, `kakao.com` not 카카오).
+@Suite struct BareDomainTests {
+    func found(_ text: String) -> [String] { mentions(text, lexicon: MentionRuleTests.lexicon) }
+
+    @Test(arguments: [
+        "last.fm 에서 크롤링했고", "last.fm에서 크롤링", "(last.fm)", "Last.FM", "음악은 last.fm", "- last.fm 데이터",
+        "`last.fm` API", "[last.fm](https://www.last.fm)", "see last.fm/music/Foo now", "kakao.com/careers 채용",
+        "KAKAO.COM", "naver.co.kr 에서", "lightgcn.ai/docs",
+    ])
+    func addressesAreNotMentions(_ text: String) {
+        #expect(found(text).isEmpty, "\(text): \(found(text))")
+    }
+
+    @Test(arguments: [
+        ("Node.js 와 FM", "FM=FM"), ("airflow.cfg 의 FM", "FM=FM"), ("torch.nn 으로 FM", "FM=FM"),
+        ("sklearn.decomposition FM", "FM=FM"), ("FM.", "FM=FM"), ("FM. 다음", "FM=FM"), ("A.I. 와 FM", "FM=FM"),
+        ("FM/FFM", "FM=FM"), ("lightgcn.py 에서 LightGCN", "LightGCN=LightGCN"), ("Kakao.", "카카오=Kakao"),
+        ("카카오.com 이 아니라 카카오", "카카오=카카오"),
+    ])
+    func notAddresses(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(text): \(found(text))")
+    }
+
+    @Test func anAddressTheLexiconNamesIsAMention() {
+        let lexicon = MentionRuleTests.lexicon + "\ncompany: last.fm | Last.fm\n"
+        #expect(mentions("last.fm 에서 크롤링, LAST.FM/music 과 FM", lexicon: lexicon) == ["last.fm=last.fm", "last.fm=LAST.FM", "FM=FM"])
+        #expect(mentions("blog.last.fm 은 다른 주소", lexicon: lexicon).isEmpty)
+    }
+
+    @Test func searchStillFindsTheAddress() throws {
+        let v = try TempVault(files: ["a.md": "last.fm 에서 크롤링했고\n"], lexicon: "concept: FM\n")
+        #expect(v.kg("search", "last.fm").out.contains("a.md"))
+        #expect(v.kg("mentions", "FM").out.isEmpty)
+    }
+}
