@@ -5,17 +5,22 @@ import KnowledgeGraphCLI
 /// A vault in a fresh temporary folder, removed when the value is released.
 final class TempVault {
     let root: String
+    /// The folder removed at the end: `root`, or the folder holding it.
+    private let owned: String
 
-    init(files: [String: String] = [:], lexicon: String? = nil) throws {
+    /// A vault at a new temporary folder; with `name`, the vault is a folder of that name
+    /// inside it (so that output naming the folder is the same on every run).
+    init(files: [String: String] = [:], lexicon: String? = nil, name: String? = nil) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("kg-test-\(UUID().uuidString)")
-        root = base.path
+        owned = base.path
+        root = name.map { base.appendingPathComponent($0).path } ?? base.path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         if let lexicon { try write(".kg/lexicon.txt", lexicon) }
         for (path, text) in files { try write(path, text) }
     }
 
     deinit {
-        _ = try? FileManager.default.removeItem(atPath: root)
+        _ = try? FileManager.default.removeItem(atPath: owned)
     }
 
     func path(_ relative: String) -> String { root + "/" + relative }
@@ -60,7 +65,7 @@ final class TempVault {
 
     /// Copies the repository's sample vault (never touched in place).
     static func sample() throws -> TempVault {
-        let v = try TempVault()
+        let v = try TempVault(name: "vault")
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("vault")
         for item in try FileManager.default.contentsOfDirectory(atPath: source.path) {
