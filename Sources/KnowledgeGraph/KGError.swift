@@ -31,3 +31,12 @@ public enum KGError: Error, Sendable, Equatable {
         }
     }
 }
+
+/// The index file is damaged, inconsistent or of another format; the caller rebuilds it.
+public struct CorruptIndex: Error, Sendable, Equatable {
+    public var reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
+}

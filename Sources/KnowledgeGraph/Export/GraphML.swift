@@ -87,7 +87,7 @@ extension GraphExport {
             out += "  \(a) ---|\(edge.notes)| \(b)\n"
         }
         let styles = styles(lexicon)
-        for type in byType.keys.sorted(by: { $0.utf8.lexiconLess($1.utf8) }) {
+        for type in byType.keys.sorted(by: { $0.utf8.bytesPrecede($1.utf8) }) {
             let cls = "t_" + String(type.unicodeScalars.map { Scalars.isWordScalar($0.value) && $0.value < 0x80 ? Character($0) : "_" })
             out += "  classDef \(cls) fill:\(styles[type]?.fill ?? "#dddddd"),stroke:#555555\n"
             out += "  class \(byType[type, default: []].joined(separator: ",")) \(cls)\n"

@@ -52,14 +52,14 @@ public struct GraphSelection: Sendable {
             let ranked = keep.sorted { a, b in
                 let ma = graph.stats[Int(a)].mentions
                 let mb = graph.stats[Int(b)].mentions
-                return ma != mb ? ma > mb : lexicon.entities[Int(a)].name.utf8.lexiconLess(lexicon.entities[Int(b)].name.utf8)
+                return ma != mb ? ma > mb : lexicon.entities[Int(a)].name.utf8.bytesPrecede(lexicon.entities[Int(b)].name.utf8)
             }
             var chosen = Set(ranked.prefix(max(0, top)))
             if let center = filter.around { chosen.insert(center) }
             keep = chosen
             edges = edges.filter { keep.contains($0.a) && keep.contains($0.b) }
         }
-        nodes = keep.sorted { lexicon.entities[Int($0)].name.utf8.lexiconLess(lexicon.entities[Int($1)].name.utf8) }
+        nodes = keep.sorted { lexicon.entities[Int($0)].name.utf8.bytesPrecede(lexicon.entities[Int($1)].name.utf8) }
         self.edges = edges
     }
 }
@@ -74,7 +74,7 @@ public enum GraphExport {
     /// Shape and colour per type: concept, company and tool fixed, other types in name order.
     static func styles(_ lexicon: Lexicon) -> [String: (shape: String, fill: String)] {
         var out: [String: (shape: String, fill: String)] = ["concept": palette[0], "company": palette[1], "tool": palette[2]]
-        let others = Set(lexicon.entities.map(\.type)).subtracting(out.keys).sorted { $0.utf8.lexiconLess($1.utf8) }
+        let others = Set(lexicon.entities.map(\.type)).subtracting(out.keys).sorted { $0.utf8.bytesPrecede($1.utf8) }
         for (i, t) in others.enumerated() { out[t] = palette[3 + i % (palette.count - 3)] }
         return out
     }

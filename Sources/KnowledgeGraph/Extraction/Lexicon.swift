@@ -116,7 +116,7 @@ public struct Lexicon: Sendable, Equatable {
             }
             merged[i].aliases = kept
         }
-        let order = merged.indices.sorted { merged[$0].name.utf8.lexiconLess(merged[$1].name.utf8) }
+        let order = merged.indices.sorted { merged[$0].name.utf8.bytesPrecede(merged[$1].name.utf8) }
         entities = order.map { merged[$0] }
         self.keys = Lexicon.buildKeys(entities)
         self.issues = issues

@@ -51,13 +51,13 @@ public struct GraphAnalysis: Sendable {
         let ordered = groups.values.map { members in
             members.sorted {
                 degreeCopy[Int($0)] != degreeCopy[Int($1)] ? degreeCopy[Int($0)] > degreeCopy[Int($1)]
-                    : lexicon.entities[Int($0)].name.utf8.lexiconLess(lexicon.entities[Int($1)].name.utf8)
+                    : lexicon.entities[Int($0)].name.utf8.bytesPrecede(lexicon.entities[Int($1)].name.utf8)
             }
         }.sorted { a, b in
             if a.count != b.count { return a.count > b.count }
-            let na = a.map { lexicon.entities[Int($0)].name }.min { $0.utf8.lexiconLess($1.utf8) } ?? ""
-            let nb = b.map { lexicon.entities[Int($0)].name }.min { $0.utf8.lexiconLess($1.utf8) } ?? ""
-            return na.utf8.lexiconLess(nb.utf8)
+            let na = a.map { lexicon.entities[Int($0)].name }.min { $0.utf8.bytesPrecede($1.utf8) } ?? ""
+            let nb = b.map { lexicon.entities[Int($0)].name }.min { $0.utf8.bytesPrecede($1.utf8) } ?? ""
+            return na.utf8.bytesPrecede(nb.utf8)
         }
         communities = ordered
         var community = [Int](repeating: -1, count: n)

@@ -75,7 +75,7 @@ public enum Related {
         }
         out.sort {
             $0.score != $1.score ? $0.score > $1.score
-                : lexicon.entities[Int($0.entity)].name.utf8.lexiconLess(lexicon.entities[Int($1.entity)].name.utf8)
+                : lexicon.entities[Int($0.entity)].name.utf8.bytesPrecede(lexicon.entities[Int($1.entity)].name.utf8)
         }
         return out
     }
@@ -115,7 +115,7 @@ public enum Related {
                 if best.rank == 0 { sameLine += 1 }
             }
         }
-        candidates.sort { ($0.rank, $0.distance) != ($1.rank, $1.distance) ? ($0.rank, $0.distance) < ($1.rank, $1.distance) : $0.note.utf8.lexiconLess($1.note.utf8) }
+        candidates.sort { ($0.rank, $0.distance) != ($1.rank, $1.distance) ? ($0.rank, $0.distance) < ($1.rank, $1.distance) : $0.note.utf8.bytesPrecede($1.note.utf8) }
         var out: [Evidence] = []
         for c in candidates {
             if out.count + c.lines.count > limit { break }  // never show half of a pair
@@ -154,7 +154,7 @@ public enum Related {
             scored.append(RelatedNote(note: other.path, score: round3(score),
                 shared: shared.sorted { idf($0) != idf($1) ? idf($0) > idf($1) : $0 < $1 }))
         }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.note.utf8.lexiconLess($1.note.utf8) }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.note.utf8.bytesPrecede($1.note.utf8) }
         return (Array(entities.prefix(limit)), Array(scored.prefix(limit)))
     }
 
@@ -173,7 +173,7 @@ public enum Related {
             let limitDistance = max(2, key.unicodeScalars.count / 3)
             if best <= limitDistance { scored.append((best, e.name)) }
         }
-        scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.utf8.lexiconLess($1.1.utf8) }
+        scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.utf8.bytesPrecede($1.1.utf8) }
         return scored.prefix(limit).map(\.1)
     }
 

@@ -36,31 +36,4 @@ public struct Postings: Sendable, Equatable {
             out.append(contentsOf: scratch)
         }
     }
-
-    static func decode(_ r: inout BinaryReader, noteCount: Int) throws(CorruptIndex) -> Postings {
-        var out = Postings()
-        let n = try r.count(max: noteCount)
-        out.notes.reserveCapacity(n)
-        out.offsets.reserveCapacity(n + 1)
-        var lastNote: Int32 = -1
-        for _ in 0..<n {
-            let note = lastNote &+ 1 &+ (try r.int32())
-            guard note > lastNote, Int(note) < noteCount else { throw CorruptIndex(reason: "bad posting") }
-            lastNote = note
-            let length = try r.count(max: r.end - r.offset)
-            let end = r.offset + length
-            var last: Int32 = -1
-            var inner = BinaryReader(r.base, range: r.offset..<end)
-            while !inner.atEnd {
-                let p = last &+ 1 &+ (try inner.int32())
-                guard p > last else { throw CorruptIndex(reason: "bad position") }
-                out.positions.append(p)
-                last = p
-            }
-            r.offset = end
-            out.notes.append(note)
-            out.offsets.append(Int32(out.positions.count))
-        }
-        return out
-    }
 }

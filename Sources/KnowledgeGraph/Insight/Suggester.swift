@@ -122,7 +122,7 @@ public enum Suggester {
             candidates[k] = c
         }
         var out: [Suggestion] = candidates.map { (_, c) in
-            let name = c.surfaces.max { a, b in a.value != b.value ? a.value < b.value : b.key.utf8.lexiconLess(a.key.utf8) }?.key ?? ""
+            let name = c.surfaces.max { a, b in a.value != b.value ? a.value < b.value : b.key.utf8.bytesPrecede(a.key.utf8) }?.key ?? ""
             return Suggestion(name: name, kinds: c.kinds.sorted(), aliasOf: c.aliasOf, count: c.count, notes: c.notes.count,
                 examples: c.examples)
         }
@@ -136,7 +136,7 @@ public enum Suggester {
             if sa != sb { return sa > sb }
             if a.notes != b.notes { return a.notes > b.notes }
             if a.count != b.count { return a.count > b.count }
-            return a.name.utf8.lexiconLess(b.name.utf8)
+            return a.name.utf8.bytesPrecede(b.name.utf8)
         }
         return out
     }

@@ -56,11 +56,6 @@ struct BinaryWriter {
     }
 }
 
-/// The index file is damaged or of another format; the caller rebuilds.
-public struct CorruptIndex: Error, Sendable, Equatable {
-    public var reason: String
-}
-
 /// Reads what `BinaryWriter` wrote, with every read bounds-checked.
 struct BinaryReader {
     let base: UnsafeRawBufferPointer

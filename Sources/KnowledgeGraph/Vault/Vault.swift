@@ -68,8 +68,8 @@ public struct Vault: Sendable {
         if stat(root, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR { throw .vaultNotAFolder(root) }
         var listing = Listing()
         walk(relative: [], into: &listing, depth: 0, rules: [])
-        listing.notes.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
-        listing.skipped.sort { $0.path.utf8.lexiconLess($1.path.utf8) }
+        listing.notes.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        listing.skipped.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
         return listing
     }
 

@@ -1,0 +1,99 @@
+extension Pass {
+    /// The sections other than the dictionary and postings.
+    struct Assembled {
+        var notes: SectionPieces
+        /// A speculative pass's content hashes, by note id (else empty).
+        var hashes: [UInt64]
+        var noteOffsets: [UInt64]
+        var tokenCounts: [Int32]
+        var entityNotes: [[Int32]]
+        var graph: CoMentionGraph
+    }
+
+    /// Note records, token counts, entity lists and the graph of the new index: kept parts
+    /// copied or renumbered from the previous file, plus what the runs analyzed.
+    static func assemble(
+        _ outputs: [Run], old: [Int32], previous: IndexReader?, remap: [Int32], entityCount: Int
+    ) throws(CorruptIndex) -> Assembled {
+        let n = old.count
+        // Records and token counts, in id order.
+        var where_ = [(run: Int32, index: Int32)](repeating: (-1, -1), count: n)
+        for (r, run) in outputs.enumerated() {
+            for (k, id) in run.ids.enumerated() { where_[Int(id)] = (Int32(r), Int32(k)) }
+        }
+        var noteOffsets: [UInt64] = []
+        var tokenCounts: [Int32] = []
+        // Kept records are referred to, not copied: runs of notes that were consecutive
+        // before are one piece.
+        var notes = SectionPieces()
+        var count = BinaryWriter()
+        count.int(n)
+        notes.bytes = count.bytes
+        noteOffsets.reserveCapacity(n + 1)
+        tokenCounts.reserveCapacity(n)
+        var id = 0
+        while id < n {
+            if let previous, old[id] >= 0 {
+                var end = id + 1
+                while end < n && old[end] == old[end - 1] + 1 { end += 1 }
+                let kept = try previous.noteRecordRange(from: Int(old[id]), to: Int(old[end - 1]) + 1)
+                let base = UInt64(notes.count)
+                for k in id..<end {
+                    noteOffsets.append(base + UInt64(kept.offsets[k - id]))
+                    tokenCounts.append(try previous.tokenCount(Int(old[k])))
+                }
+                notes.keep(kept.range)
+                id = end
+                continue
+            }
+            noteOffsets.append(UInt64(notes.count))
+            let (r, k) = where_[id]
+            let run = outputs[Int(r)]
+            notes.bytes.append(contentsOf: run.records.bytes[run.recordStarts[Int(k)]..<run.recordStarts[Int(k) + 1]])
+            tokenCounts.append(run.tokenCounts[Int(k)])
+            id += 1
+        }
+        noteOffsets.append(UInt64(notes.count))
+
+        // Entity -> notes: kept lists renumbered, plus the analyzed notes.
+        var byEntity = [[Int32]](repeating: [], count: entityCount)
+        if let previous {
+            let lists = try previous.entityNotes()
+            guard lists.count == entityCount else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
+            for (e, list) in lists.enumerated() {
+                for o in list where Int(o) < remap.count && remap[Int(o)] >= 0 { byEntity[e].append(remap[Int(o)]) }
+            }
+        }
+        var touched = Set<Int32>()
+        for run in outputs {
+            for (e, id) in run.entityNotes {
+                byEntity[Int(e)].append(id)
+                touched.insert(e)
+            }
+        }
+        if previous != nil { for e in touched { byEntity[Int(e)].sort() } }
+
+        // The graph: the previous sums minus the notes dropped or analyzed again, plus the runs.
+        var builder = GraphBuilder(entityCount: entityCount)
+        if let previous {
+            builder = GraphBuilder(try previous.graph())
+            for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.note(at: o), sign: -1) }
+        }
+        for run in outputs { builder.merge(run.graph) }
+        var hashes: [UInt64] = []
+        if outputs.contains(where: { !$0.hashes.isEmpty }) {
+            hashes = [UInt64](repeating: 0, count: n)
+            for run in outputs { for (k, id) in run.ids.enumerated() where k < run.hashes.count { hashes[Int(id)] = run.hashes[k] } }
+        }
+        return Assembled(notes: notes, hashes: hashes, noteOffsets: noteOffsets, tokenCounts: tokenCounts,
+            entityNotes: byEntity, graph: builder.graph())
+    }
+}
+
+extension NoteParts {
+    /// The note sections of what a pass assembled.
+    init(lexicon: Lexicon, files: [FileEntry], _ a: Pass.Assembled) {
+        self.init(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets, tokenCounts: a.tokenCounts,
+            entityNotes: a.entityNotes, graph: a.graph)
+    }
+}

@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What changed in the vault since the previous index: the new file table, the notes to
+/// analyse (with their texts when they were read), and what is gone.
+///
+/// Files whose stat is unchanged (and not racy) are settled by stat alone; the rest are read
+/// and hashed on all cores, and only those whose content hash changed are new or changed.
+/// A file that cannot be read keeps its previous entry: a read error is never a deletion.
+struct ChangeSet {
+    /// The new file table, sorted by path: notes and skipped files.
+    var files: [FileEntry] = []
+    /// New or changed notes whose normalized text is at hand.
+    var fresh: [PathKey: String] = [:]
+    /// New or changed notes to be read again when analysed (past the text budget).
+    var reread = Set<PathKey>()
+    /// Notes of the previous index that are gone.
+    var removed: [String] = []
+    /// Files not indexed, with reasons, sorted by path.
+    var skipped: [SkippedFile] = []
+
+    /// Paths of the notes, in id order.
+    var notePaths: [String] { files.filter { $0.skipReason == nil }.map(\.path) }
+
+    /// Whether there is nothing to apply to the previous index.
+    func isEmpty(comparedTo previous: [FileEntry]) -> Bool {
+        fresh.isEmpty && reread.isEmpty && removed.isEmpty && files == previous
+    }
+
+    /// Every new or changed note, whether its text is at hand or not.
+    var changed: Set<PathKey> { reread.union(fresh.keys) }
+
+    /// Pairs the listing with the previous file table (both in byte order of their paths) by
+    /// a merge, and reads what may have changed.
+    ///
+    /// - Parameters:
+    ///   - racyFrom: entries whose times are at or after this (two seconds before the index
+    ///     was written, as in git) may have changed again without their times moving on a
+    ///     coarse clock: they are hashed.
+    ///   - textBudget: bytes of note text kept for the analysis; past it, notes are read again.
+    ///   - speculate: a first build that reads each note only when it analyses it: nothing is
+    ///     read here.
+    ///   - alreadyRead: content hashes, by position in the listing, of notes a stopped
+    ///     speculative pass read; they are not read again.
+    init(listing: Vault.Listing, previous: [FileEntry], vault: Vault, racyFrom: Int64, textBudget: Int, speculate: Bool,
+        alreadyRead: [UInt64?])
+    {
+        var matched = [Bool](repeating: false, count: previous.count)
+        var states = [FileState?](repeating: nil, count: listing.notes.count)
+        var toRead: [(Int, String, FileStat, FileEntry?)] = []
+        var j = 0
+        for (i, item) in listing.notes.enumerated() {
+            while j < previous.count && previous[j].path.utf8.bytesPrecede(item.path.utf8) { j += 1 }
+            var old: FileEntry?
+            if j < previous.count && !item.path.utf8.bytesPrecede(previous[j].path.utf8) {
+                matched[j] = true
+                old = previous[j]
+            }
+            // Unchanged files are settled by stat here, on a rebuild too: a rebuild analyses
+            // every note again, and reads it once, when it is analysed.
+            if let old, old.stat == item.stat, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
+                states[i] = old.skipReason == nil ? .same(old) : .skipped(old)
+            } else {
+                toRead.append((i, item.path, item.stat, old))
+            }
+        }
+        let budget = TextBudget(bytes: textBudget)
+        let checked: [FileState] = speculate
+            ? toRead.map { .fresh(FileEntry(path: $0.1, stat: $0.2, hash: 0, skipReason: nil, entity: nil), nil) }
+            : parallelMap(toRead) { item in
+                if item.0 < alreadyRead.count, let hash = alreadyRead[item.0] {
+                    return .fresh(FileEntry(path: item.1, stat: item.2, hash: hash, skipReason: nil, entity: nil), nil)
+                }
+                return ChangeSet.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom, budget: budget)
+            }
+        for (k, item) in toRead.enumerated() { states[item.0] = checked[k] }
+
+        files.reserveCapacity(listing.notes.count)
+        // Notes under folders that could not be listed are kept as they were.
+        var keptUnlisted = false
+        for (k, old) in previous.enumerated() where !matched[k] && old.skipReason == nil
+            && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
+        {
+            files.append(old)
+            matched[k] = true
+            keptUnlisted = true
+        }
+        for state in states {
+            switch state {
+            case .same(let f): files.append(f)
+            case .fresh(let f, let text):
+                files.append(f)
+                if let text { fresh[PathKey(f.path)] = text } else { reread.insert(PathKey(f.path)) }
+            case .skipped(let f):
+                files.append(f)
+                skipped.append(SkippedFile(path: f.path, reason: f.skipReason ?? ""))
+            case .keptAfterError(let f, let reason):
+                files.append(f)
+                skipped.append(SkippedFile(path: f.path, reason: reason + "; its previous entry is kept"))
+            case nil: break
+            }
+        }
+        skipped.append(contentsOf: listing.skipped)
+        skipped.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        if keptUnlisted { files.sort { $0.path.utf8.bytesPrecede($1.path.utf8) } }
+        // A previous note is gone if no listed file or kept entry took its path, or if its
+        // file is now skipped.
+        let previousNotes = previous.filter { $0.skipReason == nil }.map(\.path)
+        if !previousNotes.isEmpty {
+            var stillListed = 0
+            for (k, old) in previous.enumerated() where old.skipReason == nil && matched[k] { stillListed += 1 }
+            if stillListed < previousNotes.count || files.contains(where: { $0.skipReason != nil }) {
+                let now = Set(notePaths.map(PathKey.init))
+                removed = previousNotes.filter { !now.contains(PathKey($0)) }
+            }
+        }
+    }
+
+    /// Refuses an update that would drop more than `Indexer.massDeleteShare` of at least
+    /// `Indexer.massDeleteMinimum` notes: a vault that suddenly lost most of its notes is more
+    /// likely unmounted or half-synced than emptied on purpose.
+    func refuseMassDeletion(previousNoteCount: Int) throws(KGError) {
+        if previousNoteCount >= Indexer.massDeleteMinimum && Double(removed.count) > Double(previousNoteCount) * Indexer.massDeleteShare {
+            throw KGError.massDelete(removed: removed.count, of: previousNoteCount)
+        }
+    }
+
+    /// What became of one file since the previous index.
+    enum FileState: Sendable {
+        /// Same content as indexed (its stat may be new).
+        case same(FileEntry)
+        /// New or changed content, decoded and normalized (nil: read it again to analyze it).
+        case fresh(FileEntry, String?)
+        /// Not a note: binary, too large, unreadable without a previous entry.
+        case skipped(FileEntry)
+        /// Unreadable now: the previous entry stays.
+        case keptAfterError(FileEntry, String)
+    }
+
+    static func check(path: String, stat st: FileStat, previous old: FileEntry?, vault: Vault, racyFrom: Int64,
+        budget: TextBudget? = nil) -> FileState
+    {
+        if let old, old.stat == st, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
+            return old.skipReason == nil ? .same(old) : .skipped(old)
+        }
+        switch vault.read(path, limit: Vault.noteSizeLimit) {
+        case .failure(let f):
+            if let old, old.skipReason == nil { return .keptAfterError(old, f.reason) }
+            return .skipped(FileEntry(path: path, stat: st, hash: 0, skipReason: f.reason))
+        case .success(let bytes):
+            let hash = Checksum.of(bytes)
+            if let old, old.hash == hash, old.skipReason == nil {
+                return .same(FileEntry(path: path, stat: st, hash: hash, skipReason: nil, entity: old.entity))
+            }
+            let keep = budget?.take(bytes.count) ?? true
+            if !keep {
+                // Not kept: it is decoded when analysed. Only what the change check needs is
+                // looked at now: whether it is text at all, and whether its front matter can
+                // define an entity (the text must start with `---`, or with a character that
+                // normalizing could drop or turn into `-`).
+                if let f = TextDecoder.refusal(bytes) {
+                    return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
+                }
+                if let first = bytes.first, first != 0x2D && first < 0x80 {
+                    return .fresh(FileEntry(path: path, stat: st, hash: hash, skipReason: nil, entity: nil), nil)
+                }
+            }
+            switch TextDecoder.decode(bytes) {
+            case .failure(let f):
+                return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
+            case .success(let (text, _)):
+                let normalized = Normalizer.normalize(text)
+                return .fresh(FileEntry(path: path, stat: st, hash: hash, skipReason: nil,
+                    entity: Analyzer.entityDefinition(path: path, text: normalized)), keep ? normalized : nil)
+            }
+        }
+    }
+}
+
+/// Bytes of note text that may still be held, shared by the threads reading notes.
+final class TextBudget: @unchecked Sendable {
+    private let left: Locked<Int>
+    init(bytes: Int) { left = Locked(bytes) }
+
+    /// Whether `n` more bytes fit (and if so, they are counted).
+    func take(_ n: Int) -> Bool {
+        left.withLock { left in
+            guard n <= left else { return false }
+            left -= n
+            return true
+        }
+    }
+}
+
+/// Counts finished items across threads, for progress reports.
+final class ProgressCounter: @unchecked Sendable {
+    private let value = Locked(0)
+    func next() -> Int {
+        value.withLock { value in
+            value += 1
+            return value
+        }
+    }
+}

@@ -1,0 +1,302 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Dispatch
+
+extension Pass {
+    /// Runs of unchanged old entries at least this long are kept rather than copied, so that
+    /// a delta refers to them; shorter ones are not worth an extent.
+    static let keptSpanMinimum = 512
+
+    /// The dictionary and postings of the new index: the previous terms' lists renumbered,
+    /// merged with the runs' lists, in byte order of the terms.
+    static func mergeTerms(_ runs: inout [PostingLists], previous: IndexReader?, remap: [Int32]) throws(CorruptIndex) -> TermsWriter {
+        // The runs' terms, interned once, each with the runs that have it (in run order).
+        var table = TermTable(capacity: runs.first?.table.count ?? 16)
+        var sources: [[(run: Int32, term: Int32)]] = []
+        for (r, run) in runs.enumerated() {
+            for t in 0..<run.termCount {
+                let g = Int(run.table.withBytes(t) { table.intern($0) })
+                if g == sources.count { sources.append([]) }
+                sources[g].append((Int32(r), Int32(t)))
+            }
+        }
+        let order = table.sortedIDs()
+        let oldTotal = try previous?.termTotal() ?? 0
+
+        // Two halves of the dictionary on two cores, split at an old term. The reader checks
+        // every posting block first, so that the halves only read it.
+        let halves = oldTotal >= 1024 && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 ? 2 : 1
+        guard halves == 2, let previous else {
+            return try mergeTerms(&runs, table, sources, order, previous, remap, old: 0..<oldTotal, new: 0..<order.count)
+        }
+        try previous.file.verifyAll(.postings)
+        // Split where half of the postings' bytes lie on each side.
+        let split = min(max(1, try previous.termIndex(atPostingOffset: try previous.postingsByteCount() / 2)), oldTotal - 1)
+        let splitTerm = try previous.termBytes(split)
+        var lo = 0
+        var hi = order.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if table.withBytes(Int(order[mid]), { compareBytes($0, splitTerm) }) < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        let newSplit = lo
+        let results = SharedSlots<Result<TermsWriter, CorruptIndex>>(count: 2)
+        let inputs = UncheckedSendable((runs, table, sources, order, previous, remap))
+        DispatchQueue.concurrentPerform(iterations: 2) { h in
+            var (runs, table, sources, order, previous, remap) = inputs.value
+            let old = h == 0 ? 0..<split : split..<oldTotal
+            let new = h == 0 ? 0..<newSplit : newSplit..<order.count
+            do throws(CorruptIndex) {
+                results.put(h, .success(try mergeTerms(&runs, table, sources, order, previous, remap, old: old, new: new)))
+            } catch {
+                results.put(h, .failure(error))
+            }
+        }
+        guard var out = try results.take(0)?.get(), let second = try results.take(1)?.get() else {
+            throw CorruptIndex(reason: "postings could not be merged")
+        }
+        out.append(second)
+        return out
+    }
+
+    /// Merges old terms `old` with new terms `order[new]`.
+    private static func mergeTerms(
+        _ runs: inout [PostingLists], _ table: TermTable, _ sources: [[(run: Int32, term: Int32)]], _ order: [Int32],
+        _ previous: IndexReader?, _ remap: [Int32], old: Range<Int>, new: Range<Int>
+    ) throws(CorruptIndex) -> TermsWriter {
+        var out = TermsWriter()
+        // The previous dictionary, located once: its terms are read in the loop below.
+        let dictionary = try previous?.dictionary()
+        let postingsEnd = try previous?.postingsByteCount() ?? 0
+        // On a build, room for the runs' lists, so that the buffer is not copied as it grows.
+        if let previous {
+            // Notes added or removed renumber the notes after them, so many lists have new
+            // bytes: room for them all (the first half holds the second when they are joined).
+            if remap.enumerated().contains(where: { $0.element >= 0 && $0.element != Int32($0.offset) }) {
+                let whole = try previous.postingsByteCount()
+                out.post.bytes.reserveCapacity((old.lowerBound == 0 ? whole : whole / 2) + whole / 8 + 4096)
+            }
+        } else {
+            out.post.bytes.reserveCapacity(runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount })
+        }
+        var entries: [UInt8] = []
+        // Runs of old entries kept as they are: where they go in `entries`, and where they are
+        // in the old list.
+        var kept: [(Int, Range<Int>)] = []
+        var i = old.lowerBound
+        var j = new.lowerBound
+        let oldTotal = old.upperBound
+        let orderEnd = new.upperBound
+        while i < oldTotal || j < orderEnd {
+            var side = 0  // -1: old term only, 1: new term only, 0: both
+            let oldTerm: UnsafeRawBufferPointer? = i < oldTotal ? try dictionary?.term(i) : nil
+            if let oldTerm, j < orderEnd {
+                let c = table.withBytes(Int(order[j])) { compareBytes(oldTerm, $0) }
+                side = c < 0 ? -1 : (c > 0 ? 1 : 0)
+            } else {
+                side = oldTerm != nil ? -1 : 1
+            }
+            let news = side >= 0 && j < orderEnd ? sources[Int(order[j])] : []
+            if side == 1 {
+                // Only new entries: the runs' lists one after another, each first gap re-based.
+                table.withBytes(Int(order[j])) { out.begin(term: $0) }
+                VarInt.append(UInt64(news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }), to: &out.post.bytes)
+                var last: Int32 = -1
+                for (r, t) in news {
+                    let (r, t) = (Int(r), Int(t))
+                    let first = runs[r].firstNote(t)
+                    var rebased = false
+                    runs[r].forEachSpan(t) { raw in
+                        if rebased {
+                            out.post.bytes.appendBytes(raw)
+                            return
+                        }
+                        // The first block holds the whole first entry, so its gap is here.
+                        var k = 0
+                        _ = VarInt.read(raw, &k, end: raw.count)
+                        VarInt.append(UInt64(UInt32(bitPattern: first &- last &- 1)), to: &out.post.bytes)
+                        out.post.bytes.appendBytes(UnsafeRawBufferPointer(rebasing: raw[k...]))
+                        rebased = true
+                    }
+                    last = runs[r].lastNote(t)
+                }
+                out.end()
+                j += 1
+                continue
+            }
+            // Old entries renumbered (dropped notes left out), merged with the new ones.
+            guard let previous, let dictionary, let oldTerm else { break }
+            let (listStart, listEnd) = try dictionary.listOffsets(i)
+            guard listStart <= listEnd, listEnd <= postingsEnd else { throw CorruptIndex(reason: "bad posting offsets") }
+            let oldList = try previous.file.logical(.postings, listStart..<listEnd)
+            entries.removeAll(keepingCapacity: true)
+            kept.removeAll(keepingCapacity: true)
+            var count = 0
+            var last: Int32 = -1
+            @inline(__always) func put(_ note: Int32, _ positions: UnsafeRawBufferPointer) {
+                VarInt.append(UInt64(UInt32(bitPattern: note &- last &- 1)), to: &entries)
+                VarInt.append(UInt64(positions.count), to: &entries)
+                entries.appendBytes(positions)
+                last = note
+                count += 1
+            }
+            var fresh = EntryStream(news.map { (r, t) in runs[Int(r)].bytes(Int(t)) })
+            var hasFresh = fresh.next()
+            var cursor = EntryCursor(oldList)
+            guard let total = cursor.start() else { throw CorruptIndex(reason: "bad posting list") }
+            // Whether the list stays as it was: then it is kept whole.
+            var same = !hasFresh
+            // Entries whose gap is unchanged stay as they are, a run at a time: a long run is
+            // kept (referred to, in a delta), a short one copied.
+            var spanStart = -1
+            @inline(__always) func flush(_ end: Int) {
+                if spanStart >= 0 {
+                    if end - spanStart >= Pass.keptSpanMinimum {
+                        kept.append((entries.count, spanStart..<end))
+                    } else {
+                        entries.appendBytes(UnsafeRawBufferPointer(rebasing: oldList[spanStart..<end]))
+                    }
+                    spanStart = -1
+                }
+            }
+            for _ in 0..<total {
+                let start = cursor.i
+                guard cursor.next(), Int(cursor.note) < remap.count else { throw CorruptIndex(reason: "bad posting list") }
+                let id = remap[Int(cursor.note)]
+                if id < 0 {
+                    flush(start)
+                    same = false
+                    continue
+                }
+                if hasFresh && fresh.note < id {
+                    flush(start)
+                    while hasFresh && fresh.note < id {
+                        fresh.withPositions { put(fresh.note, $0) }
+                        hasFresh = fresh.next()
+                    }
+                }
+                if UInt64(UInt32(bitPattern: id &- last &- 1)) == cursor.gap {
+                    if spanStart < 0 { spanStart = start }
+                    last = id
+                    count += 1
+                } else {
+                    flush(start)
+                    put(id, cursor.positions)
+                    same = false
+                }
+            }
+            if same {
+                out.begin(term: oldTerm)
+                out.post.keep(listStart..<(listStart + oldList.count))
+                out.end()
+                i += 1
+                if side == 0 { j += 1 }
+                continue
+            }
+            flush(cursor.i)
+            while hasFresh {
+                fresh.withPositions { put(fresh.note, $0) }
+                hasFresh = fresh.next()
+            }
+            if count > 0 {
+                out.begin(term: oldTerm)
+                VarInt.append(UInt64(count), to: &out.post.bytes)
+                var at = 0
+                for (position, span) in kept {
+                    out.post.bytes.append(contentsOf: entries[at..<position])
+                    out.post.keep((listStart + span.lowerBound)..<(listStart + span.upperBound))
+                    at = position
+                }
+                out.post.bytes.append(contentsOf: entries[at...])
+                out.end()
+            }
+            i += 1
+            if side == 0 { j += 1 }
+        }
+        return out
+    }
+}
+
+/// Walks the entries of one encoded posting list in the previous index file.
+struct EntryCursor {
+    let base: UnsafeRawBufferPointer
+    var i = 0
+    var note: Int32 = -1
+    /// The gap read for the current entry.
+    var gap: UInt64 = 0
+    private var positionStart = 0
+
+    init(_ base: UnsafeRawBufferPointer) { self.base = base }
+
+    /// Reads the entry count.
+    mutating func start() -> Int? {
+        guard let n = VarInt.read(base, &i, end: base.count), n <= UInt64(base.count) else { return nil }
+        return Int(n)
+    }
+
+    /// A varint; gaps and lengths are nearly always one byte.
+    @inline(__always) private mutating func varint() -> UInt64? {
+        if i < base.count && base[i] < 0x80 {
+            i += 1
+            return UInt64(base[i - 1])
+        }
+        return VarInt.read(base, &i, end: base.count)
+    }
+
+    /// Reads the next entry; false if the list is damaged.
+    @inline(__always) mutating func next() -> Bool {
+        let end = base.count
+        guard let gap = varint(), let length = varint(), gap < UInt64(Int32.max), length <= UInt64(end - i) else {
+            return false
+        }
+        let id = Int64(note) + 1 + Int64(gap)
+        guard id <= Int64(Int32.max) else { return false }
+        self.gap = gap
+        note = Int32(id)
+        positionStart = i
+        i += Int(length)
+        return true
+    }
+
+    /// The current entry's encoded positions.
+    var positions: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: base[positionStart..<i]) }
+}
+
+/// The entries of several lists built in this pass (runs in id order) as one stream.
+struct EntryStream {
+    let lists: [[UInt8]]
+    var list = 0
+    var i = 0
+    var note: Int32 = -1
+    var range = 0..<0
+
+    init(_ lists: [[UInt8]]) { self.lists = lists }
+
+    mutating func next() -> Bool {
+        while list < lists.count {
+            if i < lists[list].count {
+                let ok: Bool = lists[list].withUnsafeBytes { raw in
+                    guard let gap = VarInt.read(raw, &i, end: raw.count), let length = VarInt.read(raw, &i, end: raw.count) else {
+                        return false
+                    }
+                    note = Int32(truncatingIfNeeded: Int64(note) + 1 + Int64(gap))
+                    range = i..<(i + Int(length))
+                    i += Int(length)
+                    return true
+                }
+                if ok { return true }
+            }
+            list += 1
+            i = 0
+            note = -1
+        }
+        return false
+    }
+
+    func withPositions(_ body: (UnsafeRawBufferPointer) -> Void) {
+        lists[list].withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+}

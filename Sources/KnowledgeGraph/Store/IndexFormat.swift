@@ -1,0 +1,40 @@
+/// The index file's format: its magic number, version, section tags and checksum blocks.
+///
+/// A file is a header (magic, version, a table of sections with offset, length and checksum,
+/// and the header's own checksum), then the sections. In the file the note sections come first
+/// (LEXI, FILE, NIDX, ENOT, GRPH, NEXT, NCHK, NOTE), then META, BASE, TDIC, PEXT, PCHK and the
+/// postings last; readers find them by tag. BASE, NEXT and PEXT are empty but in a delta.
+enum IndexFormat {
+    static let magic: [UInt8] = [0x89, 0x4B, 0x47, 0x49, 0x44, 0x58, 0x0D, 0x0A]  // \x89KGIDX\r\n
+    /// The on-disk format version; any other version is rebuilt.
+    static let version: UInt32 = 9
+    /// NOTE and POST carry one checksum per block of this size, checked as they are read.
+    static let block = 1 << 16
+    /// Sections checked block by block as they are read, rather than whole.
+    static let blockChecked: Set<Section> = [.notes, .postings]
+    /// Size of the header: magic, version, section count, a 28-byte entry per section, checksum.
+    static var headerSize: Int { magic.count + 8 + Section.allCases.count * 28 + 8 }
+}
+
+/// Section tags of the index file.
+enum Section: UInt32, CaseIterable, Sendable {
+    case meta = 0x4154_454D  // "META": lexicon fingerprint and counts
+    case lexicon = 0x4958_454C  // "LEXI"
+    case files = 0x454C_4946  // "FILE": the file table
+    case noteIndex = 0x5844_494E  // "NIDX": offset and token count of each note record
+    case entityNotes = 0x544F_4E45  // "ENOT": entity -> notes mentioning it
+    case graph = 0x4850_5247  // "GRPH"
+    case terms = 0x4349_4454  // "TDIC": the dictionary
+    case noteChecks = 0x4B48_434E  // "NCHK"
+    case notes = 0x4554_4F4E  // "NOTE": note records
+    case postingChecks = 0x4B48_4350  // "PCHK"
+    case postings = 0x5453_4F50  // "POST"
+    case base = 0x4553_4142  // "BASE": the base file a delta was written over
+    case noteExtents = 0x5458_454E  // "NEXT": where a delta's note records are stored
+    case postingExtents = 0x5458_4550  // "PEXT": where a delta's posting lists are stored
+
+    /// The section holding the block checksums of NOTE or POST.
+    var checks: Section { self == .notes ? .noteChecks : .postingChecks }
+    /// The section holding a delta's extents of NOTE or POST.
+    var extents: Section { self == .notes ? .noteExtents : .postingExtents }
+}

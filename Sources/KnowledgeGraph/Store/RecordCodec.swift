@@ -1,0 +1,121 @@
+extension NoteRecord {
+    func encode(into w: inout BinaryWriter) {
+        w.string(path)
+        w.string(title)
+        w.strings(tags)
+        w.int(links.count)
+        for l in links {
+            w.string(l.target)
+            w.int32(l.line)
+            w.u8(l.isWiki ? 1 : 0)
+        }
+        w.entity(definesEntity)
+        w.int32(lineCount)
+        w.int32(tokenCount)
+        var last: Int32 = 0
+        for s in lineTokenStarts {
+            w.int32(s - last)
+            last = s
+        }
+        // Mentions come in line order: lines, blocks and sections as deltas, and each surface
+        // once in a small table of the note's distinct spellings.
+        // A note has few distinct spellings: a linear search beats hashing them.
+        var surfaces: [String] = []
+        var surfaceOf: [Int] = []
+        surfaceOf.reserveCapacity(mentions.count)
+        for m in mentions {
+            if let k = surfaces.firstIndex(where: { $0.utf8.bytesEqual(m.surface.utf8) }) {
+                surfaceOf.append(k)
+            } else {
+                surfaceOf.append(surfaces.count)
+                surfaces.append(m.surface)
+            }
+        }
+        w.strings(surfaces)
+        w.int(mentions.count)
+        var line: Int32 = 0
+        var block: Int32 = 0
+        var section: Int32 = 0
+        for (m, k) in zip(mentions, surfaceOf) {
+            w.int32(m.entity)
+            w.sint(Int64(m.line - line))
+            w.sint(Int64(m.block - block))
+            w.sint(Int64(m.section - section))
+            w.int(k)
+            line = m.line
+            block = m.block
+            section = m.section
+        }
+    }
+
+    /// Decodes a record whose mentions name entities below `entityCount`.
+    static func decode(_ r: inout BinaryReader, entityCount: Int) throws(CorruptIndex) -> NoteRecord {
+        let path = try r.string()
+        let title = try r.string()
+        let tags = try r.strings()
+        var links: [NoteLink] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            links.append(NoteLink(target: try r.string(), line: try r.int32(), isWiki: try r.u8() == 1))
+        }
+        let entity = try r.entity()
+        let lineCount = try r.int32()
+        let tokenCount = try r.int32()
+        guard lineCount >= 0, Int(lineCount) <= r.end - r.offset else { throw CorruptIndex(reason: "bad line count") }
+        var starts: [Int32] = []
+        starts.reserveCapacity(Int(lineCount))
+        var last: Int32 = 0
+        for _ in 0..<Int(lineCount) {
+            last &+= try r.int32()
+            starts.append(last)
+        }
+        let surfaces = try r.strings()
+        var mentions: [Mention] = []
+        let mc = try r.count(max: r.end - r.offset)
+        mentions.reserveCapacity(mc)
+        var line: Int32 = 0
+        var block: Int32 = 0
+        var section: Int32 = 0
+        for _ in 0..<mc {
+            let entity = try r.int32()
+            line = line &+ Int32(truncatingIfNeeded: try r.sint())
+            block = block &+ Int32(truncatingIfNeeded: try r.sint())
+            section = section &+ Int32(truncatingIfNeeded: try r.sint())
+            let k = try r.int()
+            guard k < surfaces.count else { throw CorruptIndex(reason: "bad surface") }
+            guard entity >= 0, Int(entity) < entityCount else { throw CorruptIndex(reason: "bad entity id") }
+            mentions.append(Mention(entity: entity, line: line, block: block, section: section, surface: surfaces[k]))
+        }
+        return NoteRecord(path: path, title: title, tags: tags, links: links, definesEntity: entity, lineCount: lineCount,
+            tokenCount: tokenCount, lineTokenStarts: starts, mentions: mentions)
+    }
+}
+
+extension Postings {
+    /// Reads a list written by `encode(into:)` whose note ids are below `noteCount`.
+    static func decode(_ r: inout BinaryReader, noteCount: Int) throws(CorruptIndex) -> Postings {
+        var out = Postings()
+        let n = try r.count(max: noteCount)
+        out.notes.reserveCapacity(n)
+        out.offsets.reserveCapacity(n + 1)
+        var lastNote: Int32 = -1
+        for _ in 0..<n {
+            let note = lastNote &+ 1 &+ (try r.int32())
+            guard note > lastNote, Int(note) < noteCount else { throw CorruptIndex(reason: "bad posting") }
+            lastNote = note
+            let length = try r.count(max: r.end - r.offset)
+            let end = r.offset + length
+            var last: Int32 = -1
+            var inner = BinaryReader(r.base, range: r.offset..<end)
+            while !inner.atEnd {
+                let p = last &+ 1 &+ (try inner.int32())
+                guard p > last else { throw CorruptIndex(reason: "bad position") }
+                out.positions.append(p)
+                last = p
+            }
+            r.offset = end
+            out.notes.append(note)
+            out.offsets.append(Int32(out.positions.count))
+        }
+        return out
+    }
+}

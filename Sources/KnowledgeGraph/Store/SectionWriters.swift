@@ -1,0 +1,239 @@
+/// The dictionary and postings sections, written term by term in byte order.
+struct TermsWriter {
+    var termBytes: [UInt8] = []
+    var termOffsets: [UInt32] = [0]
+    /// The postings: new lists in `post.bytes`, and lists of the previous index kept as they are.
+    var post = SectionPieces()
+    var postOffsets: [UInt64] = [0]
+
+    var count: Int { termOffsets.count - 1 }
+
+    /// Appends a term whose encoded list (count, then entries) is `list`.
+    mutating func add(term: UnsafeRawBufferPointer, list: [UInt8]) {
+        begin(term: term)
+        post.bytes.append(contentsOf: list)
+        end()
+    }
+
+    mutating func begin(term: UnsafeRawBufferPointer) {
+        termBytes.appendBytes(term)
+        termOffsets.append(UInt32(termBytes.count))
+    }
+
+    mutating func end() {
+        postOffsets.append(UInt64(post.count))
+    }
+
+    /// Appends the terms of `other`, which all sort after this one's.
+    mutating func append(_ other: TermsWriter) {
+        let termBase = UInt32(termBytes.count)
+        let postBase = UInt64(post.count)
+        termBytes.append(contentsOf: other.termBytes)
+        post.append(other.post)
+        for o in other.termOffsets.dropFirst() { termOffsets.append(termBase + o) }
+        for o in other.postOffsets.dropFirst() { postOffsets.append(postBase + o) }
+    }
+
+    /// Size of `dictionary()`.
+    var dictionaryByteCount: Int { 4 + termOffsets.count * 4 + postOffsets.count * 8 + termBytes.count }
+
+    /// Term count, a fixed-width table (so a query binary-searches the mapped file without
+    /// decoding the dictionary), then the terms' bytes.
+    func dictionary() -> [UInt8] {
+        var dict = BinaryWriter()
+        dict.bytes.reserveCapacity(4 + termOffsets.count * 12 + termBytes.count)
+        dict.u32(UInt32(count))
+        for o in termOffsets { dict.u32(o) }
+        for o in postOffsets { dict.u64(o) }
+        dict.bytes.append(contentsOf: termBytes)
+        return dict.bytes
+    }
+}
+
+/// The sections of an index file that do not depend on the dictionary, so that they can be
+/// written while the postings are still being merged.
+struct NoteParts {
+    var lexicon: Lexicon
+    var files: [FileEntry]
+    /// The NOTE section: note count, then the encoded records.
+    var notes: SectionPieces
+    /// Start of each record in `noteBytes`, and the end of the last.
+    var noteOffsets: [UInt64]
+    var tokenCounts: [Int32]
+    /// For each entity, the notes mentioning it, ascending.
+    var entityNotes: [[Int32]]
+    var graph: CoMentionGraph
+
+    /// LEXI, FILE, NIDX, ENOT and GRPH, in file order (NEXT, NCHK and NOTE follow).
+    func sections() -> [(Section, [UInt8])] {
+        var sections: [(Section, [UInt8])] = []
+        var w = BinaryWriter()
+        w.int(lexicon.entities.count)
+        for e in lexicon.entities {
+            w.string(e.name)
+            w.string(e.type)
+            w.strings(e.aliases)
+        }
+        w.int(lexicon.issues.count)
+        for i in lexicon.issues {
+            w.string(i.source)
+            w.int(i.line)
+            w.string(i.message)
+        }
+        sections.append((.lexicon, w.bytes))
+
+        w = BinaryWriter()
+        w.int(files.count)
+        // Paths front-coded (sorted paths share long prefixes: the bytes shared with the path
+        // before, then the rest), the status-change time as its distance from the mtime.
+        var previous: [UInt8] = []
+        for f in files {
+            var path = f.path
+            path.withUTF8 { p in
+                var shared = 0
+                while shared < min(p.count, previous.count) && p[shared] == previous[shared] { shared += 1 }
+                w.int(shared)
+                w.int(p.count - shared)
+                w.bytes.append(contentsOf: p[shared...])
+                previous.removeAll(keepingCapacity: true)
+                previous.append(contentsOf: p)
+            }
+            w.sint(f.stat.size)
+            w.sint(f.stat.mtimeNs)
+            w.sint(f.stat.ctimeNs &- f.stat.mtimeNs)
+            w.varint(f.stat.inode)
+            w.u64(f.hash)
+            if let r = f.skipReason {
+                w.u8(1)
+                w.string(r)
+            } else {
+                w.u8(0)
+            }
+            w.entity(f.entity)
+        }
+        sections.append((.files, w.bytes))
+
+        // Note records, with a fixed-width table of their offsets and token counts so a query
+        // decodes only the notes it shows.
+        var index = BinaryWriter()
+        index.bytes.reserveCapacity(4 + noteOffsets.count * 8 + tokenCounts.count * 4)
+        index.u32(UInt32(tokenCounts.count))
+        for o in noteOffsets { index.u64(o) }
+        for t in tokenCounts { index.u32(UInt32(bitPattern: t)) }
+        sections.append((.noteIndex, index.bytes))
+
+        // Entity -> notes: a fixed-width table of where each list starts, so that a query
+        // decodes only the lists of the entities it looks at.
+        w = BinaryWriter()
+        var starts: [UInt64] = []
+        for list in entityNotes {
+            starts.append(UInt64(w.bytes.count))
+            w.int(list.count)
+            var last: Int32 = -1
+            for id in list {
+                w.int32(id - last - 1)
+                last = id
+            }
+        }
+        starts.append(UInt64(w.bytes.count))
+        var table = BinaryWriter()
+        table.u32(UInt32(entityNotes.count))
+        for o in starts { table.u64(o) }
+        sections.append((.entityNotes, table.bytes + w.bytes))
+        w = BinaryWriter()
+        w.int(graph.stats.count)
+        for s in graph.stats {
+            w.int32(s.mentions)
+            w.int32(s.notes)
+        }
+        w.int(graph.edges.count)
+        for e in graph.edges {
+            for v in [e.a, e.b, e.notes, e.sections, e.blocks, e.lines, e.closeness] { w.int32(v) }
+        }
+        sections.append((.graph, w.bytes))
+        return sections
+    }
+}
+
+/// The pieces of an index file, however they were produced: from a snapshot in memory, or by
+/// an update that copies most of them from the previous file.
+struct IndexParts {
+    var fingerprint: UInt64
+    var notes: NoteParts
+    var terms: TermsWriter
+
+    /// META, BASE and TDIC, which follow the note sections in the file (PEXT, PCHK and the
+    /// postings follow). `base` names the base file of a delta: its header checksum and size.
+    static func sections(fingerprint: UInt64, noteCount: Int, tokenTotal: Int, entityCount: Int, terms: TermsWriter,
+        base: (UInt64, Int)?) -> [(Section, [UInt8])]
+    {
+        var w = BinaryWriter()
+        w.u64(fingerprint)
+        w.int(noteCount)
+        w.varint(UInt64(tokenTotal))
+        w.int(entityCount)
+        w.int(terms.count)
+        var b = BinaryWriter()
+        if let (sum, size) = base {
+            b.u64(sum)
+            b.int(size)
+        }
+        return [(.meta, w.bytes), (.base, b.bytes), (.terms, terms.dictionary())]
+    }
+
+    /// Header and sections of a whole file made of new bytes only, in file order, to be
+    /// written one after another.
+    func encoded() -> [[UInt8]] {
+        precondition(notes.notes.isNew && terms.post.isNew, "an index in memory has nothing to keep")
+        let noteBytes = notes.notes.bytes
+        let post = terms.post.bytes
+        let sections = notes.sections()
+            + [(.noteExtents, []), (.noteChecks, IndexParts.blockChecks(noteBytes)), (.notes, noteBytes)]
+            + IndexParts.sections(fingerprint: fingerprint, noteCount: notes.tokenCounts.count,
+                tokenTotal: notes.tokenCounts.reduce(0) { $0 + Int($1) }, entityCount: notes.lexicon.entities.count,
+                terms: terms, base: nil)
+            + [(.postingExtents, []), (.postingChecks, IndexParts.blockChecks(post)), (.postings, post)]
+        var table: [(Section, UInt64, UInt64)] = []
+        for (tag, bytes) in sections { table.append((tag, UInt64(bytes.count), IndexParts.checksum(tag, bytes))) }
+        return [IndexParts.header(table)] + sections.map(\.1)
+    }
+
+    /// One checksum per 64 KiB block of `bytes`.
+    static func blockChecks(_ bytes: [UInt8]) -> [UInt8] {
+        let blocks = (bytes.count + IndexFormat.block - 1) / IndexFormat.block
+        let sums: [UInt64] = bytes.withUnsafeBytes { raw in
+            let shared = UncheckedSendable(raw)
+            return parallelMap(Array(0..<blocks), minimum: 64) { b in
+                let start = b * IndexFormat.block
+                return Checksum.of(UnsafeRawBufferPointer(rebasing: shared.value[start..<min(shared.value.count, start + IndexFormat.block)]))
+            }
+        }
+        var checks = BinaryWriter()
+        checks.bytes.reserveCapacity(blocks * 8)
+        for s in sums { checks.u64(s) }
+        return checks.bytes
+    }
+
+    /// The header's checksum of a section: 0 for those checked block by block.
+    static func checksum(_ tag: Section, _ bytes: [UInt8]) -> UInt64 {
+        IndexFormat.blockChecked.contains(tag) ? 0 : Checksum.of(bytes)
+    }
+
+    /// The header for sections (tag, length, checksum) that follow it in this order.
+    static func header(_ table: [(Section, UInt64, UInt64)]) -> [UInt8] {
+        var header = BinaryWriter()
+        header.bytes = IndexFormat.magic
+        header.u32(IndexFormat.version)
+        header.u32(UInt32(table.count))
+        var offset = UInt64(IndexFormat.headerSize)
+        for (tag, length, sum) in table {
+            header.u32(tag.rawValue)
+            header.u64(offset)
+            header.u64(length)
+            header.u64(sum)
+            offset += length
+        }
+        header.u64(Checksum.of(header.bytes))
+        return header.bytes
+    }
+}
