@@ -119,7 +119,7 @@ func runUnprivileged(_ v: TempVault, _ args: [String]) throws -> (Int32, String,
         for i in 0..<400 { files["d\(i % 7)/n\(i).md"] = String(repeating: "카카오에서 FFM을 썼다 \(i) 면접 ", count: 40) }
         let v = try TempVault(files: files, lexicon: Self.lexicon)
         #expect(v.kg("index").status == 0)
-        var dumps: [[UInt8]] = [try IncrementalTests.dump(try #require(try IndexReader(path: v.path(".kg/index"))))]
+        var dumps: [IncrementalTests.Dump] = [try IncrementalTests.dump(try #require(try IndexReader(path: v.path(".kg/index"))))]
         for round in 0..<6 {
             for i in 0..<40 { try v.write("d\(i % 7)/n\(i).md", "round \(round) 카카오 \(i)\n") }
             let p = Process()
