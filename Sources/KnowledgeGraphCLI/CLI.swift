@@ -45,23 +45,31 @@ public enum CLI {
                 return 64
             }
             if command == "help" {
-                if let topic = args.positional.first, let text = Help.commands[topic] {
-                    console.out(text + "\n")
+                if let topic = args.positional.first, let c = Commands.all[topic] {
+                    console.out(c.help + "\n")
                 } else {
                     console.out(Help.main + "\n")
                 }
                 return 0
             }
-            guard let help = Help.commands[command] else {
-                throw KGError.usage("unknown command '\(command)' (commands: \(Help.commands.keys.sorted().joined(separator: ", ")))")
+            guard let spec = Commands.all[command] else {
+                throw KGError.usage("unknown command '\(command)' (commands: \(Commands.all.keys.sorted().joined(separator: ", ")))")
             }
             if args.flags.contains("--help") {
-                console.out(help + "\n")
+                console.out(spec.help + "\n")
                 return 0
             }
+            let allowed = spec.options.union(["--vault", "--json", "--help", "--version"])
+            for option in args.flags.union(args.values.keys) where !allowed.contains(option) {
+                throw KGError.usage("\(command) does not take \(option) (see kg \(command) --help)")
+            }
             let vault = try resolveVault(args, environment: environment, currentDirectory: currentDirectory)
-            let session = Session(args: args, vault: vault, console: console)
-            try session.run(command)
+            let options = KnowledgeBase.Options(refresh: !args.flags.contains("--no-refresh"),
+                allowMassDelete: args.flags.contains("--allow-mass-delete"))
+            let kb = KnowledgeBase(vault: vault, options: options) { notice in
+                console.err("kg: \(notice.kind.rawValue): \(notice.message)\n")
+            }
+            try spec.run(Invocation(args: args, kb: kb, console: console))
             return 0
         } catch let error as KGError {
             console.err("kg: error: \(error.message)\n")

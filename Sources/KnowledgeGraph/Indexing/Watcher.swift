@@ -31,6 +31,8 @@ public struct Watcher: Sendable {
     public enum Event: Sendable {
         /// An update was applied (only sent when something changed).
         case updated(IndexReport)
+        /// An update ran and found nothing to apply.
+        case unchanged
         /// A notice: falling back to polling, a refused update, ...
         case notice(String)
     }
@@ -81,6 +83,8 @@ public struct Watcher: Sendable {
             let (_, report) = try indexer.update(.init(), notice: { events(.notice($0)) })
             if report.hasChanges || report.rebuildReason != nil || (initial && report.wroteIndex) {
                 events(.updated(report))
+            } else {
+                events(.unchanged)
             }
         } catch .massDelete(let removed, let total) {
             events(.notice(KGError.massDelete(removed: removed, of: total).message))

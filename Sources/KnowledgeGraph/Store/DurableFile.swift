@@ -140,10 +140,3 @@ public final class WriterLock: @unchecked Sendable {
         close(fd)
     }
 }
-
-/// Durable replacement of a text file, for the CLI's one edit of a person's file.
-public enum DurableWrite {
-    public static func write(_ text: String, to path: String) throws(KGError) {
-        try DurableFile.write(Array(text.utf8), to: path)
-    }
-}

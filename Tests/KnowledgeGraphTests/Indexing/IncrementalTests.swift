@@ -310,7 +310,8 @@ extension Array {
         bytes[range.lowerBound + range.count / 2] ^= 0x10
         try Data(bytes).write(to: url)
         if section == "POST" { try v.write("f2/note2.md", "# 노트\nw2x 네이버의\n") }
-        let r = v.kg("stats")
+        // A query that reads every note record (an update only reads the postings).
+        let r = v.kg("mentions", "--limit", "0")
         #expect(r.status == 0)
         #expect(r.err.contains("rebuilding"), "\(r.err)")
         let (reader, _) = try v.update()

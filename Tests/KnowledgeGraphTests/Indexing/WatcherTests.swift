@@ -27,6 +27,7 @@ final class RunningWatcher: @unchecked Sendable {
                 try configured.run(stopFD: stopFD) { event in
                     switch event {
                     case .updated(let r): self.events.append("update \(r.added) \(r.changed) \(r.removed)\n")
+                    case .unchanged: self.events.append("unchanged\n")
                     case .notice(let n): self.events.append("notice \(n)\n")
                     }
                 }
@@ -99,12 +100,21 @@ func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
         try FileManager.default.moveItem(atPath: v.path("incoming.md"), toPath: outside.path("gone.md"))
         #expect(eventually { !found(v, "들어온") })
 
-        // Editor temp files are not notes.
+        // Editor temp files are not notes: they start no update at all. A note written
+        // after them does, and its update is the only one.
+        #expect(eventually { w.events.text.hasSuffix("\n") })
+        usleep(300_000)
+        let before = w.events.text.components(separatedBy: "\n").count
         try v.write("4913", "x")
         try v.write(".b.md.swp", "x")
         try v.write("b.md~", "x")
+        try v.write(".c.md.tmp", "x")
         usleep(400_000)
-        #expect(!w.events.text.contains("4913"))
+        try v.write("marker.md", "표지 노트\n")
+        #expect(eventually { found(v, "표지") })
+        usleep(300_000)
+        let after = w.events.text.components(separatedBy: "\n").dropFirst(before - 1).filter { !$0.isEmpty }
+        #expect(after == ["update [\"marker.md\"] [] []"], "\(after)")
     }
 
     @Test func queriesTrustTheIndexWhileAWatcherRuns() throws {

@@ -87,14 +87,24 @@ func runUnprivileged(_ v: TempVault, _ args: [String]) throws -> (Int32, String,
         // A reader is not blocked: it answers from the committed index.
         let read = try runProgram(kg, ["search", "x", "--vault", v.root])
         #expect(read.0 == 0)
-        // A writer that may wait says so, then goes on when the lock is released.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
-            flock(fd, LOCK_UN)
-            close(fd)
-        }
-        let waited = try runProgram(kg, ["index", "--vault", v.root])
-        #expect(waited.0 == 0)
-        #expect(waited.2.contains("waiting for another kg"))
+        // A writer that may wait says so, then goes on when the lock is released: released
+        // only once it has said it waits.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: kg)
+        writer.arguments = ["index", "--vault", v.root]
+        let err = Pipe()
+        writer.standardError = err
+        writer.standardOutput = FileHandle.nullDevice
+        let said = Collector()
+        err.fileHandleForReading.readabilityHandler = { said.append(String(decoding: $0.availableData, as: UTF8.self)) }
+        try writer.run()
+        #expect(eventually(30) { said.text.contains("waiting for another kg") })
+        #expect(writer.isRunning, "the writer went on while the lock was held")
+        flock(fd, LOCK_UN)
+        close(fd)
+        writer.waitUntilExit()
+        err.fileHandleForReading.readabilityHandler = nil
+        #expect(writer.terminationStatus == 0)
     }
 
     @Test func massDeletionIsRefusedUnlessAllowed() throws {

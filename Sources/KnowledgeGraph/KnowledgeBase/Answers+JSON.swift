@@ -1,0 +1,134 @@
+/// Every answer as JSON: what `--json` prints and what the MCP server returns as structured
+/// content, so that the two never differ. Keys come in a fixed order.
+extension LinePlace {
+    public var json: JSON {
+        .object([("note", .string(note)), ("line", .int(line)), ("text", .string(text.displayLine()))])
+    }
+}
+
+extension SearchResults {
+    public var json: JSON {
+        .array(hits.map { h in
+            .object([("note", .string(h.note)), ("score", .double(h.score)),
+                ("matches", .array(h.lines.map { .object([("line", .int($0.line)), ("text", .string($0.text.displayLine()))]) }))])
+        })
+    }
+}
+
+extension RelatedEntities {
+    /// With `explain`, each neighbour's closeness, damping, npmi and jaccard too.
+    public func json(explain: Bool = false) -> JSON {
+        .array(neighbours.map { r in
+            var fields: [(String, JSON)] = [("entity", .string(r.name)), ("type", .string(r.type)), ("score", .double(r.score)),
+                ("notes", .int(r.notes)), ("sections", .int(r.sections))]
+            if explain {
+                fields.append(("closeness", .double(r.closeness)))
+                fields.append(("damping", .double(r.damping)))
+                fields.append(("npmi", .double(r.npmi)))
+                fields.append(("jaccard", .double(r.jaccard)))
+            }
+            fields.append(("evidence", .array(r.evidence.map(\.json))))
+            return .object(fields)
+        })
+    }
+}
+
+extension NoteNeighbourhood {
+    public var json: JSON {
+        .object([
+            ("note", .string(note)),
+            ("entities", .array(entities.map { e in
+                .object([("entity", .string(e.name)), ("type", .string(e.type)), ("mentions", .int(e.mentions)), ("score", .double(e.score))])
+            })),
+            ("notes", .array(notes.map { r in
+                .object([("note", .string(r.note)), ("score", .double(r.score)), ("shared", .array(r.shared.map(JSON.string)))])
+            })),
+        ])
+    }
+}
+
+extension ConnectionPath {
+    public var json: JSON {
+        .object([
+            ("path", .array(chain.map(JSON.string))),
+            ("hops", .array(hops.map { h in
+                .object([("from", .string(h.from)), ("to", .string(h.to)), ("notes", .int(h.notes)), ("evidence", .array(h.evidence.map(\.json)))])
+            })),
+        ])
+    }
+}
+
+extension CommunityList {
+    public var json: JSON {
+        .array(communities.enumerated().map { (k, members) in
+            .object([("community", .int(k + 1)), ("size", .int(members.count)),
+                ("members", .array(members.map { m in
+                    .object([("entity", .string(m.name)), ("type", .string(m.type)), ("degree", .double(m.degree)),
+                        ("betweenness", .double(m.betweenness))])
+                }))])
+        })
+    }
+}
+
+extension MentionList {
+    public var json: JSON {
+        .array(mentions.map { m in
+            .object([("note", .string(m.note)), ("line", .int(m.line)), ("entity", .string(m.entity)), ("type", .string(m.type)),
+                ("text", .string(m.surface))])
+        })
+    }
+}
+
+extension EntityList {
+    public var json: JSON {
+        .array(entities.map { e in
+            .object([("name", .string(e.name)), ("type", .string(e.type)), ("aliases", .array(e.aliases.map(JSON.string))),
+                ("mentions", .int(e.mentions)), ("notes", .int(e.notes))])
+        })
+    }
+}
+
+extension SuggestionList {
+    public var json: JSON {
+        .array(suggestions.map { s in
+            .object([("name", .string(s.name)), ("kinds", .array(s.kinds.map(JSON.string))), ("alias_of", s.aliasOf.map(JSON.string) ?? .null),
+                ("count", .int(s.count)), ("notes", .int(s.notes)), ("examples", .array(s.examples.map(\.json)))])
+        })
+    }
+}
+
+extension DoctorReport {
+    public var json: JSON {
+        .object([
+            ("collisions", .array(collisions.map { i in
+                .object([("source", .string(i.source)), ("line", .int(i.line)), ("message", .string(i.message))])
+            })),
+            ("short_names", .array(shortNames.map { .object([("name", .string($0.name)), ("entity", .string($0.entity))]) })),
+            ("unmentioned", .array(unmentioned.map(JSON.string))),
+            ("unlinked_mentions", .array(unlinked.map { u in
+                .object([("note", .string(u.note)), ("line", .int(u.line)), ("entity", .string(u.entity)), ("entity_note", .string(u.entityNote))])
+            })),
+        ])
+    }
+}
+
+extension IndexStats {
+    /// Field names and values, in the order shown.
+    public var fields: [(String, Int)] {
+        [("notes", notes), ("skipped", skipped), ("entities", entities), ("mentioned_entities", mentionedEntities),
+            ("mentions", mentions), ("edges", edges), ("terms", terms), ("index_bytes", indexBytes)]
+    }
+
+    public var json: JSON { .object(fields.map { ($0.0, .int($0.1)) }) }
+}
+
+extension IndexReport {
+    public var json: JSON {
+        .object([
+            ("added", .array(added.map(JSON.string))), ("changed", .array(changed.map(JSON.string))),
+            ("removed", .array(removed.map(JSON.string))), ("unchanged", .int(unchanged)),
+            ("skipped", .array(skipped.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) })),
+            ("rebuilt", rebuildReason.map(JSON.string) ?? .null), ("analyzed", .int(analyzed)), ("seconds", .double(seconds)),
+        ])
+    }
+}

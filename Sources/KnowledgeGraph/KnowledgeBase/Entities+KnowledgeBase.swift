@@ -1,0 +1,93 @@
+/// Mentions of an entity (or of every entity), in path and line order.
+public struct MentionList: Sendable, Equatable {
+    /// One mention: where, of what, and the text as written in the note.
+    public struct Place: Sendable, Equatable {
+        public var note: String
+        public var line: Int
+        public var entity: String
+        public var type: String
+        /// The mention as written (`FFM은` gives `FFM`).
+        public var surface: String
+        /// The whole line.
+        public var text: String
+    }
+
+    /// The entity asked about, or nil for every entity.
+    public var entity: EntitySummary?
+    public var total: Int
+    public var mentions: [Place]
+}
+
+/// Entities, most mentioned first.
+public struct EntityList: Sendable, Equatable {
+    public var total: Int
+    public var entities: [EntitySummary]
+}
+
+/// What the index holds.
+public struct IndexStats: Sendable, Equatable {
+    public var notes: Int
+    public var skipped: Int
+    public var entities: Int
+    public var mentionedEntities: Int
+    public var mentions: Int
+    public var edges: Int
+    public var terms: Int
+    /// Size on disk, with the base file of a delta.
+    public var indexBytes: Int
+}
+
+extension KnowledgeBase {
+    /// Every mention of `entity` (of every entity when nil), of entities of `type` if given,
+    /// the first `limit` in path and line order.
+    public func mentions(of entity: String? = nil, type: String? = nil, limit: Int = 10) throws(KGError) -> MentionList {
+        try query { view in
+            let lexicon = try view.lexicon()
+            let only = try entity.map { name throws in try view.entity(named: name) }
+            // Only the notes that mention the entity are decoded.
+            let notes: [NoteRecord] = try only.map { id throws in
+                try view.reader.notesMentioning(id).map { n throws in try view.reader.note(at: Int(n)) }
+            } ?? view.notes()
+            var all: [(note: String, m: Mention)] = []
+            for n in notes {
+                for m in n.mentions where (only == nil || m.entity == only) && (type == nil || lexicon.entities[Int(m.entity)].type == type) {
+                    all.append((n.path, m))
+                }
+            }
+            let shown = all.prefix(limit).map { r in
+                let e = lexicon.entities[Int(r.m.entity)]
+                return MentionList.Place(note: r.note, line: Int(r.m.line), entity: e.name, type: e.type, surface: r.m.surface,
+                    text: view.place(r.note, Int(r.m.line)).text)
+            }
+            return MentionList(entity: try only.map { summary($0, lexicon, try view.graph()) }, total: all.count, mentions: shown)
+        }
+    }
+
+    /// Entities (of `type` if given) with their aliases and counts, most mentioned first.
+    public func entities(type: String? = nil, limit: Int = 10) throws(KGError) -> EntityList {
+        try query { view in
+            let lexicon = try view.lexicon()
+            let graph = try view.graph()
+            var ids = lexicon.entities.indices.filter { type == nil || lexicon.entities[$0].type == type }
+            ids.sort { a, b in
+                let sa = graph.stats[a]
+                let sb = graph.stats[b]
+                if sa.mentions != sb.mentions { return sa.mentions > sb.mentions }
+                return lexicon.entities[a].name.utf8.bytesPrecede(lexicon.entities[b].name.utf8)
+            }
+            return EntityList(total: ids.count, entities: ids.prefix(limit).map { summary(Int32($0), lexicon, graph) })
+        }
+    }
+
+    /// Counts of what the index holds.
+    public func stats() throws(KGError) -> IndexStats {
+        try query { view in
+            let graph = try view.graph()
+            let meta = try view.reader.meta()
+            return IndexStats(notes: meta.notes, skipped: try view.reader.files().filter { $0.skipReason != nil }.count,
+                entities: meta.entities, mentionedEntities: graph.stats.filter { $0.mentions > 0 }.count,
+                mentions: graph.stats.reduce(0) { $0 + Int($1.mentions) }, edges: graph.edges.count, terms: meta.terms,
+                indexBytes: view.reader.totalByteCount)
+        }
+    }
+}

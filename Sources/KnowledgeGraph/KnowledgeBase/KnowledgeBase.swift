@@ -1,0 +1,145 @@
+/// A message for the person using kg, given beside an answer: a note or a warning.
+public struct Notice: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case note, warning
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}
+
+/// kg's one library façade: every question a face (the command line, the MCP server, the
+/// language server) asks of a vault, answered as domain values.
+///
+/// It owns how the index is reached: brought up to date before answering unless told not to,
+/// trusted as it stands while a `kg watch` keeps it fresh, answered from the last committed
+/// index while another writer holds the lock, and rebuilt from the notes (then asked again)
+/// when damage is found while answering. It never prints and never exits; notices go to the
+/// `notices` handler, failures are thrown as `KGError`.
+public final class KnowledgeBase: @unchecked Sendable {
+    /// How queries reach the index.
+    public struct Options: Sendable {
+        /// Bring the index up to date before answering; else answer from it as it stands.
+        public var refresh = true
+        /// Accept an update that drops more than half of the indexed notes.
+        public var allowMassDelete = false
+
+        public init(refresh: Bool = true, allowMassDelete: Bool = false) {
+            self.refresh = refresh
+            self.allowMassDelete = allowMassDelete
+        }
+    }
+
+    public let vault: Vault
+    public let indexer: Indexer
+    public let options: Options
+    private let notify: @Sendable (Notice) -> Void
+    /// The view answered from last, kept while the index it reads is the current one.
+    private let lastView = Locked<IndexView?>(nil)
+
+    public init(vault: Vault, options: Options = Options(), notices: @escaping @Sendable (Notice) -> Void = { _ in }) {
+        self.vault = vault
+        self.indexer = Indexer(vault: vault)
+        self.options = options
+        self.notify = notices
+    }
+
+    func notice(_ kind: Notice.Kind, _ message: String) { notify(Notice(kind, message)) }
+
+    /// Brings the index up to date (`kg index`): only new and changed notes are read.
+    ///
+    /// - Parameters:
+    ///   - rebuild: read every note again and rewrite the index.
+    ///   - wait: wait for another writer; else throw `.locked`.
+    ///   - progress: called with (done, total) while notes are analysed.
+    public func index(rebuild: Bool = false, wait: Bool = true, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(KGError)
+        -> IndexReport
+    {
+        let options = Indexer.Options(rebuild: rebuild, wait: wait, allowMassDelete: self.options.allowMassDelete)
+        return try indexer.update(options, notice: { notice(.note, $0) }, progress: progress).1
+    }
+
+    /// Keeps the index fresh until `stopFD` becomes readable (see `Watcher`), telling
+    /// `events` of each applied update and of notices.
+    public func watch(polling: Bool = false, stopFD: Int32, events: (Watcher.Event) -> Void) throws(KGError) {
+        var watcher = Watcher(indexer: indexer)
+        watcher.forcePolling = polling
+        try watcher.run(stopFD: stopFD, events: events)
+    }
+
+    // MARK: reaching the index
+
+    /// The index to answer from, following the access rules.
+    func view(rebuild: Bool = false) throws(KGError) -> IndexView {
+        if !options.refresh {
+            do {
+                if let r = try IndexReader.load(path: indexer.indexPath) { return adopt(r) }
+            } catch {
+                throw .failure("the index is unreadable (\(error.reason)); run 'kg index' to rebuild it")
+            }
+            throw .failure("no index yet in \(indexer.indexFolder); run 'kg index' first")
+        }
+        if !rebuild, Watcher.isRunning(indexFolder: indexer.indexFolder) {
+            // A live watcher keeps the index fresh: answer without walking the vault.
+            if let r = indexer.openIndex() { return adopt(r) }
+        }
+        // Readers never wait for a writer: with one at work, the last committed index answers.
+        var update = Indexer.Options(rebuild: rebuild, wait: false, allowMassDelete: options.allowMassDelete)
+        do {
+            return adopt(try indexer.update(update, notice: { notice(.note, $0) }).0)
+        } catch .locked {
+            if !rebuild, let r = indexer.openIndex() {
+                notice(.note, "another kg is updating the index; answering from the index as it stands")
+                return adopt(r)
+            }
+            update.wait = true
+            return adopt(try indexer.update(update, notice: { notice(.note, $0) }).0)
+        }
+    }
+
+    /// A view of `reader`: the last one when it reads the same index file (with what it has
+    /// decoded and the note lines it has read), else a new one.
+    private func adopt(_ reader: IndexReader) -> IndexView {
+        lastView.withLock { last in
+            if let view = last, view.reads(sameFileAs: reader) { return view }
+            let view = IndexView(reader: reader, vault: vault)
+            last = view
+            return view
+        }
+    }
+
+    /// Runs `body` on the current index. Damage found while answering (a `CorruptIndex`) is
+    /// healed by a rebuild from the notes (with a notice), then `body` runs once more; a
+    /// `KGError` (an unknown name, say) is the answer.
+    func query<T>(_ body: (IndexView) throws -> T) throws(KGError) -> T {
+        let first = try view()
+        do {
+            return try body(first)
+        } catch let error as KGError {
+            throw error
+        } catch {
+            forget(first)
+            let reason = (error as? CorruptIndex)?.reason ?? "\(error)"
+            if !options.refresh { throw .failure("the index is damaged (\(reason)); run 'kg index --rebuild'") }
+            notice(.note, "the index was damaged (\(reason)); rebuilding it from the notes")
+        }
+        let second = try view(rebuild: true)
+        do {
+            return try body(second)
+        } catch let error as KGError {
+            throw error
+        } catch {
+            forget(second)
+            throw .failure("the index is damaged (\((error as? CorruptIndex)?.reason ?? "\(error)")) even after a rebuild")
+        }
+    }
+
+    private func forget(_ view: IndexView) {
+        lastView.withLock { if $0 === view { $0 = nil } }
+    }
+}

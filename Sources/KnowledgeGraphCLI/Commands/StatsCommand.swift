@@ -1,0 +1,17 @@
+import KnowledgeGraph
+
+enum StatsCommand {
+    static let command = Command(
+        name: "stats",
+        help: """
+            Usage: kg stats [--json]
+
+            Notes, skipped files, entities, mentions, edges, distinct terms and index size.
+            """,
+        options: queryOptions
+    ) { inv throws(KGError) in
+        let stats = try inv.kb.stats()
+        if inv.json { return inv.emit(stats.json) }
+        inv.out(stats.fields.map { "\($0.0.replacingOccurrences(of: "_", with: " ")): \($0.1)" }.joined(separator: "\n") + "\n")
+    }
+}

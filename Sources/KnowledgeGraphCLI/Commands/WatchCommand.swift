@@ -1,0 +1,80 @@
+import Foundation
+import KnowledgeGraph
+
+enum WatchCommand {
+    static let command = Command(
+        name: "watch",
+        help: """
+            Usage: kg watch [--poll] [--json]
+
+            Keeps the index fresh while it runs, printing one line per applied update (what
+            changed, how long it took). Uses inotify on Linux: events are hints, and after a
+            burst settles (150 ms) the vault is re-checked, so atomic saves (temp file +
+            rename), moves, new folders and queue overflows all end in one correct update.
+            Falls back to polling every second when inotify is unavailable or its watch
+            limit is reached, or with --poll. While a watcher runs, query commands answer
+            from the index without walking the vault. Ctrl-C stops it cleanly.
+            """,
+        options: ["--poll"]
+    ) { inv throws(KGError) in
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw .failure("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
+        // Ctrl-C and SIGTERM stop the watcher between updates, never in the middle of one.
+        let stopWriter = fds[1]
+        let queue = DispatchQueue(label: "kg.watch.signals")
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler {
+                var byte: UInt8 = 1
+                _ = Glibc.write(stopWriter, &byte, 1)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        defer {
+            for s in sources { s.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+        inv.out("watching \(inv.kb.vault.root) (Ctrl-C to stop)\n")
+        let console = inv.console
+        let json = inv.json
+        try inv.kb.watch(polling: inv.flag("--poll"), stopFD: fds[0]) { event in
+            switch event {
+            case .notice(let text): console.err("kg: \(text)\n")
+            case .updated(let r): console.out(updateLine(r, json: json) + "\n")
+            case .unchanged: break
+            }
+        }
+        inv.out("stopped watching\n")
+    }
+
+    /// One line per applied update: time, counts, the paths when few, duration.
+    static func updateLine(_ r: IndexReport, json: Bool) -> String {
+        let ms = Int((r.seconds * 1000).rounded())
+        if json {
+            return JSON.object([("added", .array(r.added.map { JSON.string($0) })), ("changed", .array(r.changed.map { JSON.string($0) })),
+                ("removed", .array(r.removed.map { JSON.string($0) })), ("rebuilt", r.rebuildReason.map { JSON.string($0) } ?? .null),
+                ("milliseconds", .int(ms))]).rendered(pretty: false)
+        }
+        var t = time(nil)
+        var tm = tm()
+        localtime_r(&t, &tm)
+        let clock = String(format: "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec)
+        var parts: [String] = []
+        if let why = r.rebuildReason { parts.append("rebuilt (\(why))") }
+        if !r.added.isEmpty { parts.append("\(r.added.count) added") }
+        if !r.changed.isEmpty { parts.append("\(r.changed.count) changed") }
+        if !r.removed.isEmpty { parts.append("\(r.removed.count) removed") }
+        let paths = r.added + r.changed + r.removed
+        var line = "\(clock)  \(parts.joined(separator: ", ")) in \(ms) ms"
+        if !paths.isEmpty && paths.count <= 3 { line += ": " + paths.joined(separator: ", ") }
+        return line
+    }
+}
