@@ -108,17 +108,32 @@ public struct SearchQuery: Sendable, Equatable {
     }
 }
 
+/// What a search reads of an index: the dictionary in byte order, posting lists, each
+/// note's length and record. The store's `IndexReader` is one.
+public protocol TermIndex {
+    func noteCount() throws(CorruptIndex) -> Int
+    /// Tokens over all notes (for BM25's average note length).
+    func tokenTotal() throws(CorruptIndex) -> Int
+    func termTotal() throws(CorruptIndex) -> Int
+    func term(at k: Int) throws(CorruptIndex) -> String
+    func find(_ term: String) throws(CorruptIndex) -> Int?
+    func range(prefix: String) throws(CorruptIndex) -> Range<Int>
+    func postings(at k: Int, noteCount: Int) throws(CorruptIndex) -> Postings
+    func tokenCount(_ id: Int) throws(CorruptIndex) -> Int32
+    func note(at id: Int) throws(CorruptIndex) -> NoteRecord
+}
+
 /// Answers searches from the index: candidates from postings, phrases checked by position,
 /// BM25 from the stored token counts; only the notes shown are decoded.
 public struct Searcher {
-    let reader: IndexReader
+    let reader: any TermIndex
     let noteCount: Int
     /// Reads a note's lines for display and for checking literal punctuation.
     let lines: (String) -> [String]?
 
-    public init(reader: IndexReader, lines: @escaping (String) -> [String]?) throws(CorruptIndex) {
-        self.reader = reader
-        self.noteCount = try reader.noteCount()
+    public init(index: any TermIndex, lines: @escaping (String) -> [String]?) throws(CorruptIndex) {
+        self.reader = index
+        self.noteCount = try index.noteCount()
         self.lines = lines
     }
 
@@ -265,7 +280,7 @@ public struct Searcher {
             matched.append((note, at))
         }
         let n = Double(noteCount)
-        let avgdl = max(1, Double(try reader.meta().tokens) / n)
+        let avgdl = max(1, Double(try reader.tokenTotal()) / n)
         let idf = perTerm.map { t in
             let df = Double(t.notes.count)
             return log(1 + (n - df + 0.5) / (df + 0.5))

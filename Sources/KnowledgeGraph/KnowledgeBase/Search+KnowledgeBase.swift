@@ -25,7 +25,7 @@ extension KnowledgeBase {
         var results = SearchResults(hits: [], total: 0, ignored: parsed.ignored, searched: !parsed.isEmpty)
         if parsed.isEmpty { return results }
         (results.hits, results.total) = try self.query { view in
-            let (hits, total) = try Searcher(reader: view.reader) { path in view.lines(path) }.search(parsed, limit: limit)
+            let (hits, total) = try Searcher(index: view.reader) { path in view.lines(path) }.search(parsed, limit: limit)
             return (hits.map { h in SearchResults.Hit(note: h.note, score: h.score, lines: h.lines.map { view.place(h.note, $0) }) }, total)
         }
         return results

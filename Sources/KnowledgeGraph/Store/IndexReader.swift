@@ -5,7 +5,7 @@
 /// Everything read is checked for consistency as well as checksums: an offset outside its
 /// section, a note or entity id out of range, or counts that disagree make a `CorruptIndex`
 /// (and so a rebuild), never a trap.
-public final class IndexReader: @unchecked Sendable {
+public final class IndexReader: TermIndex, @unchecked Sendable {
     /// The mapped file (and its base, for a delta).
     let file: IndexFile
     /// The fixed-width tables, located once.
@@ -74,6 +74,9 @@ public final class IndexReader: @unchecked Sendable {
         tables.withLock { $0.meta = m }
         return m
     }
+
+    /// Tokens over all notes.
+    public func tokenTotal() throws(CorruptIndex) -> Int { try meta().tokens }
 
     // MARK: notes
 

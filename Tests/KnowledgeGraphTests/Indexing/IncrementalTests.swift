@@ -347,7 +347,7 @@ extension Array {
     @Test func searchFindsEveryNoteEachWordWasWrittenInto() throws {
         let (v, truth) = try Self.vault(seed: 11)
         let (reader, _) = try v.update()
-        let searcher = try Searcher(reader: reader) { _ in nil }
+        let searcher = try Searcher(index: reader) { _ in nil }
         for word in truth.keys.sorted().prefix(300) {
             let (hits, total) = try searcher.search(SearchQuery(word), limit: 1000)
             #expect(total == truth[word]?.count, "\(word)")
