@@ -21,8 +21,9 @@ public enum KGError: Error, Sendable, Equatable {
         case .ioError(let p, let r): return "cannot write the index \(p): \(r); the previous index is unchanged"
         case .usage(let m): return m
         case .unknownEntity(let name, let suggestions):
-            if suggestions.isEmpty { return "unknown entity '\(name)'" }
-            return "unknown entity '\(name)'; did you mean: \(suggestions.joined(separator: ", "))?"
+            let shown = name.count <= 60 ? name : String(name.prefix(59)) + "…"
+            if suggestions.isEmpty { return "unknown entity '\(shown)'" }
+            return "unknown entity '\(shown)'; did you mean: \(suggestions.joined(separator: ", "))?"
         case .failure(let m): return m
         case .locked(let p): return "another kg is writing this index (lock \(p)); not waiting (--no-wait)"
         case .massDelete(let removed, let total):

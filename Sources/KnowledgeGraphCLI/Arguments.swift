@@ -5,20 +5,30 @@ struct Arguments: Equatable {
     var command: String?
     var positional: [String] = []
     var flags: Set<String> = []
+    /// The last value of each option that takes one.
     var values: [String: String] = [:]
-    /// Every value of a repeatable option (`--exclude A --exclude B`, or `--exclude A,B`).
-    var lists: [String: [String]] = [:]
+    /// Every value of a repeatable option, in order (`--accept A --accept B`).
+    var all: [String: [String]] = [:]
+    /// Options no command takes, as written.
+    var unknown: [String] = []
 
-    /// Options that take a value.
-    static let valued: Set<String> = [
-        "--vault", "--limit", "--type", "--min-notes", "--around", "--depth", "--by", "--top", "--size", "--accept",
-        "--alias-of", "--exclude",
+    /// Options that take a value, with the name of the value.
+    static let valued: [String: String] = [
+        "--vault": "PATH", "--limit": "N", "--type": "T", "--min-notes": "N", "--around": "E", "--depth": "D", "--by": "MEASURE",
+        "--top": "N", "--size": "S", "--accept": "NAME", "--alias-of": "E", "--exclude": "E", "--edges-per-node": "K",
+        "--min-weight": "W",
     ]
     /// Options that are switches.
     static let switches: Set<String> = [
-        "--json", "--help", "--version", "--no-refresh", "--rebuild", "--dot", "--no-wait", "--allow-mass-delete",
-        "--explain", "--poll", "--graphml", "--mermaid", "--html", "--communities",
+        "--json", "--help", "--version", "--no-refresh", "--rebuild", "--dot", "--no-wait", "--allow-mass-delete", "--explain",
+        "--poll", "--graphml", "--mermaid", "--html", "--communities", "--all-lines", "--all-edges", "--no-legend",
     ]
+
+    /// Every value of a repeatable option, with values split at commas (`--exclude A,B`).
+    func list(_ name: String) -> [String] {
+        (all[name] ?? []).flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            .filter { !$0.isEmpty }
+    }
 
     /// Options may come before or after the arguments; `--` ends them; `--opt=value` works.
     static func parse(_ args: [String]) throws(KGError) -> Arguments {
@@ -46,7 +56,7 @@ struct Arguments: Equatable {
                 name = String(a[..<eq])
                 inline = String(a[a.index(after: eq)...])
             }
-            if valued.contains(name) {
+            if valued[name] != nil {
                 let value: String
                 if let v = inline {
                     value = v
@@ -57,11 +67,11 @@ struct Arguments: Equatable {
                     throw .usage("option \(name) needs a value")
                 }
                 out.values[name] = value
-                out.lists[name, default: []].append(contentsOf: value.split(separator: ",").map(String.init))
+                out.all[name, default: []].append(value)
             } else if switches.contains(name), inline == nil {
                 out.flags.insert(name)
             } else {
-                throw .usage("unknown option '\(a)' (see kg --help)")
+                out.unknown.append(name)
             }
         }
         return out
@@ -69,7 +79,34 @@ struct Arguments: Equatable {
 
     func int(_ name: String, default value: Int, minimum: Int = 0) throws(KGError) -> Int {
         guard let s = values[name] else { return value }
-        guard let v = Int(s), v >= minimum else { throw .usage("\(name) needs a whole number of at least \(minimum), not '\(s)'") }
+        guard let v = Int(s), v >= minimum else {
+            throw .usage("\(name) needs a whole number of at least \(minimum), not '\(shortened(s))'")
+        }
         return v
     }
+
+    func double(_ name: String, default value: Double) throws(KGError) -> Double {
+        guard let s = values[name] else { return value }
+        guard let v = Double(s), v.isFinite, v >= 0 else { throw .usage("\(name) needs a number of at least 0, not '\(shortened(s))'") }
+        return v
+    }
+}
+
+/// A name as echoed in a message: at most 60 characters.
+func shortened(_ s: String, _ limit: Int = 60) -> String {
+    s.count <= limit ? s : String(s.prefix(limit - 1)) + "…"
+}
+
+/// The candidates closest to `name` by edit distance (at most 2 edits, or a third of its
+/// length), closest first; none for a long or empty name.
+func closest(_ name: String, in candidates: [String]) -> [String] {
+    let key = Array(name.lowercased().unicodeScalars)
+    guard !key.isEmpty, key.count <= 40 else { return [] }
+    let allowed = max(2, key.count / 3)
+    var scored: [(Int, String)] = []
+    for c in candidates {
+        let d = Related.editDistance(key, Array(c.lowercased().unicodeScalars))
+        if d <= allowed { scored.append((d, c)) }
+    }
+    return scored.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.1)
 }

@@ -8,20 +8,29 @@ public struct GraphSelection: Sendable {
         /// Keep only the N most mentioned entities (the `around` entity always stays).
         public var top: Int?
         public var exclude: Set<Int32> = []
+        /// Keep only each node's strongest edges: an edge stays when it is among the K of
+        /// highest weight of either of its nodes (nil: every edge).
+        public var edgesPerNode: Int?
+        /// Keep only edges of at least this weight (closeness).
+        public var minWeight = 0.0
         public init(type: String? = nil, minNotes: Int = 1, around: Int32? = nil, depth: Int = 1, top: Int? = nil,
-            exclude: Set<Int32> = []) {
+            exclude: Set<Int32> = [], edgesPerNode: Int? = nil, minWeight: Double = 0) {
             self.type = type
             self.minNotes = minNotes
             self.around = around
             self.depth = depth
             self.top = top
             self.exclude = exclude
+            self.edgesPerNode = edgesPerNode
+            self.minWeight = minWeight
         }
     }
 
     /// Entity ids, sorted by name.
     public var nodes: [Int32]
     public var edges: [CoMention]
+    /// Edges between the nodes before the strongest were picked (`edgesPerNode`, `minWeight`).
+    public var candidateEdges: Int
 
     /// Nodes are mentioned entities (of `type`, in at least `minNotes` notes, within `depth`
     /// steps of `around`); edges join two kept nodes and are shared by at least `minNotes` notes.
@@ -60,7 +69,34 @@ public struct GraphSelection: Sendable {
             edges = edges.filter { keep.contains($0.a) && keep.contains($0.b) }
         }
         nodes = keep.sorted { lexicon.entities[Int($0)].name.utf8.bytesPrecede(lexicon.entities[Int($1)].name.utf8) }
+        candidateEdges = edges.count
+        if filter.minWeight > 0 { edges = edges.filter { $0.weight >= filter.minWeight } }
+        if let k = filter.edgesPerNode {
+            edges = GraphSelection.strongest(edges, perNode: k, lexicon: lexicon)
+        }
         self.edges = edges
+    }
+
+    /// The edges among the `k` of highest weight of either of their nodes (ties by the other
+    /// node's name), in their order.
+    static func strongest(_ edges: [CoMention], perNode k: Int, lexicon: Lexicon) -> [CoMention] {
+        var byNode: [Int32: [Int]] = [:]
+        for (i, e) in edges.enumerated() {
+            byNode[e.a, default: []].append(i)
+            byNode[e.b, default: []].append(i)
+        }
+        var kept = [Bool](repeating: false, count: edges.count)
+        for (node, list) in byNode {
+            let ranked = list.sorted { x, y in
+                let (ex, ey) = (edges[x], edges[y])
+                if ex.closeness != ey.closeness { return ex.closeness > ey.closeness }
+                let ox = ex.a == node ? ex.b : ex.a
+                let oy = ey.a == node ? ey.b : ey.a
+                return lexicon.entities[Int(ox)].name.utf8.bytesPrecede(lexicon.entities[Int(oy)].name.utf8)
+            }
+            for i in ranked.prefix(max(0, k)) { kept[i] = true }
+        }
+        return edges.indices.filter { kept[$0] }.map { edges[$0] }
     }
 }
 
@@ -109,18 +145,38 @@ public enum GraphExport {
     /// An undirected Graphviz graph: node shape and colour by type, size by mentions (or
     /// centrality), edge width by closeness; with `analysis`, communities become `cluster_`
     /// subgraphs.
+    /// The font family DOT output asks for: one with Hangul.
+    public static let fontFamily = "Noto Sans CJK KR"
+
+    /// A legend for a DOT graph: an HTML-like table of the types shown, each in its colour,
+    /// with its shape's name.
+    static func legendLabel(_ sel: GraphSelection, lexicon: Lexicon, styles: [String: (shape: String, fill: String)]) -> String {
+        let types = Set(sel.nodes.map { lexicon.entities[Int($0)].type }).sorted { $0.utf8.bytesPrecede($1.utf8) }
+        var cells = ""
+        for t in types {
+            let style = styles[t] ?? palette[0]
+            cells += "<td bgcolor=\"\(style.fill)\">\(xmlEscape(t)) (\(style.shape))</td>"
+        }
+        return "<<table border=\"0\" cellspacing=\"4\" cellpadding=\"4\"><tr>\(cells)</tr></table>>"
+    }
+
     public static func dot(
         _ sel: GraphSelection, graph: CoMentionGraph, lexicon: Lexicon, size: NodeSize = .mentions,
-        analysis: GraphAnalysis? = nil, clusters: Bool = false
+        analysis: GraphAnalysis? = nil, clusters: Bool = false, legend: Bool = true
     ) -> String {
         let styles = styles(lexicon)
         let maxSize = sel.nodes.map { sizeValue($0, size, graph: graph, analysis: analysis) }.max() ?? 0
         let maxWeight = sel.edges.map(\.weight).max() ?? 1
         var out = "graph kg {\n"
         let layout = clusters ? "layout=fdp" : "layout=neato"
-        out += "  graph [\(layout), overlap=false, splines=false, outputorder=edgesfirst, fontname=\"sans-serif\"];\n"
-        out += "  node [style=filled, fontname=\"sans-serif\", color=\"#555555\"];\n"
-        out += "  edge [color=\"#88888899\"];\n"
+        // A font family with Hangul, so that 카카오 is not drawn as boxes (Debian:
+        // fonts-noto-cjk); fontconfig falls back to another font where it is missing.
+        let font = dotQuote(GraphExport.fontFamily)
+        out += "  graph [\(layout), overlap=false, splines=false, outputorder=edgesfirst, fontname=\(font)"
+        if legend { out += ", labelloc=b, label=\(legendLabel(sel, lexicon: lexicon, styles: styles))" }
+        out += "];\n"
+        out += "  node [style=filled, fontname=\(font), color=\"#555555\"];\n"
+        out += "  edge [color=\"#88888899\", fontname=\(font)];\n"
         func node(_ id: Int32, indent: String) -> String {
             let e = lexicon.entities[Int(id)]
             let s = graph.stats[Int(id)]
@@ -129,7 +185,7 @@ public enum GraphExport {
             let scale = maxSize > 0 ? (v / maxSize).squareRoot() : 0
             var line = "\(indent)\(dotQuote(e.name)) [label=\(dotQuote(e.name)), shape=\(style.shape), fillcolor=\"\(style.fill)\", "
             line += "fontsize=\(JSON.number(10 + 14 * scale)), width=\(JSON.number(0.6 + 1.2 * scale)), "
-            line += "tooltip=\(dotQuote("\(e.type): \(s.mentions) mentions in \(s.notes) notes"))];\n"
+            line += "tooltip=\(dotQuote("\(e.type): \(counted(Int(s.mentions), "mention")) in \(counted(Int(s.notes), "note"))"))];\n"
             return line
         }
         if clusters, let analysis {
@@ -153,7 +209,7 @@ public enum GraphExport {
             let b = lexicon.entities[Int(edge.b)].name
             let w = maxWeight > 0 ? edge.weight / maxWeight : 0
             out += "  \(dotQuote(a)) -- \(dotQuote(b)) [penwidth=\(JSON.number(0.5 + 4.5 * w)), weight=\(max(1, Int(edge.closeness / 10))), "
-            out += "tooltip=\(dotQuote("\(edge.notes) notes, \(edge.sections) sections"))];\n"
+            out += "tooltip=\(dotQuote("\(counted(Int(edge.notes), "note")), \(counted(Int(edge.sections), "section"))"))];\n"
         }
         out += "}\n"
         return out

@@ -147,9 +147,10 @@ extension GraphExport {
           nodes.forEach(function (d) { types[d.type] = true; });
           var select = document.getElementById("type");
           Object.keys(types).sort().forEach(function (t) { var o = document.createElement("option"); o.value = t; o.textContent = t; select.appendChild(o); });
+          function counted(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
           function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
           function show(i) {
-            var d = nodes[i], html = "<h2>" + esc(d.id) + "</h2><div>" + esc(d.type) + " · " + d.mentions + " mentions in " + d.notes + " notes · community " + d.community + "</div>";
+            var d = nodes[i], html = "<h2>" + esc(d.id) + "</h2><div>" + esc(d.type) + " · " + counted(d.mentions, "mention") + " in " + counted(d.notes, "note") + " · community " + d.community + "</div>";
             if (d.aliases.length) html += "<div>aka " + esc(d.aliases.join(", ")) + "</div>";
             var near = edges.filter(function (e) { return e[0] === i || e[1] === i; }).sort(function (a, b) { return b[3] - a[3]; }).slice(0, 8)
               .map(function (e) { return esc(nodes[e[0] === i ? e[1] : e[0]].id); });

@@ -58,16 +58,18 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
-    /// A number with at most 4 decimals and no trailing zeros.
+    /// A number with at most 3 decimals and no trailing zeros: every score and weight kg
+    /// shows, in text and JSON alike.
     public static func number(_ d: Double) -> String {
         if !d.isFinite { return "0" }
-        let scaled = (d * 10000).rounded()
+        if abs(d) >= 1e15 { return String(d) }
+        let scaled = (d * 1000).rounded()
         if scaled == 0 { return "0" }
         let negative = scaled < 0
         let v = Int64(abs(scaled))
-        var s = String(v / 10000)
-        var frac = String(v % 10000)
-        while frac.count < 4 { frac = "0" + frac }
+        var s = String(v / 1000)
+        var frac = String(v % 1000)
+        while frac.count < 3 { frac = "0" + frac }
         while frac.hasSuffix("0") { frac.removeLast() }
         if !frac.isEmpty { s += "." + frac }
         return negative ? "-" + s : s

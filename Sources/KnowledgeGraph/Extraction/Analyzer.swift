@@ -113,7 +113,7 @@ public struct Analyzer: Sendable {
             if named { found.sort { $0.start < $1.start } }
             for m in found {
                 mentions.append(Mention(entity: m.entity, line: Int32(n + 1), block: note.lineBlock[n],
-                    section: note.lineSection[n], surface: Scalars.string(note.scalars[m.start..<m.end])))
+                    section: note.lineSection[n], surface: Scalars.string(note.scalars[m.start..<m.end]), column: Int32(m.start - r.lowerBound)))
             }
         }
         var tags: [String] = []

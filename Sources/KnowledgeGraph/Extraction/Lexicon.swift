@@ -16,9 +16,25 @@ public struct Entity: Sendable, Hashable {
 
 /// A problem found in the lexicon or in an entity note: reported, never fatal.
 public struct LexiconIssue: Sendable, Hashable {
+    public enum Kind: UInt8, Sendable {
+        /// A line kg cannot read.
+        case syntax = 0
+        /// A name defined with two types, or an alias that names two entities.
+        case collision = 1
+    }
+
+    public var kind: Kind
     public var source: String
+    /// 1-based line of the definition (entity notes: 1).
     public var line: Int
     public var message: String
+
+    public init(kind: Kind, source: String, line: Int, message: String) {
+        self.kind = kind
+        self.source = source
+        self.line = line
+        self.message = message
+    }
 }
 
 /// Where an entity definition came from: the lexicon file or an entity note.
@@ -57,14 +73,14 @@ public struct Lexicon: Sendable, Equatable {
             let line = raw.trimmingSpaces()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let colon = line.firstIndex(of: ":") else {
-                issues.append(.init(source: source, line: n + 1, message: "expected 'type: Name | alias ...'"))
+                issues.append(.init(kind: .syntax, source: source, line: n + 1, message: "expected 'type: Name | alias ...'"))
                 continue
             }
             let type = String(line[..<colon]).trimmingSpaces()
             let names = line[line.index(after: colon)...].split(separator: "|").map { String($0).trimmingSpaces() }
                 .filter { !$0.isEmpty }
             guard !type.isEmpty, !type.contains(" "), let first = names.first else {
-                issues.append(.init(source: source, line: n + 1, message: "expected 'type: Name | alias ...'"))
+                issues.append(.init(kind: .syntax, source: source, line: n + 1, message: "expected 'type: Name | alias ...'"))
                 continue
             }
             defs.append(.init(entity: Entity(name: first, type: type, aliases: Array(names.dropFirst())), source: source, line: n + 1))
@@ -79,21 +95,25 @@ public struct Lexicon: Sendable, Equatable {
         var byKey: [[UInt32]: Int] = [:]  // canonical key -> index in merged
         var merged: [Entity] = []
         var origin: [String] = []
+        // Where each merged alias was defined: source and line.
+        var aliasOrigin: [[(String, Int)]] = []
         for def in definitions {
             let key = Lexicon.key(def.entity.name)
             if key.isEmpty { continue }
             if let i = byKey[key] {
                 if merged[i].type != def.entity.type {
-                    issues.append(.init(source: def.source, line: def.line,
+                    issues.append(.init(kind: .collision, source: def.source, line: def.line,
                         message: "'\(def.entity.name)' is defined as \(def.entity.type) here and as \(merged[i].type) in \(origin[i]); keeping \(merged[i].type)"))
                 }
                 for a in def.entity.aliases where !merged[i].aliases.contains(a) && a != merged[i].name {
                     merged[i].aliases.append(a)
+                    aliasOrigin[i].append((def.source, def.line))
                 }
             } else {
                 byKey[key] = merged.count
                 merged.append(def.entity)
                 origin.append(def.source)
+                aliasOrigin.append(def.entity.aliases.map { _ in (def.source, def.line) })
             }
         }
         // Names claim their keys first, then aliases in the order they were defined; an alias
@@ -102,11 +122,12 @@ public struct Lexicon: Sendable, Equatable {
         for (i, e) in merged.enumerated() { owner[Lexicon.key(e.name)] = i }
         for i in merged.indices {
             var kept: [String] = []
-            for alias in merged[i].aliases {
+            for (a, alias) in merged[i].aliases.enumerated() {
                 let k = Lexicon.key(alias)
                 if k.isEmpty { continue }
                 if let other = owner[k], other != i {
-                    issues.append(.init(source: origin[i], line: 0,
+                    let (source, line) = a < aliasOrigin[i].count ? aliasOrigin[i][a] : (origin[i], 0)
+                    issues.append(.init(kind: .collision, source: source, line: line,
                         message: "alias '\(alias)' of \(merged[i].name) also names \(merged[other].name); it stays with \(merged[other].name)"))
                     continue
                 }

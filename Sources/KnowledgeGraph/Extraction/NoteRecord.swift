@@ -11,6 +11,9 @@ public struct Mention: Sendable, Hashable {
     public var section: Int32
     /// The text as written in the note.
     public var surface: String
+    /// Where the mention starts in its line, in characters (Unicode scalars) from the
+    /// line's start: 0 for the first.
+    public var column: Int32 = 0
 }
 
 /// A link from a note: a `[[wikilink]]` or a Markdown `[text](url)` destination.

@@ -160,7 +160,10 @@ public enum Related {
 
     /// Known names closest to `name`, for an unknown-entity message.
     public static func suggestions(for name: String, in lexicon: Lexicon, limit: Int = 5) -> [String] {
+        // An empty name is close to everything, a very long one to nothing: no search.
+        guard !name.isEmpty, name.unicodeScalars.count <= 64 else { return [] }
         let key = String(String.UnicodeScalarView(Lexicon.key(name).compactMap(Unicode.Scalar.init)))
+        guard !key.isEmpty else { return [] }
         var scored: [(Int, String)] = []
         for e in lexicon.entities {
             var best = Int.max
@@ -177,7 +180,8 @@ public enum Related {
         return scored.prefix(limit).map(\.1)
     }
 
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    /// Levenshtein distance.
+    public static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var prev = Array(0...b.count)

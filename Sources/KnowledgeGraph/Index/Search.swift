@@ -10,18 +10,21 @@ public struct SearchHit: Sendable, Equatable {
     public var score: Double
     /// 1-based line numbers, ascending.
     public var lines: [Int]
+    /// Where a term starts on each of `lines`: the ordinal of its first search token among
+    /// the line's tokens (the first match of the line).
+    public var firstTokens: [Int]
 }
 
 /// A parsed search query: terms that must all occur in a note.
 public struct SearchQuery: Sendable, Equatable {
-    enum Token: Sendable, Equatable {
+    enum Token: Sendable, Hashable {
         /// A whole token: a Latin word, a Hangul bigram or unigram, another letter.
         case exact(String)
         /// A one-syllable Hangul run inside or at the edge of a word.
         case syllable(String, edge: Edge)
     }
 
-    enum Edge: Sendable, Equatable {
+    enum Edge: Sendable, Hashable {
         /// The whole term: any token containing the syllable.
         case anywhere
         /// Followed by more of the term: the syllable ends a Hangul run.
@@ -32,10 +35,17 @@ public struct SearchQuery: Sendable, Equatable {
 
     struct Term: Sendable, Equatable {
         var text: String
-        var tokens: [Token]
+        /// The term's tokens as written, then as it may be spaced otherwise: a space next to
+        /// a Hangul syllable is optional, in the query and in the text (`카카오엔터` finds
+        /// `카카오 엔터`, and `"추천 시스템"` finds `추천시스템`).
+        var variants: [[Token]]
         /// Lowercased text to find on the matching line, for terms with punctuation (`C++`).
         var literal: String?
+        var tokens: [Token] { variants[0] }
     }
+
+    /// Most spellings a term is searched in.
+    static let variantLimit = 64
 
     var terms: [Term]
     /// Query parts that hold nothing to search for (`*`, `(`), reported to the user.
@@ -77,6 +87,24 @@ public struct SearchQuery: Sendable, Equatable {
 
     private static func term(_ text: String) -> Term? {
         let scalars = text.unicodeScalars.map { $0.value }
+        guard let written = tokens(scalars) else { return nil }
+        let needsLiteral = scalars.contains { v in
+            !(Scalars.isWordScalar(v) || Scalars.isHangulSyllable(v) || Scalars.isOtherLetter(v) || Scalars.isSpace(v))
+        }
+        var literal: String?
+        var variants = [written]
+        if needsLiteral {
+            literal = String(String.UnicodeScalarView(scalars.compactMap { Unicode.Scalar(Scalars.lowerASCII($0)) }))
+        } else {
+            for spelling in spacings(scalars) where variants.count < variantLimit {
+                if let t = tokens(spelling), !variants.contains(t) { variants.append(t) }
+            }
+        }
+        return Term(text: text, variants: variants, literal: literal)
+    }
+
+    /// The tokens of a term's scalars; nil when there is nothing to search for.
+    private static func tokens(_ scalars: [UInt32]) -> [Token]? {
         var raw: [(String, Bool)] = []  // token, is one-syllable Hangul run
         Tokenizer.tokenize(scalars[...], startPosition: 0) { t, _ in
             let single = t.unicodeScalars.count == 1 && t.unicodeScalars.first.map { Scalars.isHangulSyllable($0.value) } == true
@@ -97,14 +125,42 @@ public struct SearchQuery: Sendable, Equatable {
                 tokens.append(.exact(t))
             }
         }
-        let needsLiteral = scalars.contains { v in
-            !(Scalars.isWordScalar(v) || Scalars.isHangulSyllable(v) || Scalars.isOtherLetter(v) || Scalars.isSpace(v))
+        return tokens
+    }
+
+    /// Other spellings of a term that differ only in spaces between Hangul syllables (only
+    /// those change its tokens): without them, and with up to two spaces put between
+    /// syllables, in order.
+    static func spacings(_ scalars: [UInt32]) -> [[UInt32]] {
+        var joined: [UInt32] = []
+        var i = 0
+        while i < scalars.count {
+            if Scalars.isSpace(scalars[i]), let before = joined.last, Scalars.isHangulSyllable(before) {
+                var j = i
+                while j < scalars.count && Scalars.isSpace(scalars[j]) { j += 1 }
+                if j < scalars.count && Scalars.isHangulSyllable(scalars[j]) {
+                    i = j
+                    continue
+                }
+            }
+            joined.append(scalars[i])
+            i += 1
         }
-        var literal: String?
-        if needsLiteral {
-            literal = String(String.UnicodeScalarView(scalars.compactMap { Unicode.Scalar(Scalars.lowerASCII($0)) }))
+        let gaps = joined.indices.dropLast().filter { Scalars.isHangulSyllable(joined[$0]) && Scalars.isHangulSyllable(joined[$0 + 1]) }
+        func spaced(_ at: [Int]) -> [UInt32] {
+            var out: [UInt32] = []
+            for (k, v) in joined.enumerated() {
+                out.append(v)
+                if at.contains(k) { out.append(0x20) }
+            }
+            return out
         }
-        return Term(text: text, tokens: tokens, literal: literal)
+        var out = [joined]
+        for a in gaps.indices {
+            out.append(spaced([gaps[a]]))
+            for b in (a + 1)..<gaps.count where out.count < variantLimit { out.append(spaced([gaps[a], gaps[b]])) }
+        }
+        return out
     }
 }
 
@@ -135,6 +191,15 @@ public struct Searcher {
         self.reader = index
         self.noteCount = try index.noteCount()
         self.lines = lines
+    }
+
+    /// Positions of `token` per note, notes ascending; each token's list is read once per
+    /// search.
+    private func postings(_ token: SearchQuery.Token, _ cache: inout [SearchQuery.Token: Postings]) throws(CorruptIndex) -> Postings {
+        if let p = cache[token] { return p }
+        let p = try postings(token)
+        cache[token] = p
+        return p
     }
 
     /// Positions of `token` per note, notes ascending.
@@ -184,10 +249,41 @@ public struct Searcher {
         return out
     }
 
-    /// Occurrences of a term per note: the start positions where all its tokens follow one
-    /// another; notes ascending.
-    private func occurrences(_ term: SearchQuery.Term) throws(CorruptIndex) -> Postings {
-        let lists = try term.tokens.map { (t: SearchQuery.Token) throws(CorruptIndex) in try postings(t) }
+    /// Occurrences of a term per note, in any of its spellings: the start positions where
+    /// all the tokens of one spelling follow one another; notes ascending.
+    private func occurrences(_ term: SearchQuery.Term, _ cache: inout [SearchQuery.Token: Postings]) throws(CorruptIndex) -> Postings {
+        var found = try occurrences(term.variants[0], &cache)
+        for variant in term.variants.dropFirst() { found = Searcher.union(found, try occurrences(variant, &cache)) }
+        return found
+    }
+
+    /// Positions in either list, per note; notes ascending.
+    static func union(_ a: Postings, _ b: Postings) -> Postings {
+        if b.notes.isEmpty { return a }
+        if a.notes.isEmpty { return b }
+        var out = Postings()
+        var i = 0
+        var j = 0
+        while i < a.notes.count || j < b.notes.count {
+            if j == b.notes.count || (i < a.notes.count && a.notes[i] < b.notes[j]) {
+                out.append(note: a.notes[i], positions: Array(a.positions(at: i)))
+                i += 1
+            } else if i == a.notes.count || b.notes[j] < a.notes[i] {
+                out.append(note: b.notes[j], positions: Array(b.positions(at: j)))
+                j += 1
+            } else {
+                out.append(note: a.notes[i], positions: Array(Set(a.positions(at: i)).union(b.positions(at: j))).sorted())
+                i += 1
+                j += 1
+            }
+        }
+        return out
+    }
+
+    /// Occurrences of one spelling of a term.
+    private func occurrences(_ tokens: [SearchQuery.Token], _ cache: inout [SearchQuery.Token: Postings]) throws(CorruptIndex) -> Postings {
+        var lists: [Postings] = []
+        for t in tokens { lists.append(try postings(t, &cache)) }
         guard let first = lists.first else { return Postings() }
         if lists.count == 1 { return first }
         var out = Postings()
@@ -246,8 +342,9 @@ public struct Searcher {
             return r
         }
         var perTerm: [Postings] = []
+        var cache: [SearchQuery.Token: Postings] = [:]
         for term in query.terms {
-            let found = try occurrences(term)
+            let found = try occurrences(term, &cache)
             guard let literal = term.literal else {
                 perTerm.append(found)
                 continue
@@ -298,7 +395,7 @@ public struct Searcher {
                 let tf = Double(perTerm[t].offsets[k + 1] - perTerm[t].offsets[k])
                 score += idf[t] * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))
             }
-            let item = (score: (score * 10000).rounded() / 10000, m: m)
+            let item = (score: (score * 1000).rounded() / 1000, m: m)
             if best.count == keep {
                 guard let last = best.last, better(item, last) else { continue }
                 best.removeLast()
@@ -315,11 +412,17 @@ public struct Searcher {
         for b in best {
             let entry = matched[b.m]
             let r = try record(entry.note)
-            var lineSet = Set<Int>()
+            // Each matching line, with the first term start on it.
+            var first: [Int: Int] = [:]
             for (t, k) in entry.at.enumerated() {
-                for p in perTerm[t].positions(at: k) { lineSet.insert(Searcher.line(of: p, in: r)) }
+                for p in perTerm[t].positions(at: k) {
+                    let line = Searcher.line(of: p, in: r)
+                    let token = line - 1 < r.lineTokenStarts.count ? Int(p &- r.lineTokenStarts[line - 1]) : 0
+                    first[line] = min(first[line] ?? token, token)
+                }
             }
-            hits.append(SearchHit(note: r.path, score: b.score, lines: lineSet.sorted()))
+            let lines = first.keys.sorted()
+            hits.append(SearchHit(note: r.path, score: b.score, lines: lines, firstTokens: lines.map { first[$0] ?? 0 }))
         }
         return (hits, matched.count)
     }

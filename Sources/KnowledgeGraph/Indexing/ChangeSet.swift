@@ -105,7 +105,13 @@ struct ChangeSet {
         }
         skipped.append(contentsOf: listing.skipped)
         skipped.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
-        if keptUnlisted { files.sort { $0.path.utf8.bytesPrecede($1.path.utf8) } }
+        // What the listing skipped (symbolic links, names that are not UTF-8, folders that
+        // cannot be read) is kept in the file table too, so that the index knows every file
+        // it did not take.
+        for s in listing.skipped {
+            files.append(FileEntry(path: s.path, stat: FileStat(size: 0, mtimeNs: 0, ctimeNs: 0, inode: 0), hash: 0, skipReason: s.reason))
+        }
+        if keptUnlisted || !listing.skipped.isEmpty { files.sort { $0.path.utf8.bytesPrecede($1.path.utf8) } }
         // A previous note is gone if no listed file or kept entry took its path, or if its
         // file is now skipped.
         let previousNotes = previous.filter { $0.skipReason == nil }.map(\.path)

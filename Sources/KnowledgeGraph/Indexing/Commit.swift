@@ -63,8 +63,12 @@ extension Indexer {
                     guard build else { return held.put(0, a) }
                     var files = noteParts.value.2
                     if !a.hashes.isEmpty {
-                        // Read by the pass: every file is a note, a note's id its position.
-                        for (id, hash) in a.hashes.enumerated() { files[id].hash = hash }
+                        // Read by the pass, by note id: the notes of the file table in order.
+                        var id = 0
+                        for k in files.indices where files[k].skipReason == nil && id < a.hashes.count {
+                            files[k].hash = a.hashes[id]
+                            id += 1
+                        }
                     }
                     file.add(NoteParts(lexicon: lexicon, files: files, a).sections())
                     file.add(.notes, new: a.notes.bytes)

@@ -40,6 +40,8 @@ public struct Indexer: Sendable {
         /// An update writes a delta over the base file while the bytes the delta holds stay
         /// below this share of the base's notes and postings; past it, the whole file.
         var deltaShare = 0.1
+        /// A first build of more notes than this says what it indexes.
+        var largeFirstBuild = 10_000
         public init(rebuild: Bool = false, wait: Bool = true, allowMassDelete: Bool = false) {
             self.rebuild = rebuild
             self.wait = wait
@@ -83,16 +85,23 @@ public struct Indexer: Sendable {
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(KGError) -> (IndexReader, IndexReport) {
         let started = monotonicSeconds()
-        let listing = try vault.list()
+        var listing = try vault.list()
         trace("listed", started)
         try prepareFolder()
+        var waited = false
         guard let lock = try WriterLock(path: indexFolder + "/lock", wait: options.wait, waiting: {
             notice("waiting for another kg writing this index ...")
+            waited = true
         }) else { throw KGError.locked(indexFolder + "/lock") }
         defer { withExtendedLifetime(lock) {} }
+        // The other writer may have changed what this run would do: look again.
+        if waited { listing = try vault.list() }
 
         var previous = PreviousIndex(path: indexPath, notice: notice)
         if options.rebuild { previous.rebuildReason = "rebuild requested" }
+        if previous.reader == nil && listing.notes.count > options.largeFirstBuild {
+            notice("indexing \(listing.notes.count) notes in \(vault.root) for the first time; later runs read only what changed")
+        }
         // A first build (no file table to compare with) reads each note once: it is analysed
         // as it is checked, with the lexicon file's entities. Should a note turn out to define
         // an entity or not to be text, the build starts over with the change check.

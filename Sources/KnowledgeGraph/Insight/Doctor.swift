@@ -1,6 +1,9 @@
 /// Problems in the lexicon and the notes that make the graph less useful.
 public struct DoctorReport: Sendable, Equatable {
-    /// One alias naming two entities, a name with two types (from the lexicon merge).
+    /// Lexicon lines kg cannot read, with their line numbers.
+    public var syntaxErrors: [LexiconIssue]
+    /// One alias naming two entities, a name with two types (from the lexicon merge), with
+    /// the line of the definition that lost.
     public var collisions: [LexiconIssue]
     /// Names of two characters or fewer (or one Hangul syllable) that may match unrelated text.
     public var shortNames: [(name: String, entity: String)]
@@ -10,11 +13,11 @@ public struct DoctorReport: Sendable, Equatable {
     public var unlinked: [(note: String, entity: String, entityNote: String, line: Int)]
 
     public static func == (a: DoctorReport, b: DoctorReport) -> Bool {
-        a.collisions == b.collisions && a.shortNames.map(\.name) == b.shortNames.map(\.name) && a.unmentioned == b.unmentioned
+        a.syntaxErrors == b.syntaxErrors && a.collisions == b.collisions && a.shortNames.map(\.name) == b.shortNames.map(\.name) && a.unmentioned == b.unmentioned
             && a.unlinked.map(\.note) == b.unlinked.map(\.note)
     }
 
-    public var isHealthy: Bool { collisions.isEmpty && shortNames.isEmpty && unmentioned.isEmpty && unlinked.isEmpty }
+    public var isHealthy: Bool { syntaxErrors.isEmpty && collisions.isEmpty && shortNames.isEmpty && unmentioned.isEmpty && unlinked.isEmpty }
 }
 
 public enum Doctor {
@@ -47,7 +50,8 @@ public enum Doctor {
                 unlinked.append((r.path, lexicon.entities[Int(m.entity)].name, target.path, Int(m.line)))
             }
         }
-        return DoctorReport(collisions: lexicon.issues, shortNames: short, unmentioned: unmentioned, unlinked: unlinked)
+        return DoctorReport(syntaxErrors: lexicon.issues.filter { $0.kind == .syntax }, collisions: lexicon.issues.filter { $0.kind == .collision },
+            shortNames: short, unmentioned: unmentioned, unlinked: unlinked)
     }
 }
 

@@ -1,16 +1,21 @@
 /// Every answer as JSON: what `--json` prints and what the MCP server returns as structured
 /// content, so that the two never differ. Keys come in a fixed order.
 extension LinePlace {
+    /// `{"note", "line", "text"}`, the whole line.
     public var json: JSON {
-        .object([("note", .string(note)), ("line", .int(line)), ("text", .string(text.displayLine()))])
+        .object([("note", .string(note)), ("line", .int(line)), ("text", .string(text))])
     }
 }
 
 extension SearchResults {
+    /// `[{"note", "score", "matches": [{"line", "column", "text"}]}]`: every matching line,
+    /// whole, with the 1-based column of its first match.
     public var json: JSON {
         .array(hits.map { h in
             .object([("note", .string(h.note)), ("score", .double(h.score)),
-                ("matches", .array(h.lines.map { .object([("line", .int($0.line)), ("text", .string($0.text.displayLine()))]) }))])
+                ("matches", .array(h.lines.map { p in
+                    .object([("line", .int(p.line)), ("column", p.column.map { .int($0 + 1) } ?? .null), ("text", .string(p.text))])
+                }))])
         })
     }
 }
@@ -73,8 +78,8 @@ extension CommunityList {
 extension MentionList {
     public var json: JSON {
         .array(mentions.map { m in
-            .object([("note", .string(m.note)), ("line", .int(m.line)), ("entity", .string(m.entity)), ("type", .string(m.type)),
-                ("text", .string(m.surface))])
+            .object([("note", .string(m.note)), ("line", .int(m.line)), ("column", .int(m.column + 1)), ("entity", .string(m.entity)),
+                ("type", .string(m.type)), ("text", .string(m.surface))])
         })
     }
 }
@@ -99,10 +104,12 @@ extension SuggestionList {
 
 extension DoctorReport {
     public var json: JSON {
-        .object([
-            ("collisions", .array(collisions.map { i in
-                .object([("source", .string(i.source)), ("line", .int(i.line)), ("message", .string(i.message))])
-            })),
+        func issue(_ i: LexiconIssue) -> JSON {
+            .object([("source", .string(i.source)), ("line", .int(i.line)), ("message", .string(i.message))])
+        }
+        return .object([
+            ("syntax_errors", .array(syntaxErrors.map(issue))),
+            ("collisions", .array(collisions.map(issue))),
             ("short_names", .array(shortNames.map { .object([("name", .string($0.name)), ("entity", .string($0.entity))]) })),
             ("unmentioned", .array(unmentioned.map(JSON.string))),
             ("unlinked_mentions", .array(unlinked.map { u in

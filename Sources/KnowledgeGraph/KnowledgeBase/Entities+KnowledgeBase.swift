@@ -4,12 +4,17 @@ public struct MentionList: Sendable, Equatable {
     public struct Place: Sendable, Equatable {
         public var note: String
         public var line: Int
+        /// Where the mention starts on its line (0-based, in characters).
+        public var column: Int
         public var entity: String
         public var type: String
         /// The mention as written (`FFM은` gives `FFM`).
         public var surface: String
         /// The whole line.
         public var text: String
+
+        /// The line as text output shows it: trimmed, and cut to a window around the mention.
+        public var shown: String { text.displayLine(around: column) }
     }
 
     /// The entity asked about, or nil for every entity.
@@ -43,7 +48,13 @@ extension KnowledgeBase {
     public func mentions(of entity: String? = nil, type: String? = nil, limit: Int = 10) throws(KGError) -> MentionList {
         try query { view in
             let lexicon = try view.lexicon()
+            try noteIfEmpty(view)
+            try view.check(type: type)
             let only = try entity.map { name throws in try view.entity(named: name) }
+            if let only, let type, lexicon.entities[Int(only)].type != type {
+                let e = lexicon.entities[Int(only)]
+                throw KGError.usage("\(e.name) is a \(e.type), so --type \(type) leaves none of its mentions")
+            }
             // Only the notes that mention the entity are decoded.
             let notes: [NoteRecord] = try only.map { id throws in
                 try view.reader.notesMentioning(id).map { n throws in try view.reader.note(at: Int(n)) }
@@ -56,8 +67,8 @@ extension KnowledgeBase {
             }
             let shown = all.prefix(limit).map { r in
                 let e = lexicon.entities[Int(r.m.entity)]
-                return MentionList.Place(note: r.note, line: Int(r.m.line), entity: e.name, type: e.type, surface: r.m.surface,
-                    text: view.place(r.note, Int(r.m.line)).text)
+                return MentionList.Place(note: r.note, line: Int(r.m.line), column: Int(r.m.column), entity: e.name, type: e.type,
+                    surface: r.m.surface, text: view.place(r.note, Int(r.m.line)).text)
             }
             return MentionList(entity: try only.map { summary($0, lexicon, try view.graph()) }, total: all.count, mentions: shown)
         }
@@ -68,6 +79,8 @@ extension KnowledgeBase {
         try query { view in
             let lexicon = try view.lexicon()
             let graph = try view.graph()
+            try noteIfEmpty(view)
+            try view.check(type: type)
             var ids = lexicon.entities.indices.filter { type == nil || lexicon.entities[$0].type == type }
             ids.sort { a, b in
                 let sa = graph.stats[a]

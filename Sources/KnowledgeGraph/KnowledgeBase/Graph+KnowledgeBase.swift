@@ -43,14 +43,21 @@ public struct GraphFilter: Sendable, Equatable {
     public var top: Int?
     /// Entity names to leave out.
     public var exclude: [String] = []
+    /// Keep only each node's K strongest edges (nil: all).
+    public var edgesPerNode: Int?
+    /// Keep only edges of at least this weight.
+    public var minWeight = 0.0
 
-    public init(type: String? = nil, minNotes: Int = 1, around: String? = nil, depth: Int = 1, top: Int? = nil, exclude: [String] = []) {
+    public init(type: String? = nil, minNotes: Int = 1, around: String? = nil, depth: Int = 1, top: Int? = nil, exclude: [String] = [],
+        edgesPerNode: Int? = nil, minWeight: Double = 0) {
         self.type = type
         self.minNotes = minNotes
         self.around = around
         self.depth = depth
         self.top = top
         self.exclude = exclude
+        self.edgesPerNode = edgesPerNode
+        self.minWeight = minWeight
     }
 }
 
@@ -72,6 +79,7 @@ extension KnowledgeBase {
         try query { view in
             let lexicon = try view.lexicon()
             let graph = try view.graph()
+            try noteIfEmpty(view)
             let a = try view.entity(named: from)
             let b = try view.entity(named: to)
             let names = (lexicon.entities[Int(a)].name, lexicon.entities[Int(b)].name)
@@ -97,6 +105,7 @@ extension KnowledgeBase {
         try query { view in
             let lexicon = try view.lexicon()
             let graph = try view.graph()
+            try noteIfEmpty(view)
             let analysis = GraphAnalysis(graph: graph, lexicon: lexicon)
             func member(_ id: Int) -> CommunityList.Member {
                 CommunityList.Member(name: lexicon.entities[id].name, type: lexicon.entities[id].type, degree: analysis.degree[id],
@@ -116,7 +125,10 @@ extension KnowledgeBase {
         try query { view in
             let lexicon = try view.lexicon()
             let graph = try view.graph()
-            var selectionFilter = GraphSelection.Filter(type: filter.type, minNotes: filter.minNotes, depth: filter.depth, top: filter.top)
+            try noteIfEmpty(view)
+            try view.check(type: filter.type)
+            var selectionFilter = GraphSelection.Filter(type: filter.type, minNotes: filter.minNotes, depth: filter.depth, top: filter.top,
+                edgesPerNode: filter.edgesPerNode, minWeight: filter.minWeight)
             if let around = filter.around { selectionFilter.around = try view.entity(named: around) }
             for name in filter.exclude { selectionFilter.exclude.insert(try view.entity(named: name)) }
             let selection = GraphSelection(graph: graph, lexicon: lexicon, filter: selectionFilter)

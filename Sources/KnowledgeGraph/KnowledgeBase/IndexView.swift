@@ -58,15 +58,80 @@ final class IndexView: @unchecked Sendable {
     }
 
     /// Line `line` (1-based) of a note, or "" when it cannot be read.
-    func place(_ note: String, _ line: Int) -> LinePlace {
+    func place(_ note: String, _ line: Int, column: Int? = nil) -> LinePlace {
         let all = lines(note)
         let text = all.flatMap { line >= 1 && line <= $0.count ? $0[line - 1] : nil } ?? ""
-        return LinePlace(note: note, line: line, text: text)
+        return LinePlace(note: note, line: line, column: column, text: text)
+    }
+
+    /// Line `line` of a note, with the column where its `token`-th search token starts.
+    func place(_ note: String, _ line: Int, token: Int) -> LinePlace {
+        var p = place(note, line)
+        let spans = Tokenizer.spans(Scalars.values(of: p.text)[...])
+        p.column = token >= 0 && token < spans.count ? spans[token].lowerBound : nil
+        return p
+    }
+
+    /// Checks that `type`, if given, is the type of some entity.
+    func check(type: String?) throws {
+        guard let type else { return }
+        let types = Set(try lexicon().entities.map(\.type)).sorted { $0.utf8.bytesPrecede($1.utf8) }
+        if types.contains(type) { return }
+        let shown = type.count <= 40 ? type : String(type.prefix(39)) + "…"
+        if types.isEmpty { throw KGError.usage("unknown type '\(shown)': no entity is defined yet") }
+        throw KGError.usage("unknown type '\(shown)' (types here: \(types.joined(separator: ", ")))")
+    }
+
+    /// The note `reference` names: a vault-relative path, a path relative to
+    /// `currentDirectory` (what a shell's tab completion gives), or a file name with or
+    /// without its extension, in any case. Several notes of that name are an error that
+    /// lists them.
+    func note(_ reference: String, currentDirectory: String?) throws -> Int {
+        let notes = try self.notes()
+        var ref = reference
+        while ref.hasPrefix("./") { ref.removeFirst(2) }
+        func id(_ path: String) -> Int? {
+            var lo = 0
+            var hi = notes.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if notes[mid].path.utf8.bytesPrecede(path.utf8) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < notes.count && notes[lo].path.utf8.bytesEqual(path.utf8) ? lo : nil
+        }
+        if let n = id(ref) { return n }
+        // A path from the current folder, or an absolute one, inside the vault.
+        if let cwd = currentDirectory, !ref.isEmpty {
+            let absolute = ref.hasPrefix("/") ? ref : cwd + "/" + ref
+            var parts: [Substring] = []
+            for part in absolute.split(separator: "/") {
+                if part == "." { continue }
+                if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+            }
+            let full = "/" + parts.joined(separator: "/")
+            if full.hasPrefix(vault.root + "/"), let n = id(String(full.dropFirst(vault.root.count + 1))) { return n }
+        }
+        // A name, like a wikilink: the path's end, or the file name without its extension.
+        let wanted = Normalizer.normalize(ref).lowercased()
+        let candidates = notes.indices.filter { i in
+            let path = notes[i].path.lowercased()
+            let file = path.split(separator: "/").last.map(String.init) ?? path
+            let stem = file.hasSuffix(".md") ? String(file.dropLast(3)) : file.hasSuffix(".markdown") ? String(file.dropLast(9)) : file
+            return path.hasSuffix("/" + wanted) || file == wanted || stem == wanted
+        }
+        if candidates.count == 1 { return candidates[0] }
+        let shown = reference.count <= 60 ? reference : String(reference.prefix(59)) + "…"
+        if candidates.count > 1 {
+            throw KGError.usage("'\(shown)' names \(candidates.count) notes; give one of their paths: "
+                + candidates.prefix(10).map { notes[$0].path }.joined(separator: ", ") + (candidates.count > 10 ? ", …" : ""))
+        }
+        throw KGError.failure("no note '\(shown)' in the index")
     }
 
     /// The entity named `name` (any case or spacing, or an alias), or an error with the
     /// closest known names.
     func entity(named name: String) throws -> Int32 {
+        if name.trimmingSpaces().isEmpty { throw KGError.usage("an entity name cannot be empty") }
         let lexicon = try self.lexicon()
         if let id = lexicon.lookup(name) { return Int32(id) }
         throw KGError.unknownEntity(name, suggestions: Related.suggestions(for: name, in: lexicon))
@@ -78,11 +143,18 @@ public struct LinePlace: Sendable, Equatable {
     public var note: String
     /// 1-based.
     public var line: Int
+    /// Where what the answer is about starts on the line (0-based, in characters), if it
+    /// points at one place.
+    public var column: Int?
     public var text: String
 
-    public init(note: String, line: Int, text: String) {
+    public init(note: String, line: Int, column: Int? = nil, text: String) {
         self.note = note
         self.line = line
+        self.column = column
         self.text = text
     }
+
+    /// The line as text output shows it: trimmed, and cut to a window around the column.
+    public var shown: String { text.displayLine(around: column) }
 }

@@ -28,10 +28,22 @@ public final class KnowledgeBase: @unchecked Sendable {
         public var refresh = true
         /// Accept an update that drops more than half of the indexed notes.
         public var allowMassDelete = false
+        /// Wait for another writer when there is no committed index to answer from.
+        public var wait = true
+        /// Called with (done, total) while a first build analyses notes.
+        public var progress: (@Sendable (Int, Int) -> Void)?
+        /// The folder a note reference given as a path is relative to (a shell's current
+        /// folder), besides the vault.
+        public var currentDirectory: String?
 
-        public init(refresh: Bool = true, allowMassDelete: Bool = false) {
+        public init(refresh: Bool = true, allowMassDelete: Bool = false, wait: Bool = true,
+            progress: (@Sendable (Int, Int) -> Void)? = nil, currentDirectory: String? = nil)
+        {
             self.refresh = refresh
             self.allowMassDelete = allowMassDelete
+            self.wait = wait
+            self.progress = progress
+            self.currentDirectory = currentDirectory
         }
     }
 
@@ -41,6 +53,8 @@ public final class KnowledgeBase: @unchecked Sendable {
     private let notify: @Sendable (Notice) -> Void
     /// The view answered from last, kept while the index it reads is the current one.
     private let lastView = Locked<IndexView?>(nil)
+    /// Whether the empty graph was pointed out already.
+    private let toldEmpty = Locked(false)
 
     public init(vault: Vault, options: Options = Options(), notices: @escaping @Sendable (Notice) -> Void = { _ in }) {
         self.vault = vault
@@ -61,7 +75,7 @@ public final class KnowledgeBase: @unchecked Sendable {
         -> IndexReport
     {
         let options = Indexer.Options(rebuild: rebuild, wait: wait, allowMassDelete: self.options.allowMassDelete)
-        return try indexer.update(options, notice: { notice(.note, $0) }, progress: progress).1
+        return try indexer.update(options, notice: { notice(.note, $0) }, progress: progress ?? self.options.progress).1
     }
 
     /// Keeps the index fresh until `stopFD` becomes readable (see `Watcher`), telling
@@ -91,14 +105,21 @@ public final class KnowledgeBase: @unchecked Sendable {
         // Readers never wait for a writer: with one at work, the last committed index answers.
         var update = Indexer.Options(rebuild: rebuild, wait: false, allowMassDelete: options.allowMassDelete)
         do {
-            return adopt(try indexer.update(update, notice: { notice(.note, $0) }).0)
+            return adopt(try indexer.update(update, notice: { notice(.note, $0) }, progress: options.progress).0)
         } catch .locked {
             if !rebuild, let r = indexer.openIndex() {
                 notice(.note, "another kg is updating the index; answering from the index as it stands")
                 return adopt(r)
             }
+            guard options.wait else { throw .locked(indexer.indexFolder + "/lock") }
             update.wait = true
-            return adopt(try indexer.update(update, notice: { notice(.note, $0) }).0)
+            return adopt(try indexer.update(update, notice: { notice(.note, $0) }, progress: options.progress).0)
+        } catch .massDelete(let removed, let total) {
+            // Only `kg index` refuses; a query answers from the last index and says why.
+            guard !rebuild, let r = indexer.openIndex() else { throw .massDelete(removed: removed, of: total) }
+            notice(.warning, "\(counted(removed, "note")) of \(total) are gone from the vault (unmounted or half-synced?); "
+                + "answering from the last index. Run 'kg index --allow-mass-delete' if they were deleted on purpose")
+            return adopt(r)
         }
     }
 
@@ -137,6 +158,13 @@ public final class KnowledgeBase: @unchecked Sendable {
             forget(second)
             throw .failure("the index is damaged (\((error as? CorruptIndex)?.reason ?? "\(error)")) even after a rebuild")
         }
+    }
+
+    /// Says once, when no entity is defined, why the graph is empty and what to do.
+    func noteIfEmpty(_ view: IndexView) throws {
+        guard try view.lexicon().entities.isEmpty, toldEmpty.withLock({ told in defer { told = true }; return !told }) else { return }
+        notice(.note, "the graph is empty: no entity is defined (no .kg/lexicon.txt entries, no entity notes); "
+            + "'kg suggest' lists names found in the notes and 'kg suggest --accept NAME' adds one")
     }
 
     private func forget(_ view: IndexView) {

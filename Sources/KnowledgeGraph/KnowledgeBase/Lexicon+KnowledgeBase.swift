@@ -64,6 +64,9 @@ extension KnowledgeBase {
     /// Colliding and short names, entities never mentioned, notes that mention an entity note
     /// without linking it.
     public func doctor() throws(KGError) -> DoctorReport {
-        try query { view in Doctor.examine(lexicon: try view.lexicon(), graph: try view.graph(), notes: try view.notes()) }
+        try query { view in
+            try noteIfEmpty(view)
+            return Doctor.examine(lexicon: try view.lexicon(), graph: try view.graph(), notes: try view.notes())
+        }
     }
 }

@@ -60,6 +60,8 @@ extension KnowledgeBase {
         try query { view in
             let lexicon = try view.lexicon()
             let graph = try view.graph()
+            try noteIfEmpty(view)
+            try view.check(type: type)
             let id = try view.entity(named: name)
             // Rank from the graph alone; decode only the notes that hold evidence for the
             // neighbours shown.
@@ -92,9 +94,8 @@ extension KnowledgeBase {
             let lexicon = try view.lexicon()
             let graph = try view.graph()
             let notes = try view.notes()
-            let notePath = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
-            guard let index = notes.firstIndex(where: { $0.path == notePath }) ?? notes.firstIndex(where: { $0.path.hasSuffix("/" + notePath) })
-            else { throw KGError.failure("no note '\(path)' in the index") }
+            let index = try view.note(path, currentDirectory: options.currentDirectory)
+            try noteIfEmpty(view)
             let (entities, related) = Related.aboutNote(index, notes: notes, graph: graph, limit: limit)
             return NoteNeighbourhood(
                 note: notes[index].path,

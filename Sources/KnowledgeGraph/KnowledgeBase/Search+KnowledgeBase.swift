@@ -26,7 +26,9 @@ extension KnowledgeBase {
         if parsed.isEmpty { return results }
         (results.hits, results.total) = try self.query { view in
             let (hits, total) = try Searcher(index: view.reader) { path in view.lines(path) }.search(parsed, limit: limit)
-            return (hits.map { h in SearchResults.Hit(note: h.note, score: h.score, lines: h.lines.map { view.place(h.note, $0) }) }, total)
+            return (hits.map { h in
+                SearchResults.Hit(note: h.note, score: h.score, lines: zip(h.lines, h.firstTokens).map { view.place(h.note, $0, token: $1) })
+            }, total)
         }
         return results
     }

@@ -220,7 +220,8 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         }
         var issues: [LexiconIssue] = []
         for _ in 0..<(try r.count(max: r.end - r.offset)) {
-            issues.append(LexiconIssue(source: try r.string(), line: try r.int(), message: try r.string()))
+            let kind = LexiconIssue.Kind(rawValue: try r.u8()) ?? .syntax
+            issues.append(LexiconIssue(kind: kind, source: try r.string(), line: try r.int(), message: try r.string()))
         }
         guard entities.count == (try meta().entities) else { throw CorruptIndex(reason: "the lexicon does not match its counts") }
         return Lexicon(stored: entities, issues: issues)

@@ -42,6 +42,7 @@ extension NoteRecord {
             w.sint(Int64(m.block - block))
             w.sint(Int64(m.section - section))
             w.int(k)
+            w.int32(m.column)
             line = m.line
             block = m.block
             section = m.section
@@ -81,9 +82,10 @@ extension NoteRecord {
             block = block &+ Int32(truncatingIfNeeded: try r.sint())
             section = section &+ Int32(truncatingIfNeeded: try r.sint())
             let k = try r.int()
+            let column = try r.int32()
             guard k < surfaces.count else { throw CorruptIndex(reason: "bad surface") }
             guard entity >= 0, Int(entity) < entityCount else { throw CorruptIndex(reason: "bad entity id") }
-            mentions.append(Mention(entity: entity, line: line, block: block, section: section, surface: surfaces[k]))
+            mentions.append(Mention(entity: entity, line: line, block: block, section: section, surface: surfaces[k], column: column))
         }
         return NoteRecord(path: path, title: title, tags: tags, links: links, definesEntity: entity, lineCount: lineCount,
             tokenCount: tokenCount, lineTokenStarts: starts, mentions: mentions)

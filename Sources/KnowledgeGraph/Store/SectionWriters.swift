@@ -76,6 +76,7 @@ struct NoteParts {
         }
         w.int(lexicon.issues.count)
         for i in lexicon.issues {
+            w.u8(i.kind.rawValue)
             w.string(i.source)
             w.int(i.line)
             w.string(i.message)

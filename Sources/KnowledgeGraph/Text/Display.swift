@@ -1,11 +1,33 @@
-import Foundation
-
+/// How a line of a note is shown beside an answer in text output.
 extension String {
-    /// A line as shown beside an answer: without surrounding spaces, at most `limit`
-    /// characters (cut with `…`).
-    public func displayLine(limit: Int = 240) -> String {
-        let t = trimmingCharacters(in: .whitespaces)
-        if t.count <= limit { return t }
-        return String(t.prefix(limit - 1)) + "…"
+    /// Without surrounding whitespace and, when longer than `width` characters, cut to a
+    /// window of `width` characters around `column` (0-based, in characters of the line as
+    /// given; the start when nil), with `…` where it was cut.
+    public func displayLine(around column: Int? = nil, width: Int = 160) -> String {
+        var scalars = Array(unicodeScalars)
+        var column = column ?? 0
+        var lead = 0
+        while lead < scalars.count && scalars[lead].properties.isWhitespace { lead += 1 }
+        var end = scalars.count
+        while end > lead && scalars[end - 1].properties.isWhitespace { end -= 1 }
+        scalars = Array(scalars[lead..<end])
+        column = max(0, min(scalars.count, column - lead))
+        guard scalars.count > width, width > 2 else { return String(String.UnicodeScalarView(scalars)) }
+        // Centred on the column, moved inward at the ends; one place for each `…` shown.
+        var start = max(0, column - width / 3)
+        var stop = min(scalars.count, start + width)
+        start = max(0, stop - width)
+        if start > 0 { start += 1 }
+        if stop < scalars.count { stop -= 1 }
+        var out = String.UnicodeScalarView()
+        if start > 0 { out.append("…") }
+        out.append(contentsOf: scalars[start..<stop])
+        if stop < scalars.count { out.append("…") }
+        return String(out)
     }
+}
+
+/// `n` and the word for it, singular or plural: `1 note`, `2 notes`, `1 entity`.
+public func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+    "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
 }

@@ -84,4 +84,35 @@ public enum Tokenizer {
             return pos
         }
     }
+
+    /// Where each token of `scalars` lies, as offsets into them, in token order: what maps
+    /// a token ordinal back to a column of its line.
+    public static func spans(_ scalars: ArraySlice<UInt32>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = scalars.startIndex
+        let end = scalars.endIndex
+        let base = scalars.startIndex
+        while i < end {
+            let v = scalars[i]
+            if Scalars.isWordScalar(v) {
+                var j = i
+                while j < end && Scalars.isWordScalar(scalars[j]) { j += 1 }
+                out.append((i - base)..<(j - base))
+                i = j
+            } else if Scalars.isHangulSyllable(v) {
+                var j = i
+                while j < end && Scalars.isHangulSyllable(scalars[j]) { j += 1 }
+                if j - i == 1 {
+                    out.append((i - base)..<(j - base))
+                } else {
+                    for k in i..<(j - 1) { out.append((k - base)..<(k + 2 - base)) }
+                }
+                i = j
+            } else {
+                if Scalars.isOtherLetter(v) { out.append((i - base)..<(i + 1 - base)) }
+                i += 1
+            }
+        }
+        return out
+    }
 }

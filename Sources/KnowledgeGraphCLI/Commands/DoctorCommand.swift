@@ -2,21 +2,23 @@ import KnowledgeGraph
 
 enum DoctorCommand {
     static let command = Command(
-        name: "doctor",
-        help: """
-            Usage: kg doctor [--json]
-
-            Names that collide (one alias, two entities), short names that may match
-            unrelated text, entities never mentioned, and notes that mention an entity note
-            without linking to it.
+        name: "doctor", synopsis: "", summary: "lexicon errors, colliding or short names, unused entities, missing links",
+        details: """
+            Lexicon lines kg cannot read and names that collide (one alias, two entities;
+            one name, two types), each with its line; short names that may match unrelated
+            text; entities never mentioned; and notes that mention an entity note without
+            linking to it.
             """,
-        options: queryOptions
+        arguments: 0...0, options: queryOptions
     ) { inv throws(KGError) in
         let report = try inv.kb.doctor()
         if inv.json { return inv.emit(report.json) }
+        func place(_ i: LexiconIssue) -> String { i.line > 0 ? "\(i.source):\(i.line)" : i.source }
         var text = ""
-        text += "Names that collide (\(report.collisions.count)):\n"
-        for i in report.collisions { text += "  \(i.line > 0 ? "\(i.source):\(i.line)" : i.source): \(i.message)\n" }
+        text += "Lexicon lines kg cannot read (\(report.syntaxErrors.count)):\n"
+        for i in report.syntaxErrors { text += "  \(place(i)): \(i.message)\n" }
+        text += "\nNames that collide (\(report.collisions.count)):\n"
+        for i in report.collisions { text += "  \(place(i)): \(i.message)\n" }
         text += "\nShort names that may match unrelated text (\(report.shortNames.count)):\n"
         if !report.shortNames.isEmpty {
             text += "  " + report.shortNames.map { $0.name == $0.entity ? $0.name : "\($0.name) (\($0.entity))" }.joined(separator: ", ") + "\n"

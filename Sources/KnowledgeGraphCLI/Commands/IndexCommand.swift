@@ -1,25 +1,22 @@
+import Foundation
 import KnowledgeGraph
 
 enum IndexCommand {
     static let command = Command(
-        name: "index",
-        help: """
-            Usage: kg index [--rebuild] [--no-wait] [--allow-mass-delete] [--json]
-
+        name: "index", synopsis: "", summary: "bring the index up to date and say what changed",
+        details: """
             Brings <vault>/.kg/index up to date: only new and changed notes are read again
             (size, times and inode decide; a file touched without a content change is not
             re-analysed). Prints what was added, changed, removed, unchanged and skipped.
 
               --rebuild            read every note again and rewrite the index
               --no-wait            exit 75 instead of waiting when another kg is writing
-              --allow-mass-delete  accept that more than half the notes are gone
+              --allow-mass-delete  accept that more than half the notes are gone (kg refuses
+                                   an update that drops more than half of 20 or more notes)
             """,
-        options: ["--rebuild", "--no-wait", "--allow-mass-delete"]
+        arguments: 0...0, options: ["--rebuild", "--no-wait", "--allow-mass-delete"]
     ) { inv throws(KGError) in
-        let bar = ProgressBar(console: inv.console)
-        let progress: (@Sendable (Int, Int) -> Void)? = inv.console.errIsTerminal ? { @Sendable done, total in bar.update(done, total) } : nil
-        let report = try inv.kb.index(rebuild: inv.flag("--rebuild"), wait: !inv.flag("--no-wait"), progress: progress)
-        bar.finish()
+        let report = try inv.kb.index(rebuild: inv.flag("--rebuild"), wait: !inv.flag("--no-wait"))
         for issue in report.lexiconIssues {
             inv.warning("\(issue.line > 0 ? "\(issue.source):\(issue.line)" : issue.source): \(issue.message)")
         }
@@ -41,7 +38,7 @@ enum IndexCommand {
         list(report.changed, "~", "changed")
         list(report.removed, "-", "removed")
         list(report.skipped.map { "\($0.path): \($0.reason)" }, "!", "skipped")
-        text += "read \(report.analyzed) notes in \(String(format: "%.3f", report.seconds)) s"
+        text += "read \(counted(report.analyzed, "note")) in \(String(format: "%.3f", report.seconds)) s"
         text += report.wroteIndex ? "\n" : " (index already up to date)\n"
         return text
     }

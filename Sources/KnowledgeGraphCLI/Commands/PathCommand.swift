@@ -2,26 +2,20 @@ import KnowledgeGraph
 
 enum PathCommand {
     static let command = Command(
-        name: "path",
-        help: """
-            Usage: kg path A B [--json]
-
+        name: "path", synopsis: "A B", summary: "how two entities connect, hop by hop, with evidence",
+        details: """
             The shortest chain of co-mentions from entity A to entity B (fewest hops, through
-            the strongest edges), with the lines that show each hop.
+            the strongest edges), with the lines that show each hop. Quote names with spaces.
             """,
-        options: queryOptions
+        arguments: 2...2, options: queryOptions
     ) { inv throws(KGError) in
-        guard inv.positional.count == 2 else { throw .usage("path needs two entities: kg path A B (quote names with spaces)") }
         let path = try inv.kb.path(from: inv.positional[0], to: inv.positional[1])
-        if !path.connected {
-            if inv.json { inv.emit(path.json) }
-            inv.console.err("kg: \(path.from) and \(path.to) are not connected by co-mentions\n")
-            return
-        }
-        if inv.json { return inv.emit(path.json) }
+        if inv.json { inv.emit(path.json) }
+        if !path.connected { return inv.note("\(path.from) and \(path.to) are not connected by co-mentions") }
+        if inv.json { return }
         var text = path.chain.joined(separator: " — ") + "\n"
         for h in path.hops {
-            text += "\n\(h.from) — \(h.to)  (\(h.notes) notes)\n"
+            text += "\n\(h.from) — \(h.to)  (\(counted(h.notes, "note")))\n"
             for e in h.evidence { text += placeLine(e, indent: "   ") }
         }
         inv.out(text)

@@ -2,33 +2,37 @@ import KnowledgeGraph
 
 enum SearchCommand {
     static let command = Command(
-        name: "search",
-        help: """
-            Usage: kg search QUERY... [--limit N] [--json] [--no-refresh]
-
-            Notes containing every term, ranked by BM25, with the matching lines.
+        name: "search", synopsis: "QUERY...", summary: "notes containing every word or \"quoted phrase\", ranked",
+        details: """
+            Notes containing every term, ranked by BM25, each with its matching lines as
+            path:line: text (a long line is cut to a window around the match).
             A term is a word or a "quoted phrase". Latin words match whole words in any case
             (fm finds FM은 but not FFM); Korean matches inside words (면접 finds 면접관,
-            카카오 finds 카카오에서). Punctuation is matched literally (C++, node.js, A/B).
+            카카오 finds 카카오에서), and a space next to a Hangul syllable is optional
+            (카카오엔터 finds 카카오 엔터). Punctuation is matched literally (C++, node.js).
+              --all-lines    every matching line of each note (else the first 5)
+            JSON gives every matching line whole, with the column of its first match.
             """,
-        options: queryOptions.union(["--limit"])
+        arguments: 1...Int.max, options: ["--limit", "--all-lines"] + queryOptions
     ) { inv throws(KGError) in
-        guard !inv.positional.isEmpty else { throw .usage("search needs a query (see kg search --help)") }
-        let limit = try inv.limit(default: 10)
-        let results = try inv.kb.search(inv.positional.joined(separator: " "), limit: limit)
-        for part in results.ignored { inv.note("'\(part)' has no letters or digits to search for; ignored") }
+        let query = inv.positional.joined(separator: " ")
+        let results = try inv.kb.search(query, limit: try inv.limit(default: 10))
+        for part in results.ignored { inv.note("'\(shortened(part))' has no letters or digits to search for; ignored") }
+        if !results.searched { throw .usage("the query has nothing to search for (see kg search --help)") }
         if inv.json { return inv.emit(results.json) }
         if results.hits.isEmpty {
-            if results.searched { inv.console.err("kg: no note contains \(results.ignored.isEmpty ? "" : "the rest of ")that query\n") }
+            inv.note("no note contains \(results.ignored.isEmpty ? "" : "the rest of ")that query")
             return
         }
+        let shown = inv.flag("--all-lines") ? Int.max : 5
         var text = ""
-        for h in results.hits {
-            text += "\(h.note)  (score \(number(h.score)))\n"
-            for l in h.lines.prefix(5) { text += "  \(l.line): \(l.text.displayLine())\n" }
-            if h.lines.count > 5 { text += "  … \(h.lines.count - 5) more lines\n" }
+        for (k, h) in results.hits.enumerated() {
+            if k > 0 { text += "\n" }
+            text += "\(h.note)  score \(number(h.score))  \(counted(h.lines.count, "matching line"))\n"
+            for l in h.lines.prefix(shown) { text += placeLine(l) }
+            if h.lines.count > shown { text += "  (\(counted(h.lines.count - shown, "more line")); --all-lines shows them)\n" }
         }
-        if results.total > results.hits.count { text += "(\(results.total - results.hits.count) more notes; --limit 0 shows all)\n" }
         inv.out(text)
+        inv.more(results.total - results.hits.count, "note")
     }
 }

@@ -2,13 +2,9 @@ import KnowledgeGraph
 
 enum StatsCommand {
     static let command = Command(
-        name: "stats",
-        help: """
-            Usage: kg stats [--json]
-
-            Notes, skipped files, entities, mentions, edges, distinct terms and index size.
-            """,
-        options: queryOptions
+        name: "stats", synopsis: "", summary: "notes, entities, edges, terms, index size",
+        details: "Notes, skipped files, entities, mentions, edges, distinct terms and index size.\n",
+        arguments: 0...0, options: queryOptions
     ) { inv throws(KGError) in
         let stats = try inv.kb.stats()
         if inv.json { return inv.emit(stats.json) }

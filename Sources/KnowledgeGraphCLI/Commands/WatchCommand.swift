@@ -3,19 +3,18 @@ import KnowledgeGraph
 
 enum WatchCommand {
     static let command = Command(
-        name: "watch",
-        help: """
-            Usage: kg watch [--poll] [--json]
-
-            Keeps the index fresh while it runs, printing one line per applied update (what
-            changed, how long it took). Uses inotify on Linux: events are hints, and after a
+        name: "watch", synopsis: "", summary: "keep the index fresh while notes change (Ctrl-C stops)",
+        details: """
+            Keeps the index fresh while it runs, printing one line per applied update on
+            stdout (what changed, how long it took; with --json one JSON object a line) and
+            its own messages on stderr. Uses inotify on Linux: events are hints, and after a
             burst settles (150 ms) the vault is re-checked, so atomic saves (temp file +
             rename), moves, new folders and queue overflows all end in one correct update.
             Falls back to polling every second when inotify is unavailable or its watch
             limit is reached, or with --poll. While a watcher runs, query commands answer
             from the index without walking the vault. Ctrl-C stops it cleanly.
             """,
-        options: ["--poll"]
+        arguments: 0...0, options: ["--poll"]
     ) { inv throws(KGError) in
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw .failure("cannot create a pipe: \(String(cString: strerror(errno)))") }
@@ -42,17 +41,17 @@ enum WatchCommand {
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
         }
-        inv.out("watching \(inv.kb.vault.root) (Ctrl-C to stop)\n")
+        inv.note("watching \(inv.kb.vault.root) (Ctrl-C to stop)")
         let console = inv.console
         let json = inv.json
         try inv.kb.watch(polling: inv.flag("--poll"), stopFD: fds[0]) { event in
             switch event {
-            case .notice(let text): console.err("kg: \(text)\n")
+            case .notice(let text): console.err("kg: note: \(text)\n")
             case .updated(let r): console.out(updateLine(r, json: json) + "\n")
             case .unchanged: break
             }
         }
-        inv.out("stopped watching\n")
+        inv.note("stopped watching")
     }
 
     /// One line per applied update: time, counts, the paths when few, duration.

@@ -39,7 +39,7 @@ import Testing
         #expect(search.0 == 0)
         #expect(search.1.contains("career/기업설명회-스캐터랩-카카오엔터-백패커.md"))
         let mentions = try runProgram(kg, ["mentions", "LightGCN", "--vault", v.root])
-        #expect(mentions.1 == "bootcamp/멘토링-회고.md:216: lightgcn을 적용하려면\n")
+        #expect(mentions.1 == "bootcamp/멘토링-회고.md:216:1: lightgcn을 적용하려면\n")
         let missing = try runProgram(kg, ["stats", "--vault", v.root + "/nope"])
         #expect(missing.0 == 66)
         #expect(missing.2.hasPrefix("kg: error: vault not found"))
@@ -55,7 +55,8 @@ import Testing
         p.arguments = ["watch", "--vault", v.root]
         let out = Pipe()
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        let errors = Pipe()
+        p.standardError = errors
         try p.run()
         let collected = Collector()
         out.fileHandleForReading.readabilityHandler = { h in collected.append(String(decoding: h.availableData, as: UTF8.self)) }
@@ -68,7 +69,9 @@ import Testing
         out.fileHandleForReading.readabilityHandler = nil
         collected.append(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
         #expect(p.terminationStatus == 0)
-        #expect(collected.text.contains("stopped watching"))
+        // Its own messages go to stderr; stdout holds only the update lines.
+        #expect(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("kg: note: stopped watching"))
+        #expect(!collected.text.contains("watching"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: v.path(".kg")).filter { $0.contains("tmp") }
         #expect(leftovers.isEmpty)
     }

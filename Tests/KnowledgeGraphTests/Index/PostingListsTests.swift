@@ -21,7 +21,7 @@ import Testing
             if note == 1234 { tokens += Array(repeating: "huge", count: 20_000) }
             var positions: [String: [Int32]] = [:]
             for (p, word) in tokens.enumerated() {
-                var bytes = Array(word.utf8)
+                let bytes = Array(word.utf8)
                 bytes.withUnsafeBufferPointer { lists.add($0, position: Int32(p)) }
                 positions[word, default: []].append(Int32(p))
             }

@@ -49,12 +49,14 @@ import Testing
         #expect(try notes(query) == expected)
     }
 
-    @Test(arguments: ["\"", "*", "(", "-", "\"\"", "***"])
-    func oddQueriesNeverFail(_ query: String) throws {
+    @Test(arguments: ["\"", "*", "(", "-", "\"\"", "***", ""])
+    func queriesWithNothingToSearchForAreUsageErrors(_ query: String) throws {
         let v = try TempVault(files: Self.files)
         let r = v.kg("search", "--", query)
-        #expect(r.status == 0)
+        #expect(r.status == 64)
         #expect(r.out.isEmpty)
+        #expect(r.err.hasPrefix("kg: "))
+        #expect(r.err.contains("nothing to search for"))
     }
 
     @Test func resultsShowLinesAndRankByBM25() throws {
@@ -65,7 +67,7 @@ import Testing
         let b = r.out.range(of: "b.md")
         #expect(a != nil && b != nil && a!.lowerBound < b!.lowerBound)
         let text = v.kg("search", "면접").out
-        #expect(text.contains("a.md  (score"))
-        #expect(text.contains("  1: 면접 면접 면접"))
+        #expect(text.contains("a.md  score "))
+        #expect(text.contains("\na.md:1: 면접 면접 면접\n"))
     }
 }

@@ -41,7 +41,7 @@ import Testing
         #expect(v.kg("search", "똠방").out.contains("cp949-ext.md"))
         #expect(v.kg("search", "café").out.contains("latin1.md"))
         #expect(v.kg("mentions", "카카오", "--json").out.contains("\"cp949.md\""))
-        #expect(v.kg("search", "카카오에서").out.contains("  1: 카카오에서 FFM"))
+        #expect(v.kg("search", "카카오에서").out.contains("cp949.md:1: 카카오에서 FFM"))
     }
 
     @Test func binaryFileIsSkippedWithTheOffsetOfItsNulByte() throws {
