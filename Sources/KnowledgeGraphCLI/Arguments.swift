@@ -21,7 +21,8 @@ struct Arguments: Equatable {
     /// Options that are switches.
     static let switches: Set<String> = [
         "--json", "--help", "--version", "--no-refresh", "--rebuild", "--dot", "--no-wait", "--allow-mass-delete", "--explain",
-        "--poll", "--graphml", "--mermaid", "--html", "--communities", "--all-lines", "--all-edges", "--no-legend",
+        "--poll", "--graphml", "--mermaid", "--html", "--communities", "--all-lines", "--all-edges", "--no-legend", "--unlinked",
+        "--links",
     ]
 
     /// Every value of a repeatable option, with values split at commas (`--exclude A,B`).

@@ -1,7 +1,7 @@
 /// Turns a note's text into its record and search terms, for a given lexicon.
 public struct Analyzer: Sendable {
     /// Bumped whenever extraction changes, so existing indexes are rebuilt with the new rules.
-    public static let version = 4
+    public static let version = 5
 
     public let lexicon: Lexicon
     let matcher: MentionMatcher
@@ -118,10 +118,18 @@ public struct Analyzer: Sendable {
         }
         var tags: [String] = []
         for t in (note.frontMatter["tags"] ?? []) + note.tags where !tags.contains(t) { tags.append(t) }
+        var aliases: [String] = []
+        for a in (note.frontMatter["aliases"] ?? []) + (note.frontMatter["alias"] ?? []) where !aliases.contains(a) { aliases.append(a) }
+        let date = (note.frontMatter["date"]?.first).flatMap(NoteKeys.date) ?? (note.frontMatter["created"]?.first).flatMap(NoteKeys.date)
         let record = NoteRecord(
             path: path, title: Analyzer.title(path: path, note: note, useHeading: true), tags: tags,
-            links: note.links, definesEntity: Analyzer.entityDefinition(path: path, note: note),
+            links: note.links, aliases: aliases, date: date, definesEntity: Analyzer.entityDefinition(path: path, note: note),
             lineCount: Int32(note.lines.count), tokenCount: pos, lineTokenStarts: lineStarts, mentions: mentions)
+        // The note's name, aliases, tags, date and links, filed as terms too.
+        NoteKeys.terms(of: record) { term, position in
+            var term = term
+            term.withUTF8 { token($0, position) }
+        }
         return record
     }
 }

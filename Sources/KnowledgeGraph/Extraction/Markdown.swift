@@ -141,7 +141,7 @@ struct MarkdownNote {
         return b - a == 3 && scalars[a] == c && scalars[a + 1] == c && scalars[a + 2] == c
     }
 
-    private static let scannedKeys: Set<String> = ["title", "aliases", "tags"]
+    private static let scannedKeys: Set<String> = ["title", "aliases", "alias", "tags"]
 
     /// `r` without the spaces and tabs around it.
     private func trimmed(_ r: Range<Int>) -> Range<Int> {
@@ -207,7 +207,7 @@ struct MarkdownNote {
             return items(Substring(value).utf8, { $0 == 0x2C || $0 == 0x20 }).map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }
                 .filter { !$0.isEmpty }
         }
-        if key == "aliases" && u.contains(0x2C) {
+        if (key == "aliases" || key == "alias") && u.contains(0x2C) {
             return items(Substring(value).utf8, { $0 == 0x2C })
         }
         return [unquote(value)]
@@ -294,6 +294,27 @@ struct MarkdownNote {
             || Scalars.isHangulSyllable(v)
     }
 
+    /// The note or file a Markdown link's destination names: `<a path with spaces.md>` or the
+    /// part before a title, `%20`-style escapes decoded; nil for a URL (any `scheme:`), a
+    /// protocol-relative `//host` or an anchor in the same note (`#heading`).
+    static func destination(_ raw: ArraySlice<UInt32>) -> String? {
+        var d = Scalars.string(raw).trimmingSpaces()
+        if d.hasPrefix("<"), let close = d.firstIndex(of: ">") {
+            d = String(d[d.index(after: d.startIndex)..<close])
+        } else if let space = d.firstIndex(of: " ") {
+            d = String(d[..<space])
+        }
+        if d.isEmpty || d.hasPrefix("#") || d.hasPrefix("//") { return nil }
+        // A scheme: letters, then letters, digits, + . -, then a colon.
+        let u = Array(d.utf8)
+        if let first = u.first, (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A {
+            var k = 1
+            while k < u.count, Scalars.isASCIIAlphanumeric(UInt32(u[k])) || u[k] == 0x2B || u[k] == 0x2E || u[k] == 0x2D { k += 1 }
+            if k < u.count && u[k] == 0x3A { return nil }
+        }
+        return d.removingPercentEncoding ?? d
+    }
+
     /// Top-level domains that end a bare address (`last.fm`, `kakao.com`, `naver.co.kr`):
     /// common generic ones and country codes, leaving out those that are English words or
     /// file extensions (`.py`, `.md`, `.pt`, `.sh`, `.cc`, `.pl`).
@@ -358,6 +379,7 @@ struct MarkdownNote {
             while i < end && scalars[i] == 0x23 { i += 1 }
         }
         var inCode = false
+        var textStart: Int?
         while i < end {
             let c = scalars[i]
             if c == 0x60 {  // inline code: scanned for mentions, but no tags or links inside
@@ -369,7 +391,8 @@ struct MarkdownNote {
                 var j = i + 2
                 while j + 1 < end && !(scalars[j] == 0x5D && scalars[j + 1] == 0x5D) { j += 1 }
                 if j + 1 < end {
-                    // [[page#heading|label]]: the page, spaces trimmed (a label alone is the page).
+                    // [[page#heading|label]]: the page with its fragment, spaces trimmed (a
+                    // label alone is the page).
                     var a = i + 2
                     var b = a
                     while b < j && scalars[b] != 0x7C { b += 1 }
@@ -378,15 +401,17 @@ struct MarkdownNote {
                         b = a
                         while b < j && scalars[b] != 0x7C { b += 1 }
                     }
-                    var c = a
-                    while c < b && scalars[c] != 0x23 { c += 1 }
-                    while a < c && Scalars.isSpace(scalars[a]) { a += 1 }
-                    while c > a && Scalars.isSpace(scalars[c - 1]) { c -= 1 }
-                    links.append(NoteLink(target: Scalars.string(scalars[a..<c]), line: Int32(n + 1), isWiki: true))
+                    while a < b && Scalars.isSpace(scalars[a]) { a += 1 }
+                    while b > a && Scalars.isSpace(scalars[b - 1]) { b -= 1 }
+                    let embed = i > r.lowerBound && scalars[i - 1] == 0x21  // ![[embed]]
+                    let start = embed ? i - 1 : i
+                    links.append(NoteLink(target: Scalars.string(scalars[a..<b]), line: Int32(n + 1), column: Int32(start - r.lowerBound),
+                        length: Int32(j + 2 - start), isWiki: true, isEmbed: embed))
                     i = j + 2
                     continue
                 }
             }
+            if !inCode && c == 0x5B { textStart = i }  // a [text] that may be a link's
             if !inCode && c == 0x5D && i + 1 < end && scalars[i + 1] == 0x28 {  // ](destination)
                 var j = i + 2
                 var depth = 1
@@ -399,10 +424,14 @@ struct MarkdownNote {
                     j += 1
                 }
                 if j < end {
-                    let dest = Scalars.string(scalars[(i + 2)..<j]).trimmingSpaces()
-                    let target = dest.split(separator: " ", maxSplits: 1).first.map(String.init) ?? dest
-                    links.append(NoteLink(target: target, line: Int32(n + 1), isWiki: false))
+                    let start = textStart.map { $0 > r.lowerBound && scalars[$0 - 1] == 0x21 ? $0 - 1 : $0 } ?? i
+                    let embed = start < i && scalars[start] == 0x21
+                    if let target = MarkdownNote.destination(scalars[(i + 2)..<j]) {
+                        links.append(NoteLink(target: target, line: Int32(n + 1), column: Int32(start - r.lowerBound),
+                            length: Int32(j + 1 - start), isWiki: false, isEmbed: embed))
+                    }
                     mask((i + 1)..<(j + 1))
+                    textStart = nil
                     i = j + 1
                     continue
                 }

@@ -16,11 +16,27 @@ public struct Mention: Sendable, Hashable {
     public var column: Int32 = 0
 }
 
-/// A link from a note: a `[[wikilink]]` or a Markdown `[text](url)` destination.
+/// A link from a note: a `[[wikilink]]` (`![[embed]]`) or a Markdown `[text](path)`
+/// (`![image](path)`) to something that is not a URL.
 public struct NoteLink: Sendable, Hashable {
+    /// As written: a wikilink's page with its `#heading` or `#^block`, a Markdown link's
+    /// destination with its escapes decoded.
     public var target: String
     public var line: Int32
+    /// Where the link starts on its line (0-based, in characters), and how many it covers.
+    public var column: Int32
+    public var length: Int32
     public var isWiki: Bool
+    public var isEmbed: Bool
+
+    public init(target: String, line: Int32, column: Int32 = 0, length: Int32 = 0, isWiki: Bool, isEmbed: Bool = false) {
+        self.target = target
+        self.line = line
+        self.column = column
+        self.length = length
+        self.isWiki = isWiki
+        self.isEmbed = isEmbed
+    }
 }
 
 /// What one note says, derived from its bytes and the lexicon only.
@@ -31,6 +47,10 @@ public struct NoteRecord: Sendable, Hashable {
     public var title: String
     public var tags: [String]
     public var links: [NoteLink]
+    /// Front-matter `aliases` (or `alias`): other names of this note.
+    public var aliases: [String] = []
+    /// Front-matter `date` (else `created`) as `YYYY-MM-DD`, if it reads as one.
+    public var date: String?
     /// The entity this note defines (front matter `entity: <type>`), if any.
     public var definesEntity: Entity?
     public var lineCount: Int32

@@ -125,9 +125,10 @@ public enum Related {
     }
 
     /// The entities `note` is about (mentions × rarity) and the notes that share the most
-    /// distinctive entities with it and are not linked to or from it yet.
+    /// distinctive entities with it and are not linked to or from it yet (`linked`: the
+    /// indexes of the notes its links go to or come from).
     public static func aboutNote(
-        _ index: Int, notes: [NoteRecord], graph: CoMentionGraph, limit: Int
+        _ index: Int, notes: [NoteRecord], graph: CoMentionGraph, linked: Set<Int>, limit: Int
     ) -> (entities: [NoteEntity], notes: [RelatedNote]) {
         let note = notes[index]
         let n = Double(max(notes.count, 1))
@@ -136,18 +137,8 @@ public enum Related {
         for m in note.mentions { counts[m.entity, default: 0] += 1 }
         var entities = counts.map { NoteEntity(entity: $0.key, mentions: $0.value, score: round3(Double($0.value) * idf($0.key))) }
         entities.sort { $0.score != $1.score ? $0.score > $1.score : $0.entity < $1.entity }
-        // Notes already linked, in either direction, by path or by title.
-        func names(_ r: NoteRecord) -> Set<String> {
-            let file = r.path.split(separator: "/").last.map(String.init) ?? r.path
-            let stem = file.hasSuffix(".md") ? String(file.dropLast(3)) : file.hasSuffix(".markdown") ? String(file.dropLast(9)) : file
-            return [r.path.lowercased(), file.lowercased(), stem.lowercased(), r.title.lowercased()]
-        }
-        let mine = names(note)
-        let targets = Set(note.links.map { $0.target.lowercased() })
         var scored: [RelatedNote] = []
-        for (i, other) in notes.enumerated() where i != index {
-            if !names(other).isDisjoint(with: targets) { continue }
-            if other.links.contains(where: { mine.contains($0.target.lowercased()) }) { continue }
+        for (i, other) in notes.enumerated() where i != index && !linked.contains(i) {
             let shared = Set(other.mentions.map(\.entity)).intersection(counts.keys)
             if shared.isEmpty { continue }
             let score = shared.reduce(0.0) { $0 + idf($1) }

@@ -11,17 +11,22 @@ public struct DoctorReport: Sendable, Equatable {
     public var unmentioned: [String]
     /// Notes that mention an entity defined by a note without linking to that note.
     public var unlinked: [(note: String, entity: String, entityNote: String, line: Int)]
+    /// Links whose target several notes share: which one kg chose, and the others.
+    public var ambiguousLinks: [(note: String, line: Int, target: String, chosen: String, candidates: [String])] = []
 
     public static func == (a: DoctorReport, b: DoctorReport) -> Bool {
         a.syntaxErrors == b.syntaxErrors && a.collisions == b.collisions && a.shortNames.map(\.name) == b.shortNames.map(\.name) && a.unmentioned == b.unmentioned
             && a.unlinked.map(\.note) == b.unlinked.map(\.note)
     }
 
-    public var isHealthy: Bool { syntaxErrors.isEmpty && collisions.isEmpty && shortNames.isEmpty && unmentioned.isEmpty && unlinked.isEmpty }
+    public var isHealthy: Bool {
+        syntaxErrors.isEmpty && collisions.isEmpty && shortNames.isEmpty && unmentioned.isEmpty && unlinked.isEmpty && ambiguousLinks.isEmpty
+    }
 }
 
 public enum Doctor {
-    public static func examine(lexicon: Lexicon, graph: CoMentionGraph, notes: [NoteRecord]) -> DoctorReport {
+    /// - Parameter outgoing: for each note (by index), the indexes of the notes its links go to.
+    public static func examine(lexicon: Lexicon, graph: CoMentionGraph, notes: [NoteRecord], outgoing: [Set<Int>]) -> DoctorReport {
         var short: [(String, String)] = []
         for e in lexicon.entities {
             for name in [e.name] + e.aliases {
@@ -31,21 +36,18 @@ public enum Doctor {
             }
         }
         let unmentioned = lexicon.entities.indices.filter { graph.stats[$0].mentions == 0 }.map { lexicon.entities[$0].name }
-        // Entity notes and the names a wikilink may use for them.
-        var entityNotes: [Int32: (path: String, names: Set<String>)] = [:]
-        for r in notes {
+        // Entity notes, by entity.
+        var entityNotes: [Int32: (path: String, index: Int)] = [:]
+        for (i, r) in notes.enumerated() {
             guard let e = r.definesEntity, let id = lexicon.lookup(e.name) else { continue }
-            let file = r.path.split(separator: "/").last.map(String.init) ?? r.path
-            let stem = file.split(separator: ".").dropLast().joined(separator: ".")
-            entityNotes[Int32(id)] = (r.path, [r.path.lowercased(), file.lowercased(), stem.lowercased(), r.title.lowercased()])
+            entityNotes[Int32(id)] = (r.path, i)
         }
         var unlinked: [(String, String, String, Int)] = []
-        for r in notes {
-            let targets = Set(r.links.map { $0.target.lowercased() })
+        for (i, r) in notes.enumerated() {
             var reported = Set<Int32>()
             for m in r.mentions where !reported.contains(m.entity) {
                 guard let target = entityNotes[m.entity], target.path != r.path else { continue }
-                if !target.names.isDisjoint(with: targets) { continue }
+                if i < outgoing.count && outgoing[i].contains(target.index) { continue }
                 reported.insert(m.entity)
                 unlinked.append((r.path, lexicon.entities[Int(m.entity)].name, target.path, Int(m.line)))
             }

@@ -115,6 +115,10 @@ extension DoctorReport {
             ("unlinked_mentions", .array(unlinked.map { u in
                 .object([("note", .string(u.note)), ("line", .int(u.line)), ("entity", .string(u.entity)), ("entity_note", .string(u.entityNote))])
             })),
+            ("ambiguous_links", .array(ambiguousLinks.map { a in
+                .object([("note", .string(a.note)), ("line", .int(a.line)), ("target", .string(a.target)), ("chosen", .string(a.chosen)),
+                    ("candidates", .array(a.candidates.map(JSON.string)))])
+            })),
         ])
     }
 }
@@ -138,4 +142,32 @@ extension IndexReport {
             ("rebuilt", rebuildReason.map(JSON.string) ?? .null), ("analyzed", .int(analyzed)), ("seconds", .double(seconds)),
         ])
     }
+}
+
+extension BacklinkList {
+    /// `[{"note", "line", "text"}]`.
+    public var json: JSON { .array(backlinks.map(\.json)) }
+}
+
+extension LinkList {
+    /// `[{"target", "note", "line", "via_alias", "attachment"}]`, `note` null when the link
+    /// goes to no note.
+    public var json: JSON {
+        .array(links.map { l in
+            .object([("target", .string(l.target)), ("note", l.note.map(JSON.string) ?? .null), ("line", .int(l.line)),
+                ("via_alias", .bool(l.viaAlias)), ("attachment", .bool(l.attachment))])
+        })
+    }
+}
+
+extension UnresolvedList {
+    /// `[{"target", "note", "line"}]`, most-linked targets first.
+    public var json: JSON {
+        .array(links.map { .object([("target", .string($0.target)), ("note", .string($0.note)), ("line", .int($0.line))]) })
+    }
+}
+
+extension OrphanList {
+    /// `[{"note"}]`.
+    public var json: JSON { .array(notes.map { .object([("note", .string($0))]) }) }
 }

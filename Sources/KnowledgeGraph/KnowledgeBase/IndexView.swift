@@ -7,6 +7,7 @@ final class IndexView: @unchecked Sendable {
     private let cache = Locked(Cache())
 
     private struct Cache {
+        var paths: [String]?
         var lexicon: Lexicon?
         var graph: CoMentionGraph?
         var notes: [NoteRecord]?
@@ -37,6 +38,15 @@ final class IndexView: @unchecked Sendable {
         guard g.stats.count == (try lexicon()).entities.count else { throw CorruptIndex(reason: "the graph does not match the lexicon") }
         cache.withLock { $0.graph = g }
         return g
+    }
+
+    /// Every note's path, by id.
+    func notePaths() throws(CorruptIndex) -> [String] {
+        if let p = cache.withLock({ $0.paths }) { return p }
+        let p = try reader.files().filter { $0.skipReason == nil }.map(\.path)
+        guard p.count == (try reader.noteCount()) else { throw CorruptIndex(reason: "the file table does not match the notes") }
+        cache.withLock { $0.paths = p }
+        return p
     }
 
     /// Every note's record, in id (path) order.
@@ -87,17 +97,17 @@ final class IndexView: @unchecked Sendable {
     /// without its extension, in any case. Several notes of that name are an error that
     /// lists them.
     func note(_ reference: String, currentDirectory: String?) throws -> Int {
-        let notes = try self.notes()
+        let paths = try notePaths()
         var ref = reference
         while ref.hasPrefix("./") { ref.removeFirst(2) }
         func id(_ path: String) -> Int? {
             var lo = 0
-            var hi = notes.count
+            var hi = paths.count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if notes[mid].path.utf8.bytesPrecede(path.utf8) { lo = mid + 1 } else { hi = mid }
+                if paths[mid].utf8.bytesPrecede(path.utf8) { lo = mid + 1 } else { hi = mid }
             }
-            return lo < notes.count && notes[lo].path.utf8.bytesEqual(path.utf8) ? lo : nil
+            return lo < paths.count && paths[lo].utf8.bytesEqual(path.utf8) ? lo : nil
         }
         if let n = id(ref) { return n }
         // A path from the current folder, or an absolute one, inside the vault.
@@ -113,8 +123,8 @@ final class IndexView: @unchecked Sendable {
         }
         // A name, like a wikilink: the path's end, or the file name without its extension.
         let wanted = Normalizer.normalize(ref).lowercased()
-        let candidates = notes.indices.filter { i in
-            let path = notes[i].path.lowercased()
+        let candidates = paths.indices.filter { i in
+            let path = paths[i].lowercased()
             let file = path.split(separator: "/").last.map(String.init) ?? path
             let stem = file.hasSuffix(".md") ? String(file.dropLast(3)) : file.hasSuffix(".markdown") ? String(file.dropLast(9)) : file
             return path.hasSuffix("/" + wanted) || file == wanted || stem == wanted
@@ -123,7 +133,12 @@ final class IndexView: @unchecked Sendable {
         let shown = reference.count <= 60 ? reference : String(reference.prefix(59)) + "…"
         if candidates.count > 1 {
             throw KGError.usage("'\(shown)' names \(candidates.count) notes; give one of their paths: "
-                + candidates.prefix(10).map { notes[$0].path }.joined(separator: ", ") + (candidates.count > 10 ? ", …" : ""))
+                + candidates.prefix(10).map { paths[$0] }.joined(separator: ", ") + (candidates.count > 10 ? ", …" : ""))
+        }
+        // A front-matter alias of one note.
+        if !wanted.isEmpty {
+            let owners = try LinkResolver(self).notes(NoteKeys.alias + NoteKeys.normalized(ref))
+            if owners.count == 1 { return Int(owners[0]) }
         }
         throw KGError.failure("no note '\(shown)' in the index")
     }

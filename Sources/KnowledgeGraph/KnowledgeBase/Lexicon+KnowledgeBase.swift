@@ -66,7 +66,26 @@ extension KnowledgeBase {
     public func doctor() throws(KGError) -> DoctorReport {
         try query { view in
             try noteIfEmpty(view)
-            return Doctor.examine(lexicon: try view.lexicon(), graph: try view.graph(), notes: try view.notes())
+            let notes = try view.notes()
+            let resolver = try LinkResolver(view)
+            var outgoing = [Set<Int>](repeating: [], count: notes.count)
+            var ambiguous: [(note: String, line: Int, target: String, chosen: String, candidates: [String])] = []
+            try resolver.allLinks { key, postings in
+                for (i, source) in postings.notes.enumerated() {
+                    let r = try resolver.resolve(key, from: source)
+                    guard let to = r.note else { continue }
+                    outgoing[Int(source)].insert(Int(to))
+                    if r.candidates.count > 1 {
+                        for line in postings.positions(at: i) {
+                            ambiguous.append((resolver.paths[Int(source)], Int(line), key, resolver.paths[Int(to)],
+                                r.candidates.map { resolver.paths[Int($0)] }))
+                        }
+                    }
+                }
+            }
+            var report = Doctor.examine(lexicon: try view.lexicon(), graph: try view.graph(), notes: notes, outgoing: outgoing)
+            report.ambiguousLinks = ambiguous.sorted { ($0.note, $0.line) < ($1.note, $1.line) }
+            return report
         }
     }
 }

@@ -96,7 +96,14 @@ extension KnowledgeBase {
             let notes = try view.notes()
             let index = try view.note(path, currentDirectory: options.currentDirectory)
             try noteIfEmpty(view)
-            let (entities, related) = Related.aboutNote(index, notes: notes, graph: graph, limit: limit)
+            let resolver = try LinkResolver(view)
+            var linked = Set(try linksTo(Int32(index), aliases: notes[index].aliases, resolver: resolver).map { Int($0.0) })
+            for l in notes[index].links {
+                if case .note(let key) = NoteKeys.target(of: l, from: notes[index].path), let to = try resolver.resolve(key, from: Int32(index)).note {
+                    linked.insert(Int(to))
+                }
+            }
+            let (entities, related) = Related.aboutNote(index, notes: notes, graph: graph, linked: linked, limit: limit)
             return NoteNeighbourhood(
                 note: notes[index].path,
                 entities: entities.map { e in

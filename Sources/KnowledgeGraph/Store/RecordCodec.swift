@@ -7,8 +7,12 @@ extension NoteRecord {
         for l in links {
             w.string(l.target)
             w.int32(l.line)
-            w.u8(l.isWiki ? 1 : 0)
+            w.int32(l.column)
+            w.int32(l.length)
+            w.u8((l.isWiki ? 1 : 0) | (l.isEmbed ? 2 : 0))
         }
+        w.strings(aliases)
+        w.string(date ?? "")
         w.entity(definesEntity)
         w.int32(lineCount)
         w.int32(tokenCount)
@@ -56,8 +60,13 @@ extension NoteRecord {
         let tags = try r.strings()
         var links: [NoteLink] = []
         for _ in 0..<(try r.count(max: r.end - r.offset)) {
-            links.append(NoteLink(target: try r.string(), line: try r.int32(), isWiki: try r.u8() == 1))
+            let target = try r.string()
+            let (line, column, length) = (try r.int32(), try r.int32(), try r.int32())
+            let flags = try r.u8()
+            links.append(NoteLink(target: target, line: line, column: column, length: length, isWiki: flags & 1 != 0, isEmbed: flags & 2 != 0))
         }
+        let aliases = try r.strings()
+        let date = try r.string()
         let entity = try r.entity()
         let lineCount = try r.int32()
         let tokenCount = try r.int32()
@@ -87,7 +96,8 @@ extension NoteRecord {
             guard entity >= 0, Int(entity) < entityCount else { throw CorruptIndex(reason: "bad entity id") }
             mentions.append(Mention(entity: entity, line: line, block: block, section: section, surface: surfaces[k], column: column))
         }
-        return NoteRecord(path: path, title: title, tags: tags, links: links, definesEntity: entity, lineCount: lineCount,
+        return NoteRecord(path: path, title: title, tags: tags, links: links, aliases: aliases, date: date.isEmpty ? nil : date,
+            definesEntity: entity, lineCount: lineCount,
             tokenCount: tokenCount, lineTokenStarts: starts, mentions: mentions)
     }
 }

@@ -71,7 +71,8 @@ enum Commands {
     static let ordered: [Command] = [
         IndexCommand.command, SearchCommand.command, RelatedCommand.command, PathCommand.command, CommunitiesCommand.command,
         SuggestCommand.command, DoctorCommand.command, MentionsCommand.command, EntitiesCommand.command, ExportCommand.command,
-        StatsCommand.command, WatchCommand.command,
+        StatsCommand.command, WatchCommand.command, LinkCommands.backlinks, LinkCommands.links, LinkCommands.unresolved,
+        LinkCommands.orphans,
     ]
     static let all: [String: Command] = Dictionary(uniqueKeysWithValues: ordered.map { ($0.name, $0) })
 }

@@ -6,8 +6,9 @@ enum DoctorCommand {
         details: """
             Lexicon lines kg cannot read and names that collide (one alias, two entities;
             one name, two types), each with its line; short names that may match unrelated
-            text; entities never mentioned; and notes that mention an entity note without
-            linking to it.
+            text; entities never mentioned; notes that mention an entity note without linking
+            to it; and links whose target several notes share (kg picks the note in the
+            linking note's folder, else the shortest path).
             """,
         arguments: 0...0, options: queryOptions
     ) { inv throws(KGError) in
@@ -27,6 +28,10 @@ enum DoctorCommand {
         if !report.unmentioned.isEmpty { text += "  " + report.unmentioned.joined(separator: ", ") + "\n" }
         text += "\nNotes that mention an entity note without linking it (\(report.unlinked.count)):\n"
         for u in report.unlinked { text += "  \(u.note):\(u.line): \(u.entity) → [[\(u.entityNote)]]\n" }
+        text += "\nLinks whose target several notes share (\(report.ambiguousLinks.count)):\n"
+        for a in report.ambiguousLinks {
+            text += "  \(a.note):\(a.line): [[\(a.target)]] goes to \(a.chosen); also \(a.candidates.filter { $0 != a.chosen }.joined(separator: ", "))\n"
+        }
         if report.isHealthy { text += "\nNo problems found.\n" }
         inv.out(text)
     }

@@ -18,6 +18,8 @@ enum ExportCommand {
               --mermaid       a ```mermaid graph block for Obsidian or GitHub notes
               --html          one self-contained page: force-directed graph, search box,
                               type filter, click a node for its evidence lines and notes
+              --links         the note link graph instead: notes as nodes (typed by their
+                              top folder), resolved links as edges; the same filters apply
             Filters:
               --type T        only entities of type T
               --min-notes N   only entities and edges found in at least N notes
@@ -36,7 +38,7 @@ enum ExportCommand {
             """,
         arguments: 0...0,
         options: [
-            "--dot", "--graphml", "--mermaid", "--html", "--type", "--min-notes", "--top", "--exclude", "--around", "--depth",
+            "--dot", "--graphml", "--mermaid", "--html", "--links", "--type", "--min-notes", "--top", "--exclude", "--around", "--depth",
             "--edges-per-node", "--min-weight", "--all-edges", "--communities", "--size", "--no-legend",
         ] + queryOptions
     ) { inv throws(KGError) in
@@ -65,7 +67,8 @@ enum ExportCommand {
         let clusters = inv.flag("--communities")
         // Communities and centrality are computed only for the formats that show them.
         let analysis = !picture || format == "--html" || (format == "--dot" && (clusters || size != .mentions))
-        let model = try inv.kb.graph(filter, analysis: analysis, details: format == "--html")
+        let model = inv.flag("--links") ? try inv.kb.linkGraph(filter, analysis: analysis)
+            : try inv.kb.graph(filter, analysis: analysis, details: format == "--html")
         let (sel, graph, lexicon) = (model.selection, model.graph, model.lexicon)
         let full = { model.analysis ?? GraphAnalysis(graph: graph, lexicon: lexicon) }
         switch format {
@@ -79,10 +82,11 @@ enum ExportCommand {
             inv.out(GraphExport.dot(sel, graph: graph, lexicon: lexicon, size: size, analysis: model.analysis, clusters: clusters,
                 legend: !inv.flag("--no-legend")))
         }
-        var kept = "\(counted(sel.nodes.count, "entity", "entities")) and \(sel.edges.count) of \(counted(sel.candidateEdges, "edge"))"
+        let nodeWord = inv.flag("--links") ? ("note", "notes") : ("entity", "entities")
+        var kept = "\(counted(sel.nodes.count, nodeWord.0, nodeWord.1)) and \(sel.edges.count) of \(counted(sel.candidateEdges, "edge"))"
         if sel.edges.count < sel.candidateEdges {
             var why: [String] = []
-            if let k = filter.edgesPerNode { why.append("each entity's \(k) strongest") }
+            if let k = filter.edgesPerNode { why.append("each \(nodeWord.0)'s \(k) strongest") }
             if filter.minWeight > 0 { why.append("weight \(number(filter.minWeight)) or more") }
             kept += " (\(why.joined(separator: ", ")); --all-edges keeps every edge)"
         }

@@ -25,7 +25,7 @@ import Testing
 
     @Test func wikilinksAndMarkdownLinks() {
         let r = record("[[FFM]] [[LightGCN|LG]] [[노트#섹션]] [글](notes/a.md)")
-        #expect(r.links.map(\.target) == ["FFM", "LightGCN", "노트", "notes/a.md"])
+        #expect(r.links.map(\.target) == ["FFM", "LightGCN", "노트#섹션", "notes/a.md"])
         #expect(r.links.map(\.isWiki) == [true, true, true, false])
     }
 }

@@ -49,7 +49,8 @@ import Testing
     }
 
     static let lexicon = "concept: FM\nconcept: FFM | field-aware FM\nconcept: LightGCN\ntool: MLflow\ncompany: 카카오\ncompany: 네이버\n"
-    static let words = ["FM은", "FFM과", "LightGCN을", "MLflow로", "카카오에서", "네이버의", "면접", "추천", "모델", "- 목록", "# 제목", "[[FFM]]", "#태그", "```", "a.md", "\n", "\n\n"]
+    static let words = ["FM은", "FFM과", "LightGCN을", "MLflow로", "카카오에서", "네이버의", "면접", "추천", "모델", "- 목록", "# 제목", "[[FFM]]", "#태그", "```", "a.md", "\n", "\n\n",
+        "[[n1]]", "[[d1/n2]]", "[[renamed3|글]]", "[링크](../d0/n0.md)", "![[사진.png]]", "#태그/하위", "[[없는노트]]"]
 
     struct Rng {
         var state: UInt64
@@ -140,10 +141,16 @@ import Testing
                 let p = "bin-\(step).md"
                 try v.write(p, bytes: [0x46, 0x4D, 0x00, 0x01])
                 paths.append(p)
-            default:  // an entity note, which changes the lexicon
-                let p = "entities/e\(step).md"
-                try v.write(p, "---\nentity: concept\naliases: [면접]\n---\n")
-                paths.append(p)
+            default:
+                if step % 2 == 0 {  // an entity note, which changes the lexicon
+                    let p = "entities/e\(step).md"
+                    try v.write(p, "---\nentity: concept\naliases: [면접]\n---\n")
+                    paths.append(p)
+                } else {  // a note with aliases, a date and tags in its front matter, and links
+                    let p = "d\(rng.next(3))/fm\(step).md"
+                    try v.write(p, "---\naliases: [별칭\(step % 3), n1]\ndate: 2023-0\(1 + step % 9)-1\(step % 9)\ntags: [ml/recsys]\n---\n" + Self.text(&rng))
+                    paths.append(p)
+                }
             }
             if rng.next(3) == 0 || step == 39 {
                 // Written whole, as a delta when it is small, or as a delta whatever its size.
