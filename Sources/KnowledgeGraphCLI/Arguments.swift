@@ -16,7 +16,7 @@ struct Arguments: Equatable {
     static let valued: [String: String] = [
         "--vault": "PATH", "--limit": "N", "--type": "T", "--min-notes": "N", "--around": "E", "--depth": "D", "--by": "MEASURE",
         "--top": "N", "--size": "S", "--accept": "NAME", "--alias-of": "E", "--exclude": "E", "--edges-per-node": "K",
-        "--min-weight": "W",
+        "--min-weight": "W", "--since": "DATE", "--until": "DATE", "--sort": "S",
     ]
     /// Options that are switches.
     static let switches: Set<String> = [
@@ -39,7 +39,9 @@ struct Arguments: Equatable {
         while i < args.count {
             let a = args[i]
             i += 1
-            if optionsEnded || !a.hasPrefix("-") || a == "-" {
+            // Options are long (`--name`) but for `-h`; a word with one dash is an argument
+            // (a query's exclusion: `-카카오`).
+            if optionsEnded || !a.hasPrefix("--") && a != "-h" {
                 if out.command == nil && !optionsEnded { out.command = a } else { out.positional.append(a) }
                 continue
             }

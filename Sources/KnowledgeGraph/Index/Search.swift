@@ -15,155 +15,6 @@ public struct SearchHit: Sendable, Equatable {
     public var firstTokens: [Int]
 }
 
-/// A parsed search query: terms that must all occur in a note.
-public struct SearchQuery: Sendable, Equatable {
-    enum Token: Sendable, Hashable {
-        /// A whole token: a Latin word, a Hangul bigram or unigram, another letter.
-        case exact(String)
-        /// A one-syllable Hangul run inside or at the edge of a word.
-        case syllable(String, edge: Edge)
-    }
-
-    enum Edge: Sendable, Hashable {
-        /// The whole term: any token containing the syllable.
-        case anywhere
-        /// Followed by more of the term: the syllable ends a Hangul run.
-        case endsRun
-        /// Preceded by more of the term: the syllable starts a Hangul run.
-        case startsRun
-    }
-
-    struct Term: Sendable, Equatable {
-        var text: String
-        /// The term's tokens as written, then as it may be spaced otherwise: a space next to
-        /// a Hangul syllable is optional, in the query and in the text (`카카오엔터` finds
-        /// `카카오 엔터`, and `"추천 시스템"` finds `추천시스템`).
-        var variants: [[Token]]
-        /// Lowercased text to find on the matching line, for terms with punctuation (`C++`).
-        var literal: String?
-        var tokens: [Token] { variants[0] }
-    }
-
-    /// Most spellings a term is searched in.
-    static let variantLimit = 64
-
-    var terms: [Term]
-    /// Query parts that hold nothing to search for (`*`, `(`), reported to the user.
-    public var ignored: [String]
-
-    /// Whether no term is left to search for.
-    public var isEmpty: Bool { terms.isEmpty }
-
-    /// Parses words and `"quoted phrases"`; an unbalanced quote runs to the end.
-    public init(_ text: String) {
-        var parts: [String] = []
-        var current = String.UnicodeScalarView()
-        var quoted = false
-        for s in Normalizer.normalize(text).unicodeScalars {
-            if s == "\"" {
-                if !current.isEmpty || quoted { parts.append(String(current)) }
-                current = String.UnicodeScalarView()
-                quoted.toggle()
-            } else if !quoted && (Scalars.isSpace(s.value) || s == "\n") {
-                if !current.isEmpty { parts.append(String(current)) }
-                current = String.UnicodeScalarView()
-            } else {
-                current.append(s)
-            }
-        }
-        if !current.isEmpty { parts.append(String(current)) }
-        terms = []
-        ignored = []
-        for part in parts {
-            let trimmed = part.trimmingSpaces()
-            if trimmed.isEmpty { continue }
-            if let term = SearchQuery.term(trimmed) {
-                if !terms.contains(term) { terms.append(term) }
-            } else {
-                ignored.append(trimmed)
-            }
-        }
-    }
-
-    private static func term(_ text: String) -> Term? {
-        let scalars = text.unicodeScalars.map { $0.value }
-        guard let written = tokens(scalars) else { return nil }
-        let needsLiteral = scalars.contains { v in
-            !(Scalars.isWordScalar(v) || Scalars.isHangulSyllable(v) || Scalars.isOtherLetter(v) || Scalars.isSpace(v))
-        }
-        var literal: String?
-        var variants = [written]
-        if needsLiteral {
-            literal = String(String.UnicodeScalarView(scalars.compactMap { Unicode.Scalar(Scalars.lowerASCII($0)) }))
-        } else {
-            for spelling in spacings(scalars) where variants.count < variantLimit {
-                if let t = tokens(spelling), !variants.contains(t) { variants.append(t) }
-            }
-        }
-        return Term(text: text, variants: variants, literal: literal)
-    }
-
-    /// The tokens of a term's scalars; nil when there is nothing to search for.
-    private static func tokens(_ scalars: [UInt32]) -> [Token]? {
-        var raw: [(String, Bool)] = []  // token, is one-syllable Hangul run
-        Tokenizer.tokenize(scalars[...], startPosition: 0) { t, _ in
-            let single = t.unicodeScalars.count == 1 && t.unicodeScalars.first.map { Scalars.isHangulSyllable($0.value) } == true
-            raw.append((t, single))
-        }
-        if raw.isEmpty { return nil }
-        var tokens: [Token] = []
-        for (i, (t, single)) in raw.enumerated() {
-            if !single {
-                tokens.append(.exact(t))
-            } else if raw.count == 1 {
-                tokens.append(.syllable(t, edge: .anywhere))
-            } else if i == 0 {
-                tokens.append(.syllable(t, edge: .endsRun))
-            } else if i == raw.count - 1 {
-                tokens.append(.syllable(t, edge: .startsRun))
-            } else {
-                tokens.append(.exact(t))
-            }
-        }
-        return tokens
-    }
-
-    /// Other spellings of a term that differ only in spaces between Hangul syllables (only
-    /// those change its tokens): without them, and with up to two spaces put between
-    /// syllables, in order.
-    static func spacings(_ scalars: [UInt32]) -> [[UInt32]] {
-        var joined: [UInt32] = []
-        var i = 0
-        while i < scalars.count {
-            if Scalars.isSpace(scalars[i]), let before = joined.last, Scalars.isHangulSyllable(before) {
-                var j = i
-                while j < scalars.count && Scalars.isSpace(scalars[j]) { j += 1 }
-                if j < scalars.count && Scalars.isHangulSyllable(scalars[j]) {
-                    i = j
-                    continue
-                }
-            }
-            joined.append(scalars[i])
-            i += 1
-        }
-        let gaps = joined.indices.dropLast().filter { Scalars.isHangulSyllable(joined[$0]) && Scalars.isHangulSyllable(joined[$0 + 1]) }
-        func spaced(_ at: [Int]) -> [UInt32] {
-            var out: [UInt32] = []
-            for (k, v) in joined.enumerated() {
-                out.append(v)
-                if at.contains(k) { out.append(0x20) }
-            }
-            return out
-        }
-        var out = [joined]
-        for a in gaps.indices {
-            out.append(spaced([gaps[a]]))
-            for b in (a + 1)..<gaps.count where out.count < variantLimit { out.append(spaced([gaps[a], gaps[b]])) }
-        }
-        return out
-    }
-}
-
 /// What a search reads of an index: the dictionary in byte order, posting lists, each
 /// note's length and record. The store's `IndexReader` is one.
 public protocol TermIndex {
@@ -208,6 +59,8 @@ public struct Searcher {
         switch token {
         case .exact(let t):
             if let k = try reader.find(t) { indices = [k] }
+        case .prefix(let p):
+            indices = Array(try reader.range(prefix: p))
         case .syllable(let s, let edge):
             if let k = try reader.find(s) { indices.append(k) }
             if edge != .endsRun { indices.append(contentsOf: try reader.range(prefix: s).filter { $0 != indices.first }) }
@@ -330,10 +183,27 @@ public struct Searcher {
         return max(1, lo)
     }
 
-    /// Notes containing every term, ranked by BM25 (k1 = 1.2, b = 0.75), ties by path; the
-    /// best `limit` with their matching lines, and how many notes matched in all.
-    public func search(_ query: SearchQuery, limit: Int = Int.max) throws(CorruptIndex) -> (hits: [SearchHit], total: Int) {
-        guard !query.terms.isEmpty, noteCount > 0 else { return ([], 0) }
+    /// How hits are ordered.
+    public enum Order: Sendable {
+        /// BM25, best first (ties by path).
+        case score
+        /// By path.
+        case path
+        /// By a value per note id, highest first (ties by path): the newest first, for dates.
+        case descending([Int64])
+    }
+
+    /// The notes that answer `query`, ranked by BM25 over its sought terms (k1 = 1.2,
+    /// b = 0.75; ties by path) or by `order`, the best `limit` with their matching lines,
+    /// and how many notes matched in all.
+    ///
+    /// - Parameters:
+    ///   - fields: the notes of each of the query's fields (ascending ids), in its order.
+    ///   - keep: only notes it accepts (a date range, say).
+    public func search(
+        _ query: SearchQuery, fields: [[Int32]] = [], keep: ((Int32) -> Bool)? = nil, order: Order = .score, limit: Int = Int.max
+    ) throws(CorruptIndex) -> (hits: [SearchHit], total: Int) {
+        guard let root = query.root, noteCount > 0 else { return ([], 0) }
         var records: [Int32: NoteRecord] = [:]
         func record(_ id: Int32) throws(CorruptIndex) -> NoteRecord {
             if let r = records[id] { return r }
@@ -361,20 +231,37 @@ public struct Searcher {
             }
             perTerm.append(kept)
         }
-        // Notes in every term's list, with where they stand in each.
-        var matched: [(note: Int32, at: [Int])] = []
-        var cursors = [Int](repeating: 0, count: perTerm.count)
-        notes: for k in perTerm[0].notes.indices {
-            let note = perTerm[0].notes[k]
-            var at = [k]
-            for t in perTerm.indices.dropFirst() {
-                let l = perTerm[t]
-                while cursors[t] < l.notes.count && l.notes[cursors[t]] < note { cursors[t] += 1 }
-                if cursors[t] == l.notes.count { break notes }
-                if l.notes[cursors[t]] != note { continue notes }
-                at.append(cursors[t])
+        // Matching notes, with where they stand in each sought term's list.
+        var matched: [(note: Int32, at: [Int?])] = []
+        if query.isPlain && keep == nil {
+            var cursors = [Int](repeating: 0, count: perTerm.count)
+            notes: for k in perTerm[0].notes.indices {
+                let note = perTerm[0].notes[k]
+                var at: [Int?] = [k]
+                for t in perTerm.indices.dropFirst() {
+                    let l = perTerm[t]
+                    while cursors[t] < l.notes.count && l.notes[cursors[t]] < note { cursors[t] += 1 }
+                    if cursors[t] == l.notes.count { break notes }
+                    if l.notes[cursors[t]] != note { continue notes }
+                    at.append(cursors[t])
+                }
+                matched.append((note, at))
             }
-            matched.append((note, at))
+        } else {
+            for note in evaluate(root, perTerm, fields) where keep?(note) ?? true {
+                let at: [Int?] = perTerm.indices.map { t in
+                    guard query.positive[t] else { return nil }
+                    let l = perTerm[t].notes
+                    var lo = 0
+                    var hi = l.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if l[mid] < note { lo = mid + 1 } else { hi = mid }
+                    }
+                    return lo < l.count && l[lo] == note ? lo : nil
+                }
+                matched.append((note, at))
+            }
         }
         let n = Double(noteCount)
         let avgdl = max(1, Double(try reader.tokenTotal()) / n)
@@ -384,19 +271,29 @@ public struct Searcher {
         }
         // The best `limit`, kept sorted as they come: most notes fall below the last kept.
         func better(_ a: (score: Double, m: Int), _ b: (score: Double, m: Int)) -> Bool {
-            a.score != b.score ? a.score > b.score : matched[a.m].note < matched[b.m].note
+            let (x, y) = (matched[a.m].note, matched[b.m].note)
+            switch order {
+            case .score: return a.score != b.score ? a.score > b.score : x < y
+            case .path: return x < y
+            case .descending(let values):
+                let (vx, vy) = (Int(x) < values.count ? values[Int(x)] : 0, Int(y) < values.count ? values[Int(y)] : 0)
+                return vx != vy ? vx > vy : x < y
+            }
         }
         var best: [(score: Double, m: Int)] = []
-        let keep = max(0, min(limit, matched.count))
+        let keepCount = max(0, min(limit, matched.count))
         for (m, entry) in matched.enumerated() {
-            let dl = Double(try reader.tokenCount(Int(entry.note)))
             var score = 0.0
-            for (t, k) in entry.at.enumerated() {
-                let tf = Double(perTerm[t].offsets[k + 1] - perTerm[t].offsets[k])
-                score += idf[t] * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))
+            if entry.at.contains(where: { $0 != nil }) {
+                let dl = Double(try reader.tokenCount(Int(entry.note)))
+                for (t, k) in entry.at.enumerated() {
+                    guard let k else { continue }
+                    let tf = Double(perTerm[t].offsets[k + 1] - perTerm[t].offsets[k])
+                    score += idf[t] * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))
+                }
             }
             let item = (score: (score * 1000).rounded() / 1000, m: m)
-            if best.count == keep {
+            if best.count == keepCount {
                 guard let last = best.last, better(item, last) else { continue }
                 best.removeLast()
             }
@@ -415,6 +312,7 @@ public struct Searcher {
             // Each matching line, with the first term start on it.
             var first: [Int: Int] = [:]
             for (t, k) in entry.at.enumerated() {
+                guard let k else { continue }
                 for p in perTerm[t].positions(at: k) {
                     let line = Searcher.line(of: p, in: r)
                     let token = line - 1 < r.lineTokenStarts.count ? Int(p &- r.lineTokenStarts[line - 1]) : 0
@@ -425,6 +323,63 @@ public struct Searcher {
             hits.append(SearchHit(note: r.path, score: b.score, lines: lines, firstTokens: lines.map { first[$0] ?? 0 }))
         }
         return (hits, matched.count)
+    }
+
+    /// The notes a query node selects, ascending.
+    private func evaluate(_ node: SearchQuery.Node, _ perTerm: [Postings], _ fields: [[Int32]]) -> [Int32] {
+        func all() -> [Int32] { (0..<Int32(noteCount)).map { $0 } }
+        switch node {
+        case .term(let t): return perTerm[t].notes
+        case .field(let f): return f < fields.count ? fields[f] : []
+        case .not(let inner): return Searcher.subtract(all(), evaluate(inner, perTerm, fields))
+        case .or(let items):
+            return Array(Set(items.flatMap { evaluate($0, perTerm, fields) })).sorted()
+        case .and(let items):
+            var result: [Int32]?
+            var excluded: [Node] = []
+            for item in items {
+                if case .not(let inner) = item {
+                    excluded.append(inner)
+                    continue
+                }
+                let notes = evaluate(item, perTerm, fields)
+                result = result.map { Searcher.intersect($0, notes) } ?? notes
+            }
+            var out = result ?? all()
+            for inner in excluded { out = Searcher.subtract(out, evaluate(inner, perTerm, fields)) }
+            return out
+        }
+    }
+
+    typealias Node = SearchQuery.Node
+
+    static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var out: [Int32] = []
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                out.append(a[i])
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return out
+    }
+
+    static func subtract(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var out: [Int32] = []
+        var j = 0
+        for x in a {
+            while j < b.count && b[j] < x { j += 1 }
+            if j < b.count && b[j] == x { continue }
+            out.append(x)
+        }
+        return out
     }
 
     static func lower(_ s: String) -> String {

@@ -66,7 +66,7 @@ import Testing
         let v = try TempVault(files: ["a.md": "-x 옵션 FM\n"], lexicon: Self.lexicon)
         let r1 = run(["search", "FM", "--vault", v.root, "--json"], cwd: "/")
         #expect(r1.0 == 0 && r1.1.contains("\"note\": \"a.md\""))
-        let r2 = run(["--vault", v.root, "search", "--", "-x"], cwd: "/")
+        let r2 = run(["--vault", v.root, "search", "--", "-없는말", "FM"], cwd: "/")
         #expect(r2.0 == 0 && r2.1.contains("a.md"))
     }
 
