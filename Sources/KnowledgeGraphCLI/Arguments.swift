@@ -16,7 +16,7 @@ struct Arguments: Equatable {
     static let valued: [String: String] = [
         "--vault": "PATH", "--limit": "N", "--type": "T", "--min-notes": "N", "--around": "E", "--depth": "D", "--by": "MEASURE",
         "--top": "N", "--size": "S", "--accept": "NAME", "--alias-of": "E", "--exclude": "E", "--edges-per-node": "K",
-        "--min-weight": "W", "--since": "DATE", "--until": "DATE", "--sort": "S",
+        "--min-weight": "W", "--reject": "NAME", "--since": "DATE", "--until": "DATE", "--sort": "S",
     ]
     /// Options that are switches.
     static let switches: Set<String> = [

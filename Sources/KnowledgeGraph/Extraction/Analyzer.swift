@@ -5,10 +5,13 @@ public struct Analyzer: Sendable {
 
     public let lexicon: Lexicon
     let matcher: MentionMatcher
+    /// Whether records carry the note's discovery candidates.
+    public let discover: Bool
 
-    public init(lexicon: Lexicon) {
+    public init(lexicon: Lexicon, discover: Bool = false) {
         self.lexicon = lexicon
         self.matcher = MentionMatcher(lexicon: lexicon)
+        self.discover = discover
     }
 
     /// The entity a note defines through front matter `entity: <type>`, read without a lexicon.
@@ -121,10 +124,11 @@ public struct Analyzer: Sendable {
         var aliases: [String] = []
         for a in (note.frontMatter["aliases"] ?? []) + (note.frontMatter["alias"] ?? []) where !aliases.contains(a) { aliases.append(a) }
         let date = (note.frontMatter["date"]?.first).flatMap(NoteKeys.date) ?? (note.frontMatter["created"]?.first).flatMap(NoteKeys.date)
-        let record = NoteRecord(
+        var record = NoteRecord(
             path: path, title: Analyzer.title(path: path, note: note, useHeading: true), tags: tags,
             links: note.links, aliases: aliases, date: date, definesEntity: Analyzer.entityDefinition(path: path, note: note),
             lineCount: Int32(note.lines.count), tokenCount: pos, lineTokenStarts: lineStarts, mentions: mentions)
+        if discover { record.candidates = CandidateExtractor.candidates(of: note) }
         // The note's name, aliases, tags, date and links, filed as terms too.
         NoteKeys.terms(of: record) { term, position in
             var term = term

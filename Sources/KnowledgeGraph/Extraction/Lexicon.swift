@@ -21,6 +21,8 @@ public struct LexiconIssue: Sendable, Hashable {
         case syntax = 0
         /// A name defined with two types, or an alias that names two entities.
         case collision = 1
+        /// A line that changes nothing (`reject:` of a name kg never found).
+        case unused = 2
     }
 
     public var kind: Kind
@@ -42,11 +44,53 @@ public struct EntityDefinition: Sendable, Hashable {
     public var entity: Entity
     public var source: String
     public var line: Int
+    public var origin: EntityOrigin
 
-    public init(entity: Entity, source: String, line: Int) {
+    public init(entity: Entity, source: String, line: Int, origin: EntityOrigin? = nil) {
         self.entity = entity
         self.source = source
         self.line = line
+        self.origin = origin ?? EntityOrigin(source: source == LexiconFile.path ? .lexicon : .note)
+    }
+}
+
+/// Where an entity comes from, and for a discovered one how sure kg is and why.
+public struct EntityOrigin: Sendable, Hashable {
+    public enum Source: UInt8, Sendable {
+        case lexicon = 0, note = 1, discovered = 2
+
+        public var label: String { self == .lexicon ? "lexicon" : self == .note ? "note" : "discovered" }
+    }
+
+    public var source: Source
+    /// 1 for the lexicon and entity notes; 0–1 for discovered entities.
+    public var confidence: Double
+    public var signals: [String]
+
+    public init(source: Source, confidence: Double = 1, signals: [String] = []) {
+        self.source = source
+        self.confidence = confidence
+        self.signals = signals
+    }
+}
+
+/// `.kg/lexicon.txt` read: entity lines, and the lines that correct discovery.
+///
+/// - `type: Name | alias | alias` defines an entity;
+/// - `discover: on` (or `off`) switches discovery: it is on in a vault without a lexicon
+///   file, and off in one whose lexicon does not say `discover: on`;
+/// - `reject: Name` keeps a name from being proposed or matched by discovery.
+public struct LexiconFile: Sendable {
+    public static let path = ".kg/lexicon.txt"
+    public var definitions: [EntityDefinition] = []
+    public var issues: [LexiconIssue] = []
+    /// The `discover:` line's setting, if there is one.
+    public var discover: Bool?
+    /// Rejected names, with their lines.
+    public var rejects: [(name: String, line: Int)] = []
+
+    public init(text: String, source: String = LexiconFile.path) {
+        (definitions, issues) = Lexicon.parseFile(text, source: source, settings: &self)
     }
 }
 
@@ -58,15 +102,22 @@ public struct Lexicon: Sendable, Equatable {
     public private(set) var issues: [LexiconIssue]
     /// Every name and alias as a match key, with the entity it names.
     public private(set) var keys: [(key: [UInt32], entity: Int32)]
+    /// Where each entity comes from, by id.
+    public private(set) var origins: [EntityOrigin]
 
     public static func == (a: Lexicon, b: Lexicon) -> Bool {
-        a.entities == b.entities && a.issues == b.issues
+        a.entities == b.entities && a.issues == b.issues && a.origins == b.origins
     }
 
     /// Parses a lexicon file's text: `type: Canonical | alias | alias`, `#` comments.
     public static func parseFile(_ text: String, source: String = ".kg/lexicon.txt") -> (
         [EntityDefinition], [LexiconIssue]
     ) {
+        var ignored = LexiconFile(text: "")
+        return parseFile(text, source: source, settings: &ignored)
+    }
+
+    static func parseFile(_ text: String, source: String, settings: inout LexiconFile) -> ([EntityDefinition], [LexiconIssue]) {
         var defs: [EntityDefinition] = []
         var issues: [LexiconIssue] = []
         for (n, raw) in Normalizer.normalize(text).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -83,6 +134,30 @@ public struct Lexicon: Sendable, Equatable {
                 issues.append(.init(kind: .syntax, source: source, line: n + 1, message: "expected 'type: Name | alias ...'"))
                 continue
             }
+            let word = type.lowercased()
+            if word == "discover" || word == "discovery" {
+                switch first.lowercased() {
+                case "on", "yes", "true": settings.discover = true
+                case "off", "no", "false": settings.discover = false
+                default: issues.append(.init(kind: .syntax, source: source, line: n + 1, message: "'discover:' takes on or off, not '\(first)'"))
+                }
+                continue
+            }
+            if word == "reject" {
+                for name in names { settings.rejects.append((name, n + 1)) }
+                continue
+            }
+            // A near miss of a setting (`discovr: on`, `rejct: X`) is more likely a typo than
+            // an entity type.
+            let setting = ["on", "off", "yes", "no", "true", "false"].contains(first.lowercased())
+            if Related.editDistance(Array(word.unicodeScalars), Array("discover".unicodeScalars)) <= 2 && setting {
+                issues.append(.init(kind: .syntax, source: source, line: n + 1, message: "'\(type):' is not a setting; did you mean 'discover: \(first)'?"))
+                continue
+            }
+            if Related.editDistance(Array(word.unicodeScalars), Array("reject".unicodeScalars)) == 1 {
+                issues.append(.init(kind: .syntax, source: source, line: n + 1, message: "'\(type):' is not a setting; did you mean 'reject: \(first)'?"))
+                continue
+            }
             defs.append(.init(entity: Entity(name: first, type: type, aliases: Array(names.dropFirst())), source: source, line: n + 1))
         }
         return (defs, issues)
@@ -94,6 +169,7 @@ public struct Lexicon: Sendable, Equatable {
         var issues = initialIssues
         var byKey: [[UInt32]: Int] = [:]  // canonical key -> index in merged
         var merged: [Entity] = []
+        var mergedOrigins: [EntityOrigin] = []
         var origin: [String] = []
         // Where each merged alias was defined: source and line.
         var aliasOrigin: [[(String, Int)]] = []
@@ -112,6 +188,7 @@ public struct Lexicon: Sendable, Equatable {
             } else {
                 byKey[key] = merged.count
                 merged.append(def.entity)
+                mergedOrigins.append(def.origin)
                 origin.append(def.source)
                 aliasOrigin.append(def.entity.aliases.map { _ in (def.source, def.line) })
             }
@@ -139,14 +216,16 @@ public struct Lexicon: Sendable, Equatable {
         }
         let order = merged.indices.sorted { merged[$0].name.utf8.bytesPrecede(merged[$1].name.utf8) }
         entities = order.map { merged[$0] }
+        origins = order.map { mergedOrigins[$0] }
         self.keys = Lexicon.buildKeys(entities)
         self.issues = issues
     }
 
     /// A lexicon as stored in the index: entities already merged and sorted.
-    init(stored entities: [Entity], issues: [LexiconIssue]) {
+    init(stored entities: [Entity], issues: [LexiconIssue], origins: [EntityOrigin]? = nil) {
         self.entities = entities
         self.issues = issues
+        self.origins = origins ?? entities.map { _ in EntityOrigin(source: .lexicon) }
         self.keys = Lexicon.buildKeys(entities)
     }
 
@@ -169,6 +248,11 @@ public struct Lexicon: Sendable, Equatable {
         let k = Lexicon.key(name)
         for entry in keys where entry.key == k { return Int(entry.entity) }
         return nil
+    }
+
+    /// The match key of a name as a string (see `key`).
+    public static func keyString(_ name: String) -> String {
+        String(String.UnicodeScalarView(key(name).compactMap(Unicode.Scalar.init)))
     }
 
     /// The match key of a name: NFC, ASCII lowercased, spaces next to Hangul removed, other

@@ -53,6 +53,8 @@ public struct NoteRecord: Sendable, Hashable {
     public var date: String?
     /// The entity this note defines (front matter `entity: <type>`), if any.
     public var definesEntity: Entity?
+    /// What the note contributes to discovery (empty when discovery is off).
+    public var candidates: [NoteCandidate] = []
     public var lineCount: Int32
     /// Number of search tokens in the note (BM25 document length).
     public var tokenCount: Int32

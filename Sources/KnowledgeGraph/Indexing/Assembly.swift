@@ -92,8 +92,8 @@ extension Pass {
 
 extension NoteParts {
     /// The note sections of what a pass assembled.
-    init(lexicon: Lexicon, files: [FileEntry], _ a: Pass.Assembled) {
+    init(lexicon: Lexicon, files: [FileEntry], _ a: Pass.Assembled, discovery: [UInt8]) {
         self.init(lexicon: lexicon, files: files, notes: a.notes, noteOffsets: a.noteOffsets, tokenCounts: a.tokenCounts,
-            entityNotes: a.entityNotes, graph: a.graph)
+            entityNotes: a.entityNotes, graph: a.graph, discovery: discovery)
     }
 }

@@ -11,6 +11,9 @@ extension Indexer {
         /// A first build's guess failed (a note defines an entity or is not text): check the
         /// notes first. With the content hashes, by id, of the notes it read.
         case guessFailed([UInt64?])
+        /// A note could not be read any more while discovery's statistics counted it: start
+        /// over from the change check.
+        case again
     }
 
     /// Analyses what changed and writes the new index: whole (a build, or an update that
@@ -22,7 +25,8 @@ extension Indexer {
     /// while it is read starts the pass over as a rebuild; a note that cannot be read any more
     /// is marked skipped and the pass starts over.
     func write(
-        _ changes: ChangeSet, lexicon: LexiconBuild, previous: PreviousIndex, report: inout IndexReport, speculate: Bool,
+        _ changes: ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryStats?, previous: PreviousIndex, report: inout IndexReport,
+        speculate: Bool,
         options: Options, notice: (String) -> Void, progress: (@Sendable (Int, Int) -> Void)?, started: Double
     ) throws(KGError) -> Written {
         var old: IndexReader?
@@ -38,7 +42,8 @@ extension Indexer {
         }
         // The notes of the new index, in path order (a note's id is its position): kept from
         // the previous index, or analysed (what changed, or everything on a rebuild).
-        let analyzer = Analyzer(lexicon: lexicon.lexicon)
+        let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil)
+        let discoverySection = discovery?.section() ?? []
         let previousNotePaths = previous.notePaths
         let changed = changes.changed
         var files = changes.files
@@ -53,13 +58,13 @@ extension Indexer {
             file = try IndexFileWriter(path: indexPath)
             delta = false
             let held = SharedSlots<Pass.Assembled>(count: 1)
-            let noteParts = UncheckedSendable((file, lexicon.lexicon, files, old == nil))
+            let noteParts = UncheckedSendable((file, lexicon.lexicon, files, old == nil, discoverySection))
             do throws(PassFailure) {
                 pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
                     previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: old, analyzer: analyzer,
                     vault: vault, speculative: speculate, progress: progress
                 ) { a in
-                    let (file, lexicon, _, build) = noteParts.value
+                    let (file, lexicon, _, build, discovery) = noteParts.value
                     guard build else { return held.put(0, a) }
                     var files = noteParts.value.2
                     if !a.hashes.isEmpty {
@@ -70,13 +75,13 @@ extension Indexer {
                             id += 1
                         }
                     }
-                    file.add(NoteParts(lexicon: lexicon, files: files, a).sections())
+                    file.add(NoteParts(lexicon: lexicon, files: files, a, discovery: discovery).sections())
                     file.add(.notes, new: a.notes.bytes)
                 }
                 do throws(CorruptIndex) {
                     var base: (UInt64, Int)?
                     if let old, let a = held.take(0) {
-                        let sections = NoteParts(lexicon: lexicon.lexicon, files: files, a).sections()
+                        let sections = NoteParts(lexicon: lexicon.lexicon, files: files, a, discovery: discoverySection).sections()
                         // What a delta repeats whole, and what the index may take on disk: no
                         // more than the notes themselves.
                         let repeated = sections.reduce(pass.terms.dictionaryByteCount) { $0 + $1.1.count }
@@ -112,6 +117,8 @@ extension Indexer {
                     report.rebuildReason = "index was damaged (\(reason))"
                     old = nil
                 case .unreadable(let failed):
+                    // Discovery counted what these notes said: count again without them.
+                    if discovery != nil { return .again }
                     for f in failed {
                         if let i = files.firstIndex(where: { $0.path.utf8.bytesEqual(f.path.utf8) }) {
                             files[i] = FileEntry(path: f.path, stat: files[i].stat, hash: files[i].hash, skipReason: f.reason)

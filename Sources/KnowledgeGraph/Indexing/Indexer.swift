@@ -105,14 +105,31 @@ public struct Indexer: Sendable {
         // A first build (no file table to compare with) reads each note once: it is analysed
         // as it is checked, with the lexicon file's entities. Should a note turn out to define
         // an entity or not to be text, the build starts over with the change check.
-        var speculate = previous.reader == nil && options.speculate
+        let lexiconFile = LexiconBuild.read(indexFolder: indexFolder)
+        let discover = LexiconBuild.discovers(lexiconFile)
+        // Discovery needs every note's statistics before any note is analysed: no guessing.
+        var speculate = previous.reader == nil && options.speculate && !discover
         var alreadyRead: [UInt64?] = []
         while true {
             let changes = ChangeSet(listing: listing, previous: previous.files, vault: vault, racyFrom: racyFrom(),
                 textBudget: options.textBudget, speculate: speculate, alreadyRead: alreadyRead)
             if !options.allowMassDelete { try changes.refuseMassDeletion(previousNoteCount: previous.notePaths.count) }
             trace("checked", started)
-            let lexicon = LexiconBuild(indexFolder: indexFolder, files: changes.files)
+            var discovery: DiscoveryBuild?
+            if discover {
+                // Nothing changed: what the previous index discovered stands (its statistics
+                // are not read), unless the lexicon file changed what may be discovered.
+                if previous.rebuildReason == nil, changes.isEmpty(comparedTo: previous.files), let reused = DiscoveryBuild(reusing: previous),
+                    LexiconBuild(file: lexiconFile, files: changes.files, discovered: reused.entities).fingerprint == previous.fingerprint
+                {
+                    discovery = reused
+                } else {
+                    discovery = DiscoveryBuild(changes: changes, previous: previous, rebuild: previous.rebuildReason != nil, vault: vault,
+                        file: lexiconFile)
+                }
+            }
+            let lexicon = LexiconBuild(file: lexiconFile, files: changes.files, discovered: discovery?.entities ?? [],
+                issues: discovery?.issues ?? [])
             var report = IndexReport()
             report.rebuildReason = previous.rebuildReason
             report.skipped = changes.skipped
@@ -129,8 +146,8 @@ public struct Indexer: Sendable {
                 return (reader, report)
             }
             trace("lexicon read", started)
-            switch try write(changes, lexicon: lexicon, previous: previous, report: &report, speculate: speculate,
-                options: options, notice: notice, progress: progress, started: started)
+            switch try write(changes, lexicon: lexicon, discovery: discovery?.stats, previous: previous, report: &report,
+                speculate: speculate, options: options, notice: notice, progress: progress, started: started)
             {
             case .committed(let reader):
                 report.seconds = monotonicSeconds() - started
@@ -138,6 +155,9 @@ public struct Indexer: Sendable {
             case .guessFailed(let read):
                 alreadyRead = read
                 speculate = false
+            case .again:
+                previous = PreviousIndex(path: indexPath, notice: notice)
+                if options.rebuild { previous.rebuildReason = "rebuild requested" }
             }
         }
     }

@@ -1,28 +1,117 @@
-/// The lexicon of an update: `.kg/lexicon.txt` plus the entities that notes define in their
-/// front matter (kept in the file table, so no note is decoded for it), and a fingerprint of
-/// both and of kg's extraction version: when it changes, every note is analysed again.
+/// The lexicon of an update: `.kg/lexicon.txt`, the entities that notes define in their
+/// front matter (kept in the file table, so no note is decoded for it), and, when discovery
+/// is on, the entities discovered in the notes; with a fingerprint of what decides mentions
+/// (the names and aliases, and kg's extraction version): when it changes, every note is
+/// analysed again.
 struct LexiconBuild {
     var lexicon: Lexicon
     var fingerprint: UInt64
 
-    init(indexFolder: String, files: [FileEntry]) {
-        var definitions: [EntityDefinition] = []
-        var issues: [LexiconIssue] = []
+    /// The lexicon file as read: its text's bytes and what it says, or nil without one.
+    struct FileText {
+        var bytes: [UInt8]
+        var file: LexiconFile
+    }
+
+    static func read(indexFolder: String) -> FileText? {
+        guard case .success(let bytes) = Vault(root: indexFolder).read("lexicon.txt", limit: Vault.noteSizeLimit),
+            case .success(let (text, _)) = TextDecoder.decode(bytes)
+        else { return nil }
+        return FileText(bytes: bytes, file: LexiconFile(text: text))
+    }
+
+    /// Whether discovery is on: without a lexicon file, or with `discover: on` in it.
+    static func discovers(_ file: FileText?) -> Bool { file.map { $0.file.discover == true } ?? true }
+
+    /// The definitions that come from the lexicon file and the entity notes.
+    static func definitions(_ file: FileText?, files: [FileEntry]) -> [EntityDefinition] {
+        var definitions = file?.file.definitions ?? []
+        for f in files where f.skipReason == nil {
+            if let e = f.entity { definitions.append(EntityDefinition(entity: e, source: f.path, line: 1)) }
+        }
+        return definitions
+    }
+
+    init(file: FileText?, files: [FileEntry], discovered: [DiscoveredName] = [], issues extra: [LexiconIssue] = []) {
+        var definitions = LexiconBuild.definitions(file, files: files)
         var fingerprintInput = BinaryWriter()
         fingerprintInput.int(Analyzer.version)
-        if case .success(let bytes) = Vault(root: indexFolder).read("lexicon.txt", limit: Vault.noteSizeLimit),
-            case .success(let (text, _)) = TextDecoder.decode(bytes)
-        {
-            fingerprintInput.bytes += bytes
-            (definitions, issues) = Lexicon.parseFile(text)
-        }
+        if let file { fingerprintInput.bytes += file.bytes }
         for f in files where f.skipReason == nil {
             guard let e = f.entity else { continue }
-            definitions.append(EntityDefinition(entity: e, source: f.path, line: 1))
             fingerprintInput.string(f.path)
             fingerprintInput.entity(e)
         }
-        lexicon = Lexicon(definitions: definitions, issues: issues)
+        if !discovered.isEmpty {
+            fingerprintInput.u8(CandidateExtractor.version)
+            for d in discovered.sorted(by: { $0.name.utf8.bytesPrecede($1.name.utf8) }) {
+                definitions.append(EntityDefinition(entity: Entity(name: d.name, type: d.type, aliases: d.aliases), source: "discovered",
+                    line: 0, origin: EntityOrigin(source: .discovered, confidence: d.confidence, signals: d.signals)))
+                fingerprintInput.string(d.name)
+                fingerprintInput.strings(d.aliases)
+            }
+        }
+        lexicon = Lexicon(definitions: definitions, issues: (file?.file.issues ?? []) + extra)
         fingerprint = Checksum.of(fingerprintInput.bytes)
+    }
+}
+
+/// Discovery in an update: the vault's statistics brought up to date, and what they propose.
+struct DiscoveryBuild {
+    var stats: DiscoveryStats
+    var entities: [DiscoveredName]
+    /// `reject:` lines of names kg never found.
+    var issues: [LexiconIssue] = []
+
+    /// What the previous index discovered, for an update that changes no note (its
+    /// statistics are not read: nothing will be written).
+    init?(reusing previous: PreviousIndex) {
+        guard let lexicon = try? previous.reader?.lexicon() else { return nil }
+        stats = DiscoveryStats()
+        entities = zip(lexicon.entities, lexicon.origins).filter { $0.1.source == .discovered }.map { e, o in
+            DiscoveredName(name: e.name, type: e.type, aliases: e.aliases, confidence: o.confidence, signals: o.signals, notes: 0, count: 0)
+        }
+    }
+
+    /// The statistics of the new index: the previous ones with the old contributions of the
+    /// notes that changed or went taken away and the new ones added (read from the notes now),
+    /// or, without usable previous statistics, summed from every note.
+    init(changes: ChangeSet, previous: PreviousIndex, rebuild: Bool, vault: Vault, file: LexiconBuild.FileText?) {
+        var stats = DiscoveryStats()
+        var toRead = changes.notePaths
+        if !rebuild, let reader = previous.reader, let base = try? reader.discoveryStats() {
+            stats = base
+            let gone = changes.changed.union(changes.removed.map(PathKey.init))
+            var ids: [PathKey: Int] = [:]
+            for (id, path) in previous.notePaths.enumerated() { ids[PathKey(path)] = id }
+            for key in gone {
+                if let id = ids[key], let old = try? reader.note(at: id) { stats.add(old.candidates, sign: -1) }
+            }
+            toRead = toRead.filter { changes.changed.contains(PathKey($0)) }
+        }
+        let fresh = changes.fresh
+        let found: [[NoteCandidate]] = parallelMap(toRead) { path in
+            let text: String
+            if let t = fresh[PathKey(path)] {
+                text = t
+            } else if case .success(let t) = vault.text(path) {
+                text = t
+            } else {
+                return []
+            }
+            return CandidateExtractor.candidates(of: MarkdownNote(text: text))
+        }
+        for c in found { stats.add(c, sign: 1) }
+        self.stats = stats
+        var taken = Set<String>()
+        for d in LexiconBuild.definitions(file, files: changes.files) {
+            for n in [d.entity.name] + d.entity.aliases { taken.insert(Lexicon.keyString(n)) }
+        }
+        let rejected = Set((file?.file.rejects ?? []).map { Lexicon.keyString($0.name) })
+        entities = Discoverer.discover(stats, taken: taken, rejected: rejected).entities
+        for r in file?.file.rejects ?? [] where stats.entries[Lexicon.keyString(r.name)] == nil {
+            issues.append(LexiconIssue(kind: .unused, source: LexiconFile.path, line: r.line,
+                message: "reject: \(r.name) names nothing kg found in the notes"))
+        }
     }
 }

@@ -5,6 +5,8 @@ public struct DoctorReport: Sendable, Equatable {
     /// One alias naming two entities, a name with two types (from the lexicon merge), with
     /// the line of the definition that lost.
     public var collisions: [LexiconIssue]
+    /// Lexicon lines that change nothing (a `reject:` of a name kg never found).
+    public var unused: [LexiconIssue] = []
     /// Names of two characters or fewer (or one Hangul syllable) that may match unrelated text.
     public var shortNames: [(name: String, entity: String)]
     /// Entities no note mentions.
@@ -20,7 +22,7 @@ public struct DoctorReport: Sendable, Equatable {
     }
 
     public var isHealthy: Bool {
-        syntaxErrors.isEmpty && collisions.isEmpty && shortNames.isEmpty && unmentioned.isEmpty && unlinked.isEmpty && ambiguousLinks.isEmpty
+        syntaxErrors.isEmpty && collisions.isEmpty && unused.isEmpty && shortNames.isEmpty && unmentioned.isEmpty && unlinked.isEmpty && ambiguousLinks.isEmpty
     }
 }
 
@@ -53,7 +55,7 @@ public enum Doctor {
             }
         }
         return DoctorReport(syntaxErrors: lexicon.issues.filter { $0.kind == .syntax }, collisions: lexicon.issues.filter { $0.kind == .collision },
-            shortNames: short, unmentioned: unmentioned, unlinked: unlinked)
+            unused: lexicon.issues.filter { $0.kind == .unused }, shortNames: short, unmentioned: unmentioned, unlinked: unlinked)
     }
 }
 

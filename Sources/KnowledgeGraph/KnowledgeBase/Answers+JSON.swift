@@ -88,7 +88,8 @@ extension EntityList {
     public var json: JSON {
         .array(entities.map { e in
             .object([("name", .string(e.name)), ("type", .string(e.type)), ("aliases", .array(e.aliases.map(JSON.string))),
-                ("mentions", .int(e.mentions)), ("notes", .int(e.notes))])
+                ("mentions", .int(e.mentions)), ("notes", .int(e.notes)), ("source", .string(e.origin.source.label)),
+                ("confidence", .double(e.origin.confidence)), ("signals", .array(e.origin.signals.map(JSON.string)))])
         })
     }
 }
@@ -96,8 +97,12 @@ extension EntityList {
 extension SuggestionList {
     public var json: JSON {
         .array(suggestions.map { s in
-            .object([("name", .string(s.name)), ("kinds", .array(s.kinds.map(JSON.string))), ("alias_of", s.aliasOf.map(JSON.string) ?? .null),
-                ("count", .int(s.count)), ("notes", .int(s.notes)), ("examples", .array(s.examples.map(\.json)))])
+            var fields: [(String, JSON)] = [("name", .string(s.name)), ("kinds", .array(s.kinds.map(JSON.string))),
+                ("alias_of", s.aliasOf.map(JSON.string) ?? .null), ("count", .int(s.count)), ("notes", .int(s.notes))]
+            if let t = s.type { fields.append(("type", .string(t))) }
+            if let c = s.confidence { fields.append(("confidence", .double(c))) }
+            fields.append(("examples", .array(s.examples.map(\.json))))
+            return .object(fields)
         })
     }
 }
@@ -110,6 +115,7 @@ extension DoctorReport {
         return .object([
             ("syntax_errors", .array(syntaxErrors.map(issue))),
             ("collisions", .array(collisions.map(issue))),
+            ("unused_lines", .array(unused.map(issue))),
             ("short_names", .array(shortNames.map { .object([("name", .string($0.name)), ("entity", .string($0.entity))]) })),
             ("unmentioned", .array(unmentioned.map(JSON.string))),
             ("unlinked_mentions", .array(unlinked.map { u in
@@ -126,7 +132,8 @@ extension DoctorReport {
 extension IndexStats {
     /// Field names and values, in the order shown.
     public var fields: [(String, Int)] {
-        [("notes", notes), ("skipped", skipped), ("entities", entities), ("mentioned_entities", mentionedEntities),
+        [("notes", notes), ("skipped", skipped), ("entities", entities), ("discovered_entities", discovered),
+            ("mentioned_entities", mentionedEntities),
             ("mentions", mentions), ("edges", edges), ("terms", terms), ("index_bytes", indexBytes)]
     }
 

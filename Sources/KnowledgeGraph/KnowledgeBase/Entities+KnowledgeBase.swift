@@ -35,6 +35,8 @@ public struct IndexStats: Sendable, Equatable {
     public var skipped: Int
     public var entities: Int
     public var mentionedEntities: Int
+    /// Entities discovery found (part of `entities`).
+    public var discovered: Int
     public var mentions: Int
     public var edges: Int
     public var terms: Int
@@ -99,6 +101,7 @@ extension KnowledgeBase {
             let meta = try view.reader.meta()
             return IndexStats(notes: meta.notes, skipped: try view.reader.files().filter { $0.skipReason != nil }.count,
                 entities: meta.entities, mentionedEntities: graph.stats.filter { $0.mentions > 0 }.count,
+                discovered: try view.lexicon().origins.filter { $0.source == .discovered }.count,
                 mentions: graph.stats.reduce(0) { $0 + Int($1.mentions) }, edges: graph.edges.count, terms: meta.terms,
                 indexBytes: view.reader.totalByteCount)
         }

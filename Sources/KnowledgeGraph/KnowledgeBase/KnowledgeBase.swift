@@ -163,8 +163,10 @@ public final class KnowledgeBase: @unchecked Sendable {
     /// Says once, when no entity is defined, why the graph is empty and what to do.
     func noteIfEmpty(_ view: IndexView) throws {
         guard try view.lexicon().entities.isEmpty, toldEmpty.withLock({ told in defer { told = true }; return !told }) else { return }
-        notice(.note, "the graph is empty: no entity is defined (no .kg/lexicon.txt entries, no entity notes); "
-            + "'kg suggest' lists names found in the notes and 'kg suggest --accept NAME' adds one")
+        let discovering = LexiconBuild.discovers(LexiconBuild.read(indexFolder: indexer.indexFolder))
+        notice(.note, "the graph is empty: no entity is defined (no .kg/lexicon.txt entries, no entity notes)"
+            + (discovering ? " and discovery found none" : " and discovery is off (add 'discover: on' to .kg/lexicon.txt)")
+            + "; 'kg suggest' lists names found in the notes and 'kg suggest --accept NAME' adds one")
     }
 
     private func forget(_ view: IndexView) {

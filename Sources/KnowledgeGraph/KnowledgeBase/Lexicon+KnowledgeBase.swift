@@ -4,34 +4,54 @@
     import Darwin
 #endif
 
-/// Names the lexicon misses, strongest signals first.
+/// Names the lexicon misses, strongest signals first: with discovery on, the names it found
+/// below its threshold (the review queue), else candidates found in the notes' text.
 public struct SuggestionList: Sendable, Equatable {
     public struct Name: Sendable, Equatable {
         public var name: String
+        /// Signals (discovery) or kinds of evidence.
         public var kinds: [String]
         public var aliasOf: String?
         public var count: Int
         public var notes: Int
         public var examples: [LinePlace]
+        /// With discovery: the type it would have, and how sure it is (below the threshold).
+        public var type: String?
+        public var confidence: Double?
     }
 
     public var total: Int
     public var suggestions: [Name]
 }
 
-/// A name added to `.kg/lexicon.txt`.
+/// A change made to `.kg/lexicon.txt`.
 public struct LexiconChange: Sendable, Equatable {
     public var name: String
     public var type: String
     /// The canonical name of the entity it became an alias of.
     public var aliasOf: String?
+    /// A `reject:` line rather than an entity.
+    public var rejected = false
 }
 
 extension KnowledgeBase {
-    /// Candidate names the lexicon lacks, with their evidence, the first `limit`.
+    /// Candidate names to review, with their evidence, the first `limit`.
     public func suggestions(limit: Int = 10) throws(KGError) -> SuggestionList {
         try query { view in
             let lexicon = try view.lexicon()
+            if let stats = try view.reader.discoveryStats() {
+                var taken = Set<String>()
+                for e in lexicon.entities { for n in [e.name] + e.aliases { taken.insert(Lexicon.keyString(n)) } }
+                let rejected = Set((LexiconBuild.read(indexFolder: indexer.indexFolder)?.file.rejects ?? []).map { Lexicon.keyString($0.name) })
+                let queue = Discoverer.discover(stats, taken: taken, rejected: rejected).suggestions
+                let searcher = try Searcher(index: view.reader) { view.lines($0) }
+                return SuggestionList(total: queue.count, suggestions: try queue.prefix(limit).map { d in
+                    let hits = try searcher.search(SearchQuery("\"" + d.name.replacingOccurrences(of: "\"", with: " ") + "\""), limit: 2).hits
+                    return SuggestionList.Name(name: d.name, kinds: d.signals, aliasOf: nil, count: d.count, notes: d.notes,
+                        examples: hits.compactMap { h in h.lines.first.map { view.place(h.note, $0, token: h.firstTokens.first ?? 0) } },
+                        type: d.type, confidence: d.confidence)
+                })
+            }
             var texts: [(path: String, text: String)] = []
             for n in try view.notes() { if case .success(let t) = vault.text(n.path) { texts.append((n.path, t)) } }
             let all = Suggester.suggest(notes: texts, lexicon: lexicon)
@@ -42,23 +62,68 @@ extension KnowledgeBase {
         }
     }
 
-    /// Adds `name` to `.kg/lexicon.txt`: as a new entity of `type`, or as an alias of the
-    /// entity `aliasOf` names. Every other byte of the file stays as it was.
-    public func accept(_ name: String, type: String = "concept", aliasOf: String? = nil) throws(KGError) -> LexiconChange {
-        let lexicon = try query { view in try view.lexicon() }
+    /// The lexicon file's text ("" when there is none) and whether it exists.
+    private func lexiconText() throws(KGError) -> (text: String, exists: Bool) {
         let path = indexer.lexiconPath
-        var current = ""
         switch Vault(root: indexer.indexFolder).read("lexicon.txt", limit: Vault.noteSizeLimit) {
         case .success(let bytes):
             guard let text = String(validating: bytes, as: UTF8.self) else { throw .failure("cannot read \(path): it is not UTF-8 text") }
-            current = text
+            return (text, true)
         case .failure(let f):
             if access(path, F_OK) == 0 { throw .failure("cannot read \(path): \(f.reason)") }
+            return ("", false)
         }
-        let updated = try LexiconEditor.accept(name: name, type: type, aliasOf: aliasOf, in: current, lexicon: lexicon)
-        try DurableFile.write(Array(updated.utf8), to: path)
-        let canonical = aliasOf.map { target in lexicon.lookup(target).map { lexicon.entities[$0].name } ?? target }
-        return LexiconChange(name: name, type: type, aliasOf: canonical)
+    }
+
+    /// The text of a lexicon file being created in a vault where discovery is on: it starts
+    /// with `discover: on`, so that correcting discovery does not turn it off.
+    private static let newLexicon = "# kg lexicon: one entity a line (type: Name | alias), and corrections to what kg discovers.\ndiscover: on\n"
+
+    /// Adds `name` to `.kg/lexicon.txt`: as a new entity of `type` (a discovered entity keeps
+    /// its type unless one is given; else concept), or as an alias of the entity `aliasOf`
+    /// names. Every other byte of the file stays as it was.
+    public func accept(_ name: String, type: String? = nil, aliasOf: String? = nil) throws(KGError) -> LexiconChange {
+        let lexicon = try query { view in try view.lexicon() }
+        var (text, exists) = try lexiconText()
+        if !exists { text = Self.newLexicon }
+        // What the lexicon file and entity notes define: a discovered name may be accepted.
+        let defined = zip(lexicon.entities, lexicon.origins).filter { $0.1.source != .discovered }.map(\.0)
+        let base = Lexicon(stored: defined, issues: [])
+        let discovered = lexicon.lookup(name).flatMap { lexicon.origins[$0].source == .discovered ? lexicon.entities[$0] : nil }
+        let chosenType = type ?? discovered?.type ?? "concept"
+        let updated: String
+        var canonical: String?
+        if let target = aliasOf, let id = lexicon.lookup(target), lexicon.origins[id].source == .discovered {
+            // An alias of a discovered entity: the entity enters the lexicon with it.
+            let e = lexicon.entities[id]
+            guard !name.trimmingSpaces().isEmpty, !name.contains("|"), !name.contains("\n") else { throw .usage("'\(name)' cannot be a name in the lexicon") }
+            updated = text + (text.isEmpty || text.hasSuffix("\n") ? "" : "\n") + "\(e.type): \(e.name) | \(name.trimmingSpaces())\n"
+            canonical = e.name
+        } else {
+            updated = try LexiconEditor.accept(name: name, type: chosenType, aliasOf: aliasOf, in: text, lexicon: base)
+            canonical = aliasOf.map { target in lexicon.lookup(target).map { lexicon.entities[$0].name } ?? target }
+        }
+        try DurableFile.write(Array(updated.utf8), to: indexer.lexiconPath)
+        return LexiconChange(name: name, type: chosenType, aliasOf: canonical)
+    }
+
+    /// Adds `reject: NAME` to `.kg/lexicon.txt`: discovery never proposes or matches the name
+    /// again. A name kg has not discovered or found as a candidate is written all the same,
+    /// with a warning.
+    public func reject(_ name: String) throws(KGError) -> LexiconChange {
+        let clean = name.trimmingSpaces()
+        guard !clean.isEmpty, !clean.contains("\n") else { throw .usage("'\(name)' cannot be a name in the lexicon") }
+        let known: Bool = try query { view in
+            let key = Lexicon.keyString(clean)
+            if let stats = try view.reader.discoveryStats(), stats.entries[key] != nil { return true }
+            return try view.lexicon().lookup(clean) != nil
+        }
+        if !known { notice(.warning, "kg has not found '\(clean)' in the notes; rejecting it all the same") }
+        var (text, exists) = try lexiconText()
+        if !exists { text = Self.newLexicon }
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+        try DurableFile.write(Array((text + "reject: \(clean)\n").utf8), to: indexer.lexiconPath)
+        return LexiconChange(name: clean, type: "reject", aliasOf: nil, rejected: true)
     }
 
     /// Colliding and short names, entities never mentioned, notes that mention an entity note

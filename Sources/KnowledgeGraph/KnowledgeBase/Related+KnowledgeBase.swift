@@ -5,6 +5,8 @@ public struct EntitySummary: Sendable, Equatable {
     public var aliases: [String]
     public var mentions: Int
     public var notes: Int
+    /// Where it comes from: the lexicon, an entity note, or discovery (with how surely and why).
+    public var origin: EntityOrigin
 }
 
 /// The entities mentioned with one entity, closest first.
@@ -121,7 +123,8 @@ extension KnowledgeBase {
 func summary(_ id: Int32, _ lexicon: Lexicon, _ graph: CoMentionGraph) -> EntitySummary {
     let e = lexicon.entities[Int(id)]
     let s = graph.stats[Int(id)]
-    return EntitySummary(name: e.name, type: e.type, aliases: e.aliases, mentions: Int(s.mentions), notes: Int(s.notes))
+    return EntitySummary(name: e.name, type: e.type, aliases: e.aliases, mentions: Int(s.mentions), notes: Int(s.notes),
+        origin: Int(id) < lexicon.origins.count ? lexicon.origins[Int(id)] : EntityOrigin(source: .lexicon))
 }
 
 /// The ids in both ascending lists.

@@ -7,7 +7,7 @@
 enum IndexFormat {
     static let magic: [UInt8] = [0x89, 0x4B, 0x47, 0x49, 0x44, 0x58, 0x0D, 0x0A]  // \x89KGIDX\r\n
     /// The on-disk format version; any other version is rebuilt.
-    static let version: UInt32 = 11
+    static let version: UInt32 = 12
     /// NOTE and POST carry one checksum per block of this size, checked as they are read.
     static let block = 1 << 16
     /// Sections checked block by block as they are read, rather than whole.
@@ -32,6 +32,7 @@ enum Section: UInt32, CaseIterable, Sendable {
     case base = 0x4553_4142  // "BASE": the base file a delta was written over
     case noteExtents = 0x5458_454E  // "NEXT": where a delta's note records are stored
     case postingExtents = 0x5458_4550  // "PEXT": where a delta's posting lists are stored
+    case discovery = 0x4353_4944  // "DISC": discovery's statistics, sums over the notes
 
     /// The section holding the block checksums of NOTE or POST.
     var checks: Section { self == .notes ? .noteChecks : .postingChecks }

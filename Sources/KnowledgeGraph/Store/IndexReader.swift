@@ -215,8 +215,11 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     public func lexicon() throws(CorruptIndex) -> Lexicon {
         var r = try file.section(.lexicon)
         var entities: [Entity] = []
+        var origins: [EntityOrigin] = []
         for _ in 0..<(try r.count(max: r.end - r.offset)) {
             entities.append(Entity(name: try r.string(), type: try r.string(), aliases: try r.strings()))
+            let source = EntityOrigin.Source(rawValue: try r.u8()) ?? .lexicon
+            origins.append(EntityOrigin(source: source, confidence: Double(try r.int()) / 1000, signals: try r.strings()))
         }
         var issues: [LexiconIssue] = []
         for _ in 0..<(try r.count(max: r.end - r.offset)) {
@@ -224,7 +227,16 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
             issues.append(LexiconIssue(kind: kind, source: try r.string(), line: try r.int(), message: try r.string()))
         }
         guard entities.count == (try meta().entities) else { throw CorruptIndex(reason: "the lexicon does not match its counts") }
-        return Lexicon(stored: entities, issues: issues)
+        return Lexicon(stored: entities, issues: issues, origins: origins)
+    }
+
+    /// Discovery's statistics, if the index was built with discovery on (and by this kg's
+    /// candidate rules).
+    func discoveryStats() throws(CorruptIndex) -> DiscoveryStats? {
+        var r = try file.section(.discovery)
+        if r.atEnd { return nil }
+        guard try r.u8() == CandidateExtractor.version else { return nil }
+        return try DiscoveryStats.decode(&r)
     }
 
     public func files() throws(CorruptIndex) -> [FileEntry] {

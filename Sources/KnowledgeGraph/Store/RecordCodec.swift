@@ -13,6 +13,14 @@ extension NoteRecord {
         }
         w.strings(aliases)
         w.string(date ?? "")
+        w.int(candidates.count)
+        for c in candidates {
+            w.string(c.key)
+            w.int32(c.count)
+            w.u32(c.signals)
+            w.strings(c.surfaces)
+            for n in c.surfaceCounts { w.int32(n) }
+        }
         w.entity(definesEntity)
         w.int32(lineCount)
         w.int32(tokenCount)
@@ -67,6 +75,15 @@ extension NoteRecord {
         }
         let aliases = try r.strings()
         let date = try r.string()
+        var candidates: [NoteCandidate] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            let key = try r.string()
+            let (count, signals) = (try r.int32(), try r.u32())
+            let surfaces = try r.strings()
+            var counts: [Int32] = []
+            for _ in surfaces { counts.append(try r.int32()) }
+            candidates.append(NoteCandidate(key: key, surfaces: surfaces, surfaceCounts: counts, count: count, signals: signals))
+        }
         let entity = try r.entity()
         let lineCount = try r.int32()
         let tokenCount = try r.int32()
@@ -97,7 +114,7 @@ extension NoteRecord {
             mentions.append(Mention(entity: entity, line: line, block: block, section: section, surface: surfaces[k], column: column))
         }
         return NoteRecord(path: path, title: title, tags: tags, links: links, aliases: aliases, date: date.isEmpty ? nil : date,
-            definesEntity: entity, lineCount: lineCount,
+            definesEntity: entity, candidates: candidates, lineCount: lineCount,
             tokenCount: tokenCount, lineTokenStarts: starts, mentions: mentions)
     }
 }

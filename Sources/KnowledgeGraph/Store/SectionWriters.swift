@@ -63,16 +63,21 @@ struct NoteParts {
     /// For each entity, the notes mentioning it, ascending.
     var entityNotes: [[Int32]]
     var graph: CoMentionGraph
+    /// The DISC section: discovery's statistics (empty when discovery is off).
+    var discovery: [UInt8] = []
 
-    /// LEXI, FILE, NIDX, ENOT and GRPH, in file order (NEXT, NCHK and NOTE follow).
+    /// LEXI, FILE, NIDX, ENOT, GRPH and DISC, in file order (NEXT, NCHK and NOTE follow).
     func sections() -> [(Section, [UInt8])] {
         var sections: [(Section, [UInt8])] = []
         var w = BinaryWriter()
         w.int(lexicon.entities.count)
-        for e in lexicon.entities {
+        for (e, o) in zip(lexicon.entities, lexicon.origins) {
             w.string(e.name)
             w.string(e.type)
             w.strings(e.aliases)
+            w.u8(o.source.rawValue)
+            w.int(Int((o.confidence * 1000).rounded()))
+            w.strings(o.signals)
         }
         w.int(lexicon.issues.count)
         for i in lexicon.issues {
@@ -152,6 +157,7 @@ struct NoteParts {
             for v in [e.a, e.b, e.notes, e.sections, e.blocks, e.lines, e.closeness] { w.int32(v) }
         }
         sections.append((.graph, w.bytes))
+        sections.append((.discovery, discovery))
         return sections
     }
 }

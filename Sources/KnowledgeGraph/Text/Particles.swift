@@ -57,6 +57,25 @@ public enum Particles {
     /// The longest particle form, in syllables: a longer Hangul run is never a particle.
     static let maxLength = table.keys.map { $0.unicodeScalars.count }.max() ?? 0
 
+    /// Forms that follow nouns but also end verbs and adjectives (`하는`, `좋다`, `있고`), or
+    /// end a noun's own syllables (`온라인`): discovery does not take them as evidence of a noun.
+    static let ambiguous: Set<String> = Set(copula.split(separator: " ").map(String.init)).union([
+        "인", "임", "다", "고", "며", "이며", "야", "이야", "요", "란", "이란", "라는", "이라는", "든", "이든", "든지", "이든지",
+        "뿐", "나마", "이나마", "야말로", "이야말로", "더러", "께", "께서", "라고", "이라고", "는", "은", "나", "이나",
+    ])
+
+    /// Whether `run` is a particle that `last` may be followed by and that says the word
+    /// before it is a noun: a case particle, not a form verbs end in too.
+    static func fitsNounParticle(_ run: some Collection<UInt32>, after last: UInt32) -> Bool {
+        guard fits(run, after: last) else { return false }
+        var view = String.UnicodeScalarView()
+        for v in run { if let s = Unicode.Scalar(v) { view.append(s) } }
+        let form = String(view)
+        if !ambiguous.contains(form) { return true }
+        // 은/는 and 이나/나 after a syllable that cannot end a verb stem's adnominal form.
+        return (form == "은" || form == "는") && !"하되있없않같싶한된할될던".unicodeScalars.contains { $0.value == last }
+    }
+
     /// Whether the Hangul run `run` may follow a name whose last syllable is `last`.
     ///
     /// `last` is a Hangul syllable; `run` holds Hangul syllables only.

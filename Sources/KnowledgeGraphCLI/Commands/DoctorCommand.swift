@@ -20,6 +20,10 @@ enum DoctorCommand {
         for i in report.syntaxErrors { text += "  \(place(i)): \(i.message)\n" }
         text += "\nNames that collide (\(report.collisions.count)):\n"
         for i in report.collisions { text += "  \(place(i)): \(i.message)\n" }
+        if !report.unused.isEmpty {
+            text += "\nLexicon lines that change nothing (\(report.unused.count)):\n"
+            for i in report.unused { text += "  \(place(i)): \(i.message)\n" }
+        }
         text += "\nShort names that may match unrelated text (\(report.shortNames.count)):\n"
         if !report.shortNames.isEmpty {
             text += "  " + report.shortNames.map { $0.name == $0.entity ? $0.name : "\($0.name) (\($0.entity))" }.joined(separator: ", ") + "\n"

@@ -4,8 +4,10 @@ enum EntitiesCommand {
     static let command = Command(
         name: "entities", synopsis: "", summary: "entities with their mention and note counts",
         details: """
-            Entities from .kg/lexicon.txt and entity notes, with type, aliases, mentions and
-            notes, most mentioned first.
+            Entities from .kg/lexicon.txt, entity notes and discovery, with type, aliases,
+            mentions and notes, most mentioned first; discovered ones are marked with their
+            confidence. JSON adds "source" (lexicon, note, discovered), "confidence" and
+            "signals".
             """,
         arguments: 0...0, options: ["--limit", "--type"] + queryOptions
     ) { inv throws(KGError) in
@@ -13,7 +15,8 @@ enum EntitiesCommand {
         if inv.json { return inv.emit(list.json) }
         var text = ""
         for e in list.entities {
-            text += "\(e.name) (\(e.type))  \(counted(e.mentions, "mention")) in \(counted(e.notes, "note"))"
+            let found = e.origin.source == .discovered ? ", discovered \(number(e.origin.confidence))" : ""
+            text += "\(e.name) (\(e.type)\(found))  \(counted(e.mentions, "mention")) in \(counted(e.notes, "note"))"
             if !e.aliases.isEmpty { text += "  aka \(e.aliases.joined(separator: ", "))" }
             text += "\n"
         }

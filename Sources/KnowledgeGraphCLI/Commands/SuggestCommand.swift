@@ -2,39 +2,52 @@ import KnowledgeGraph
 
 enum SuggestCommand {
     static let command = Command(
-        name: "suggest", synopsis: "[NAME...]", summary: "names the lexicon misses; --accept adds them",
+        name: "suggest", synopsis: "[NAME...]", summary: "names to review; --accept adds them, --reject refuses them",
         details: """
-            Candidate concepts and companies the lexicon lacks, ranked by notes and count,
-            with example lines: [[wikilinks]] and #tags that name no entity, short headings,
-            acronyms (CUAI) and CamelCase words (LightGCN), X(Y) definitions, Korean words
-            seen before several particles across notes, and likely variants or misspellings
-            of known names (Mflow → MLflow, lgbm → LightGBM) as alias suggestions.
+            With discovery on (a vault without a lexicon, or one with `discover: on`): the
+            names discovery found below its threshold, with their signals, type and
+            confidence, and example lines. Otherwise: candidate names the lexicon lacks —
+            [[wikilinks]] and #tags that name no entity, short headings, acronyms and
+            CamelCase words, X(Y) definitions, Korean words seen before several particles,
+            and likely variants of known names (Mflow → MLflow) as alias suggestions.
 
             kg suggest --accept NAME [NAME...] [--type T] [--alias-of ENTITY]
-            adds each NAME to .kg/lexicon.txt as a new entity of type T (default concept) or
-            as an alias of ENTITY, keeping the file's comments and order (--accept may be
-            repeated). This is the one file a person wrote that kg edits.
+              adds each NAME to .kg/lexicon.txt as an entity of type T (a discovered name keeps
+              its type; else concept) or as an alias of ENTITY, keeping the file's comments
+              and order (--accept may be repeated).
+            kg suggest --reject NAME [NAME...]
+              adds `reject: NAME`: discovery never proposes or matches it again.
+            A lexicon created this way starts with `discover: on`, so that discovery stays on.
+            This is the one file a person wrote that kg edits.
             """,
-        arguments: 0...Int.max, options: ["--limit", "--accept", "--type", "--alias-of"] + queryOptions
+        arguments: 0...Int.max, options: ["--limit", "--accept", "--reject", "--type", "--alias-of"] + queryOptions
     ) { inv throws(KGError) in
-        let names = (inv.args.all["--accept"] ?? []) + inv.positional
-        guard inv.value("--accept") != nil else {
+        let accepting = inv.value("--accept") != nil
+        let rejecting = inv.value("--reject") != nil
+        guard accepting || rejecting else {
             try inv.refuse(["--type", "--alias-of"], unless: false, "goes with --accept NAME")
-            if let first = inv.positional.first { throw .usage("names to add go with --accept: kg suggest --accept \(shortened(first))") }
+            if let first = inv.positional.first { throw .usage("names to add go with --accept or --reject: kg suggest --accept \(shortened(first))") }
             return try list(inv)
         }
-        try inv.refuse(["--limit"], unless: false, "does not apply to --accept")
+        if accepting && rejecting { throw .usage("--accept and --reject go in separate commands") }
+        try inv.refuse(["--limit"], unless: false, "does not apply to --accept or --reject")
+        try inv.refuse(["--type", "--alias-of"], unless: accepting, "goes with --accept NAME")
+        let names = (inv.args.all[accepting ? "--accept" : "--reject"] ?? []) + inv.positional
         var changes: [LexiconChange] = []
         for name in names {
-            changes.append(try inv.kb.accept(name, type: inv.value("--type") ?? "concept", aliasOf: inv.value("--alias-of")))
+            changes.append(accepting ? try inv.kb.accept(name, type: inv.value("--type"), aliasOf: inv.value("--alias-of")) : try inv.kb.reject(name))
         }
         if inv.json {
-            return inv.emit(.object([("added", .array(changes.map { c in
-                .object([("name", .string(c.name)), ("type", .string(c.type)), ("alias_of", c.aliasOf.map(JSON.string) ?? .null)])
+            return inv.emit(.object([(accepting ? "added" : "rejected", .array(changes.map { c in
+                accepting
+                    ? .object([("name", .string(c.name)), ("type", .string(c.type)), ("alias_of", c.aliasOf.map(JSON.string) ?? .null)])
+                    : .object([("name", .string(c.name))])
             }))]))
         }
         for change in changes {
-            if let target = change.aliasOf {
+            if change.rejected {
+                inv.out("rejected '\(change.name)' in .kg/lexicon.txt\n")
+            } else if let target = change.aliasOf {
                 inv.out("added '\(change.name)' as an alias of \(target) in .kg/lexicon.txt\n")
             } else {
                 inv.out("added \(change.type): \(change.name) to .kg/lexicon.txt\n")
@@ -48,12 +61,13 @@ enum SuggestCommand {
         var text = ""
         for s in list.suggestions {
             text += "\(s.name)  [\(s.kinds.joined(separator: ", "))]  \(s.count)× in \(counted(s.notes, "note"))"
+            if let t = s.type, let c = s.confidence { text += "  \(t) \(number(c))" }
             if let a = s.aliasOf { text += "  → alias of \(a)?" }
             text += "\n"
             for e in s.examples { text += placeLine(e, indent: "   ") }
         }
         inv.out(text)
         inv.more(list.total - list.suggestions.count, "suggestion")
-        if list.total > 0 { inv.note("accept names with: kg suggest --accept NAME [--type T] [--alias-of ENTITY]") }
+        if list.total > 0 { inv.note("accept names with: kg suggest --accept NAME [--type T] [--alias-of ENTITY]; refuse them with --reject NAME") }
     }
 }

@@ -123,12 +123,17 @@ import Testing
     }
 
     @Test func anEmptyGraphSaysWhyAndWhatToDo() throws {
-        let v = try TempVault(files: Self.files)
+        // A lexicon without entities or `discover: on`: discovery is off.
+        let off = try TempVault(files: Self.files, lexicon: "# nothing yet\n")
         for args in [["entities"], ["export"], ["communities"], ["doctor"]] {
-            let r = v.kg(args)
+            let r = off.kg(args)
             #expect(r.status == 0, "\(args)")
             #expect(r.err.contains("kg: note: the graph is empty") && r.err.contains("kg suggest"), "\(args): \(r.err)")
+            #expect(r.err.contains("discovery is off (add 'discover: on'"), "\(args): \(r.err)")
         }
+        // No lexicon, and nothing to discover.
+        let plain = try TempVault(files: ["a.md": "오늘은 날씨가 좋다\n"])
+        #expect(plain.kg("entities").err.contains("discovery found none"))
     }
 
     @Test func everyMessageOnStderrCarriesItsKind() throws {

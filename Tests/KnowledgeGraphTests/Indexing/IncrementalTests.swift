@@ -69,10 +69,14 @@ import Testing
     /// Seeds to run: `KG_SEED=n` reproduces one; otherwise a fixed set.
     static let seeds: [Int] = ProcessInfo.processInfo.environment["KG_SEED"].flatMap(Int.init).map { [$0] } ?? [1, 2, 3, 4, 5, 6]
 
-    @Test(arguments: IncrementalTests.seeds)
-    func randomEditsThenUpdateEqualsRebuild(seed: Int) throws {
+    /// Each seed with the lexicon (discovery off), and with discovery on: no lexicon file at
+    /// all for odd seeds, `discover: on` and a reject for even ones; the edits then create
+    /// and remove discovered entities.
+    @Test(arguments: IncrementalTests.seeds.flatMap { [($0, false), ($0, true)] })
+    func randomEditsThenUpdateEqualsRebuild(seed: Int, discovery: Bool) throws {
         var rng = Rng(state: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15)
-        let v = try TempVault(lexicon: Self.lexicon)
+        let lexicon: String? = discovery ? (seed % 2 == 0 ? "discover: on\nreject: 모델\n" + Self.lexicon : nil) : Self.lexicon
+        let v = try TempVault(lexicon: lexicon)
         var paths: [String] = []
         for i in 0..<6 {
             let p = "d\(i % 2)/n\(i).md"

@@ -1,0 +1,161 @@
+/// A name discovery proposes, with its type, how sure it is and why.
+public struct DiscoveredName: Sendable, Equatable {
+    public var name: String
+    /// `company`, `concept`, `tool`, `note` or `term` (when unsure).
+    public var type: String
+    public var aliases: [String]
+    /// 0–1.
+    public var confidence: Double
+    public var signals: [String]
+    public var notes: Int
+    public var count: Int
+}
+
+/// Decides, from the vault's discovery statistics, which candidate names are entities, of
+/// what type, and how surely; the rest above a floor are suggestions to review. A
+/// deterministic function of the statistics.
+///
+/// Evidence, summed into a confidence:
+/// - Latin: a technical shape (acronym `FFM`, mixed case `LightGCN`, letters with digits
+///   `Word2Vec`), a capitalized word inside a sentence (`Kafka`), a capitalized phrase
+///   (`Factorization Machine`); lowercase alone is no evidence.
+/// - Hangul: the kinds of particles the stem was seen before (a noun takes several: 이/가,
+///   을/를, 은/는, 의, 에, 로, 와/과), being seen alone, a compound.
+/// - Both: how many notes, company cues (context words on the line, a list under a heading
+///   about companies, a company ending such as 전자, 뱅크), `X(Y)` definitions, wikilinks,
+///   tags, headings, and the built-in list of well-known names.
+enum Discoverer {
+    static let threshold = 0.5
+    static let suggestionFloor = 0.25
+
+    static func discover(_ stats: DiscoveryStats, taken: Set<String>, rejected: Set<String>, useKnownNames: Bool = true)
+        -> (entities: [DiscoveredName], suggestions: [DiscoveredName])
+    {
+        var entries = stats.entries
+        // Plurals merge into their singular (`Transformers` into `Transformer`).
+        for key in entries.keys.sorted() where key.hasSuffix("s") && !key.hasSuffix("ss") && key.count > 3 && isLatin(key) {
+            let singular = String(key.dropLast())
+            guard var base = entries[singular], let plural = entries[key] else { continue }
+            base.notes = max(base.notes, plural.notes)
+            base.count += plural.count
+            for b in 0..<32 { base.signalNotes[b] = max(base.signalNotes[b], plural.signalNotes[b]) }
+            for (s, n) in plural.surfaces { base.surfaces[s, default: 0] += n }
+            entries[singular] = base
+            entries[key] = nil
+        }
+        var entities: [DiscoveredName] = []
+        var suggestions: [DiscoveredName] = []
+        for key in entries.keys.sorted(by: { $0.utf8.bytesPrecede($1.utf8) }) {
+            guard let e = entries[key], !taken.contains(key), !rejected.contains(key) else { continue }
+            if isHangul(key), shadowed(key, e, entries) { continue }
+            guard let (score, reasons) = score(key, e, useKnownNames: useKnownNames), score >= suggestionFloor else { continue }
+            let surfaces = e.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.bytesPrecede($1.key.utf8) }
+            guard var name = surfaces.first?.key else { continue }
+            // A well-known name is written as it is known (`CatBoost`, not `catboost`) when
+            // the notes only differ from it in case.
+            if useKnownNames, let known = KnownNames.spellings[key], Lexicon.keyString(known) == key { name = known }
+            var aliases: [String] = []
+            for (s, _) in surfaces.dropFirst() where Lexicon.keyString(s) != key && !aliases.contains(s) { aliases.append(s) }
+            let found = DiscoveredName(name: name, type: type(key, e, useKnownNames: useKnownNames), aliases: aliases,
+                confidence: (min(1, score) * 1000).rounded() / 1000, signals: reasons, notes: Int(e.notes), count: Int(e.count))
+            if score >= threshold { entities.append(found) } else { suggestions.append(found) }
+        }
+        suggestions.sort { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.name.utf8.bytesPrecede($1.name.utf8) }
+        return (entities, suggestions)
+    }
+
+    static func isLatin(_ key: String) -> Bool { !key.unicodeScalars.contains { Scalars.isHangulSyllable($0.value) } }
+    static func isHangul(_ key: String) -> Bool { key.unicodeScalars.allSatisfy { Scalars.isHangulSyllable($0.value) } }
+
+    static func particleKinds(_ e: DiscoveryStats.Entry) -> Int {
+        (Signal.subjectParticle.rawValue...Signal.otherParticle.rawValue).filter { e.signalNotes[$0] > 0 }.count
+    }
+
+    /// A Hangul stem that only looks like one because a longer noun ends in a syllable
+    /// that starts a particle (`텐서플` of `텐서플로는`): a one-syllable-longer candidate
+    /// takes as many kinds of particles and is found in at least half as many notes.
+    static func shadowed(_ key: String, _ e: DiscoveryStats.Entry, _ entries: [String: DiscoveryStats.Entry]) -> Bool {
+        let mine = particleKinds(e)
+        for (other, o) in entries where other.unicodeScalars.count == key.unicodeScalars.count + 1 && other.hasPrefix(key) {
+            if particleKinds(o) >= mine && o.notes * 2 >= e.notes { return true }
+        }
+        return false
+    }
+
+    /// The confidence and the reasons for it, or nil for a name with no evidence at all.
+    static func score(_ key: String, _ e: DiscoveryStats.Entry, useKnownNames: Bool) -> (Double, [String])? {
+        var score = 0.0
+        var reasons: [String] = []
+        func give(_ points: Double, _ reason: String) {
+            score += points
+            reasons.append(reason)
+        }
+        let known = useKnownNames && KnownNames.types[key] != nil
+        let hasDigits = key.unicodeScalars.contains { $0.value >= 0x30 && $0.value <= 0x39 }
+        if isLatin(key) {
+            let shaped = e.has(.acronym) || e.has(.mixedCase) || e.has(.alphanumeric)
+            if shaped {
+                give(0.45, e.has(.acronym) ? "acronym" : e.has(.mixedCase) ? "mixed-case" : "letters-and-digits")
+            } else if e.has(.capitalizedPhrase) && key.contains(" ") {
+                give(0.4, "capitalized-phrase")
+            } else if e.has(.capitalized) {
+                give(0.4, "capitalized")
+            } else if e.has(.latinInKorean) {
+                give(0.2, "latin-in-korean")
+            } else if e.has(.hyphenated) || e.has(.sentenceStart) {
+                give(0.1, e.has(.hyphenated) ? "hyphenated" : "sentence-start")
+            } else if !known && !e.has(.wikilink) && !e.has(.tag) && !e.has(.definition) {
+                return nil  // only ever written in lowercase: no evidence
+            }
+            if key.unicodeScalars.count <= 2 && e.notes < 2 { score -= 0.1 }
+        } else {
+            let kinds = particleKinds(e)
+            if kinds >= 3 {
+                give(0.35, "before-particles")
+            } else if kinds == 2 {
+                give(0.25, "before-particles")
+            } else if kinds == 1 {
+                score += 0.1
+            }
+            if e.has(.alone) { give(0.1, "alone") }
+            if e.has(.compound) { give(0.05, "compound") }
+            if e.has(.mixedScript) { give(0.3, "mixed-script") }
+        }
+        if e.has(.companyList) { give(0.25, "company-list") }
+        if isHangul(key) && Vocabulary.companyEndings.contains(where: { key.hasSuffix($0) && key.count > $0.count }) {
+            give(0.15, "company-ending")
+        }
+        if e.has(.companyContext) && e.notes(.companyContext) * 2 >= e.notes { give(0.05, "company-context") }
+        if e.has(.definition) { give(0.15, "definition") }
+        if e.has(.wikilink) && !hasDigits { give(0.15, "wikilink") }
+        if e.has(.tag) { give(0.1, "tag") }
+        if e.has(.heading) { score += 0.05 }
+        // What the notes show of the name itself, before how often they show it.
+        let evidence = score
+        if e.notes >= 2 { give(0.1, "in \(e.notes) notes") }
+        if e.notes >= 5 { score += 0.05 }
+        if e.count >= 3 { score += 0.05 }
+        // The built-in list helps what the notes already show, never makes a name alone.
+        if known && evidence >= 0.1 { give(0.3, "well-known") }
+        // Mostly the second word of a compound: a fragment of it.
+        if e.has(.compoundTail) && e.notes(.compoundTail) * 5 >= e.notes * 4 && !e.has(.companyList) { score -= 0.3 }
+        return (score, reasons)
+    }
+
+    static func type(_ key: String, _ e: DiscoveryStats.Entry, useKnownNames: Bool) -> String {
+        if useKnownNames, let t = KnownNames.types[key] { return t }
+        let ending = Vocabulary.companyEndings.contains { key.hasSuffix($0) && key.count > $0.count }
+        if e.has(.companyList) || ending || (e.has(.mixedScript) && !key.contains(" ") || ending) { return "company" }
+        let contextual = e.has(.companyContext) && e.notes(.companyContext) * 3 >= e.notes * 2
+        if isLatin(key) {
+            if e.has(.acronym) || e.has(.mixedCase) || e.has(.alphanumeric) || e.has(.capitalizedPhrase) || e.has(.hyphenated) {
+                return "concept"
+            }
+            return contextual ? "company" : "term"
+        }
+        if e.has(.compound) { return "concept" }
+        if contextual { return "company" }
+        if e.has(.wikilink) && particleKinds(e) == 0 { return "note" }
+        return "term"
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+@testable import KnowledgeGraph
+
+/// What one note contributes: candidate names by their shape and place.
+@Suite struct CandidateTests {
+    func candidates(_ text: String) -> [String: UInt32] {
+        Dictionary(uniqueKeysWithValues: CandidateExtractor.candidates(of: MarkdownNote(text: text)).map { ($0.key, $0.signals) })
+    }
+
+    func has(_ c: [String: UInt32], _ key: String, _ s: Signal) -> Bool { (c[key] ?? 0) & s.bit != 0 }
+
+    @Test func latinTermsByShape() {
+        let c = candidates("오늘 FFM 과 LightGCN, Word2Vec 을 봤다. 그리고 Airflow 로 돌렸다.\nKafka 는 문장 처음.\n")
+        #expect(has(c, "ffm", .acronym))
+        #expect(has(c, "lightgcn", .mixedCase))
+        #expect(has(c, "word2vec", .alphanumeric))
+        #expect(has(c, "airflow", .capitalized))
+        #expect(has(c, "kafka", .sentenceStart) && !has(c, "kafka", .capitalized))
+    }
+
+    @Test func capitalizedPhrasesAreOneCandidateNotTheirWords() {
+        let c = candidates("모델은 Factorization Machine 과 Weights & Biases 로 기록\n")
+        #expect(has(c, "factorization machine", .capitalizedPhrase))
+        #expect(has(c, "weights & biases", .capitalizedPhrase))
+        #expect(c["machine"] == nil && c["weights"] == nil)
+    }
+
+    @Test func everydayWordsAndVerbsAreNotCandidates() {
+        let c = candidates("the model and data are good. 데이터를 모델에 넣었다. 사용하는 사람이 많다. TODO 정리하기\n")
+        for key in ["the", "model", "data", "good", "데이터", "모델", "사용하", "사람", "todo"] { #expect(c[key] == nil, "\(key)") }
+    }
+
+    @Test func hangulStemsBeforeParticles() {
+        let c = candidates("카카오에서 면접, 카카오의 팀, 카카오를 보고 텐서플로는 빠르다\n")
+        #expect(has(c, "카카오", .locativeParticle) && has(c, "카카오", .genitiveParticle) && has(c, "카카오", .objectParticle))
+        // Both splits of 텐서플로는 are evidence; the statistics tell them apart.
+        #expect(has(c, "텐서플로", .topicParticle) && has(c, "텐서플", .instrumentalParticle))
+    }
+
+    @Test func compoundsAndGluedNames() {
+        let c = candidates("협업 필터링은 좋다. LG전자 와 삼성SDS, CJ 올리브네트웍스, CI/CD 구축\n")
+        #expect(has(c, "협업필터링", .compound))
+        #expect(has(c, "lg전자", .mixedScript) && c["lg"] == nil)
+        #expect(has(c, "삼성sds", .mixedScript) && c["sds"] == nil)
+        #expect(has(c, "cj올리브네트웍스", .mixedScript))
+        #expect(has(c, "ci/cd", .acronym))
+    }
+
+    @Test func companyCuesAndStructure() {
+        let c = candidates("# 기업 목록\n- 스캐터랩\n- 백패커\n\n[[DeepCoNN]] #추천모델\n")
+        #expect(has(c, "스캐터랩", .companyList) && has(c, "백패커", .companyList))
+        #expect(has(c, "deepconn", .wikilink))
+        #expect(has(c, "추천모델", .tag))
+    }
+}
+
+/// What the statistics of many notes propose.
+@Suite struct DiscovererTests {
+    static func stats(_ texts: [String]) -> DiscoveryStats {
+        var s = DiscoveryStats()
+        for t in texts { s.add(CandidateExtractor.candidates(of: MarkdownNote(text: t)), sign: 1) }
+        return s
+    }
+
+    @Test func aNounBeforeSeveralParticlesInSeveralNotesIsFound() {
+        let s = Self.stats(["뤼튼테크가 발표했다", "뤼튼테크의 모델", "뤼튼테크를 봤다", "뤼튼테크와 협업"])
+        let (found, _) = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false)
+        let name = found.first { $0.name == "뤼튼테크" }
+        #expect(name != nil)
+        #expect(name?.type == "company")  // a company ending (테크)
+    }
+
+    @Test func oneParticleInEveryNoteIsNotEnough() {
+        let s = Self.stats((0..<20).map { _ in "파란하늘을 보니 좋다" })
+        let (found, _) = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false)
+        #expect(!found.contains { $0.name == "파란하늘" })
+    }
+
+    @Test func lowercaseEnglishAloneIsNoEvidence() {
+        let s = Self.stats(["we tuned the warmup and the scheduler", "warmup scheduler again"])
+        let (found, suggested) = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false)
+        #expect(found.isEmpty && suggested.isEmpty)
+    }
+
+    @Test func takenAndRejectedNamesAreNotProposed() {
+        let s = Self.stats(["FFM 과 NCF", "FFM 과 NCF 다시"])
+        let (found, _) = Discoverer.discover(s, taken: ["ffm"], rejected: ["ncf"])
+        #expect(found.isEmpty)
+    }
+
+    @Test func theBuiltInListTypesButDoesNotInvent() {
+        let s = Self.stats(["Google 에서 일함", "Google 과 비교"])
+        #expect(Discoverer.discover(s, taken: [], rejected: []).entities.first { $0.name == "Google" }?.type == "company")
+        #expect(Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false).entities.first { $0.name == "Google" }?.type != "company")
+        // On the list but never in the notes: nothing.
+        #expect(!Discoverer.discover(s, taken: [], rejected: []).entities.contains { $0.name == "NVIDIA" })
+    }
+
+    @Test func statisticsAreSumsOfNotes() {
+        let a = CandidateExtractor.candidates(of: MarkdownNote(text: "FFM 과 카카오에서 LightGCN"))
+        let b = CandidateExtractor.candidates(of: MarkdownNote(text: "카카오의 FFM"))
+        var s = DiscoveryStats()
+        s.add(a, sign: 1)
+        s.add(b, sign: 1)
+        s.add(a, sign: -1)
+        var only = DiscoveryStats()
+        only.add(b, sign: 1)
+        #expect(s == only)
+    }
+}
+
+/// Discovery in a vault, as a user meets it.
+@Suite struct DiscoveryVaultTests {
+    static let notes = [
+        "a.md": "# 추천 모델\nFFM 은 FM 에서 왔다. LightGCN 과 FFM 을 비교했다.\n카카오에서 FFM 을 쓴다고 한다.\n",
+        "b.md": "FFM 과 FM 의 차이. LightGCN 은 그래프.\n카카오의 추천팀, 카카오를 보니\n",
+        "c.md": "Airflow 로 돌리고 MLflow 로 관리. 카카오와 네이버\n",
+        "d.md": "MLflow 와 Airflow 를 비교. 네이버의 검색, 네이버에서\n",
+    ]
+
+    @Test func aVaultWithoutALexiconHasAGraph() throws {
+        let v = try TempVault(files: Self.notes)
+        let related = v.kg("related", "FFM")
+        #expect(related.status == 0, "\(related.err)")
+        #expect(related.out.contains(". FM (concept)") && related.out.contains(". LightGCN (concept)"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(v.kg("entities", "--json", "--limit", "0").out.utf8)) as? [[String: Any]])
+        let kakao = try #require(json.first { $0["name"] as? String == "카카오" })
+        #expect(kakao["source"] as? String == "discovered")
+        #expect(kakao["type"] as? String == "company")
+        #expect((kakao["confidence"] as? Double ?? 0) >= 0.5)
+        #expect((kakao["signals"] as? [String])?.contains("before-particles") == true)
+        #expect(v.kg("entities").out.contains("FFM (concept, discovered "))
+        #expect(v.kg("stats").out.contains("discovered entities: "))
+        #expect(v.kg("export", "--dot").out.contains("\"FFM\" -- ") || v.kg("export", "--dot").out.contains(" -- \"FFM\""))
+    }
+
+    @Test func aLexiconKeepsDiscoveryOffUnlessItSaysOn() throws {
+        let off = try TempVault(files: Self.notes, lexicon: "concept: FFM\n")
+        #expect(off.kg("entities", "--limit", "0").out == "FFM (concept)  4 mentions in 2 notes\n")
+        let on = try TempVault(files: Self.notes, lexicon: "discover: on\nconcept: FFM\n")
+        let entities = on.kg("entities", "--limit", "0").out
+        #expect(entities.hasPrefix("FFM (concept)  4 mentions"))  // the lexicon's, not discovered
+        #expect(entities.contains("LightGCN (concept, discovered"))
+    }
+
+    @Test func rejectAndAcceptCorrectDiscoveryAndKeepItOn() throws {
+        let v = try TempVault(files: Self.notes)
+        #expect(v.kg("entities", "--limit", "0").out.contains("Airflow"))
+        let r = v.kg("suggest", "--reject", "Airflow")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(!v.kg("entities", "--limit", "0").out.contains("Airflow"))
+        #expect(v.kg("mentions", "Airflow").status == 1)
+        let accepted = v.kg("suggest", "--accept", "LightGCN", "--type", "model")
+        #expect(accepted.status == 0, "\(accepted.err)")
+        let lexicon = try String(contentsOfFile: v.path(".kg/lexicon.txt"), encoding: .utf8)
+        #expect(lexicon.contains("discover: on\n") && lexicon.contains("reject: Airflow\n") && lexicon.hasSuffix("model: LightGCN\n"))
+        let entities = v.kg("entities", "--limit", "0").out
+        #expect(entities.contains("LightGCN (model)  "))  // now the lexicon's
+        #expect(entities.contains("(concept, discovered"))  // discovery still on
+        let unknown = v.kg("suggest", "--reject", "Nonexistent")
+        #expect(unknown.status == 0 && unknown.err.contains("kg: warning: "))
+    }
+
+    @Test func aTypoInTheSwitchIsReportedWithItsLine() throws {
+        let v = try TempVault(files: Self.notes, lexicon: "concept: FFM\ndiscovr: on\n")
+        let r = v.kg("index")
+        #expect(r.err.contains(".kg/lexicon.txt:2: 'discovr:' is not a setting; did you mean 'discover: on'?"))
+        #expect(v.kg("doctor").out.contains(".kg/lexicon.txt:2:"))
+    }
+
+    @Test(arguments: [
+        ["a.md": "```\ncode only FFM LightGCN\n```\n", "b.md": "```python\nimport torch\n```\n"],
+        ["a.md": "only English words here, nothing special.\n", "b.md": "More English. Kafka and Spark maybe.\n"],
+        ["a.md": "한글만 있는 노트입니다\n", "b.md": "카카오의 카카오를 카카오와\n"],
+        ["a.md": "", "b.md": "\n\n\n"],
+    ])
+    func oddVaultsStillIndex(_ files: [String: String]) throws {
+        let v = try TempVault(files: files)
+        let r = v.kg("index")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(v.kg("entities", "--limit", "0").status == 0)
+    }
+}
