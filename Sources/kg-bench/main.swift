@@ -234,6 +234,78 @@ if let truthPath, let data = FileManager.default.contents(atPath: truthPath),
     recall = tp + fn > 0 ? Double(tp) / Double(tp + fn) : 1
 }
 
+// Discovery: the same notes without their lexicon, so that kg finds the entities itself;
+// its first build timed (with peak memory), a one-note update, and what it found compared
+// with the vocabulary the generator wrote as the lexicon.
+var discovery: (precision: Double, recall: Double, found: Int, vocabulary: Int, companies: Int, companiesTyped: Int)?
+var discoveryPeak = 0
+let lexiconPath = vault + "/.kg/lexicon.txt"
+if let lexiconText = try? String(contentsOfFile: lexiconPath, encoding: .utf8) {
+    let bare = work + "/discovery"
+    _ = run("/bin/cp", ["-R", vault, bare])
+    try? FileManager.default.removeItem(atPath: bare + "/.kg")
+    func key(_ s: String) -> String {
+        let t = s.precomposedStringWithCanonicalMapping.lowercased()
+        return t.unicodeScalars.contains { $0.value >= 0xAC00 && $0.value <= 0xD7A3 } ? t.replacingOccurrences(of: " ", with: "") : t
+    }
+    // The vocabulary: canonical name -> (type, every key).
+    var vocabulary: [String: (type: String, keys: Set<String>)] = [:]
+    for line in lexiconText.split(separator: "\n") where !line.hasPrefix("#") {
+        guard let colon = line.firstIndex(of: ":") else { continue }
+        let names = line[line.index(after: colon)...].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let first = names.first else { continue }
+        vocabulary[first] = (line[..<colon].trimmingCharacters(in: .whitespaces), Set(names.map(key)))
+    }
+    // Only what the notes mention counts towards recall.
+    var mentioned = Set<String>()
+    if let truthPath, let data = FileManager.default.contents(atPath: truthPath),
+        let truth = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let docs = truth["docs"] as? [[String: Any]]
+    {
+        for d in docs { for e in (d["entities"] as? [String: Int] ?? [:]).keys { mentioned.insert(e) } }
+    } else {
+        mentioned = Set(vocabulary.keys)
+    }
+    measure("first build, discovery on (no lexicon)") {
+        try? FileManager.default.removeItem(atPath: bare + "/.kg/index")
+        let r = run(kg, ["index", "--vault", bare])
+        discoveryPeak = max(discoveryPeak, r.rssKB)
+        return r.seconds
+    }
+    usleep(2_100_000)
+    _ = run(kg, ["index", "--vault", bare])
+    var bareEdit = 0
+    measure("refresh after editing one note, discovery on") {
+        let path = bare + "/" + notePaths[(bareEdit * 7919 + 13) % max(1, notePaths.count)]
+        bareEdit += 1
+        if let h = FileHandle(forWritingAtPath: path) {
+            h.seekToEndOfFile()
+            h.write(Data("\n편집 \(bareEdit) FFM\n".utf8))
+            h.closeFile()
+        }
+        return run(kg, ["index", "--vault", bare]).seconds
+    }
+    let out = run(kg, ["entities", "--json", "--limit", "0", "--vault", bare], capture: true).out
+    let rows = (try? JSONSerialization.jsonObject(with: out) as? [[String: Any]]) ?? []
+    var right = 0
+    var hit = Set<String>()
+    var companies = 0
+    var companiesTyped = 0
+    for r in rows where r["source"] as? String == "discovered" {
+        let keys = Set(([r["name"] as? String ?? ""] + (r["aliases"] as? [String] ?? [])).map(key))
+        guard let match = vocabulary.first(where: { !$0.value.keys.isDisjoint(with: keys) }) else { continue }
+        right += 1
+        hit.insert(match.key)
+        if match.value.type == "company" {
+            companies += 1
+            if r["type"] as? String == "company" { companiesTyped += 1 }
+        }
+    }
+    let found = rows.filter { $0["source"] as? String == "discovered" }.count
+    let wanted = mentioned.intersection(vocabulary.keys)
+    discovery = (found > 0 ? Double(right) / Double(found) : 1, wanted.isEmpty ? 1 : Double(hit.intersection(wanted).count) / Double(wanted.count),
+        found, wanted.count, companies, companiesTyped)
+}
+
 // Report.
 func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
 var table = "kg-bench: \(noteCount) notes, \(String(format: "%.1f", Double(vaultBytes) / 1e6)) MB, \(runs) runs each (median [min – max])\n"
@@ -243,6 +315,11 @@ for (name, s, _) in results {
 table += "index size".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.1f MB (%.0f%% of the vault)\n", Double(indexBytes) / 1e6, 100 * Double(indexBytes) / Double(max(1, vaultBytes)))
 table += "index size after the edits".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.1f MB (%.0f%% of the vault)\n", Double(editedIndexBytes) / 1e6, 100 * Double(editedIndexBytes) / Double(max(1, vaultBytes)))
 table += "peak memory of a full build".padding(toLength: 38, withPad: " ", startingAt: 0) + "\(peak / 1024) MB (first build \(firstPeak / 1024) MB)\n"
+if let d = discovery {
+    table += "discovery vs the vocabulary".padding(toLength: 38, withPad: " ", startingAt: 0)
+        + String(format: "precision %.3f, recall %.3f (%d found, %d in the notes), companies typed %d/%d, peak %d MB\n", d.precision,
+            d.recall, d.found, d.vocabulary, d.companiesTyped, d.companies, discoveryPeak / 1024)
+}
 if let precision, let recall {
     table += "mentions vs truth".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "precision %.4f, recall %.4f\n", precision, recall)
 }
@@ -265,6 +342,10 @@ var json: [String: Any] = ["notes": noteCount, "vault_bytes": vaultBytes, "runs"
     "first_build_peak_rss_kb": firstPeak]
 json["ratios"] = Dictionary(uniqueKeysWithValues: ratios.map { ($0.0, $0.1) })
 json["timings"] = results.map { ["name": $0.0, "median_s": $0.1.median, "min_s": $0.1.min, "max_s": $0.1.max] }
+if let d = discovery {
+    json["discovery"] = ["precision": d.precision, "recall": d.recall, "found": d.found, "vocabulary": d.vocabulary,
+        "companies": d.companies, "companies_typed": d.companiesTyped, "first_build_peak_rss_kb": discoveryPeak]
+}
 if let precision, let recall {
     json["precision"] = precision
     json["recall"] = recall

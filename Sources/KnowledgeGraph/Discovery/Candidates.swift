@@ -62,26 +62,63 @@ struct CandidateExtractor {
     /// again from the notes.
     static let version: UInt8 = 1
 
-    private var found: [String: (surfaces: [String: Int32], count: Int32, signals: UInt32)] = [:]
+    /// What the note shows of one key. Keys and spellings are scalars, found through a hash
+    /// of their own: no `String` is hashed and nothing is allocated for a key seen before.
+    private struct Found {
+        var key: [UInt32]
+        var surfaces: [(text: [UInt32], count: Int32)] = []
+        var count: Int32 = 0
+        var signals: UInt32 = 0
+        /// The next key with the same hash.
+        var next: Int32 = -1
+    }
+    private var found: [Found] = []
+    private var slots: [UInt64: Int32] = [:]
+    private var scratch: [UInt32] = []
 
     static func candidates(of note: MarkdownNote) -> [NoteCandidate] {
         var x = CandidateExtractor()
         x.scan(note)
-        return x.found.map { key, v in
-            let ranked = v.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.bytesPrecede($1.key.utf8) }.prefix(3)
-            return NoteCandidate(key: key, surfaces: ranked.map(\.key), surfaceCounts: ranked.map(\.value), count: v.count, signals: v.signals)
+        return x.found.map { v in
+            // Scalar order is UTF-8 byte order.
+            let ranked = v.surfaces.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text.lexicographicallyPrecedes($1.text) }.prefix(3)
+            return NoteCandidate(key: Scalars.string(v.key[...]), surfaces: ranked.map { Scalars.string($0.text[...]) },
+                surfaceCounts: ranked.map(\.count), count: v.count, signals: v.signals)
         }.sorted { $0.key.utf8.bytesPrecede($1.key.utf8) }
     }
 
+    /// A name from the note's structure (a link target, a tag, a heading).
     private mutating func add(_ surface: String, _ signals: UInt32) {
-        let trimmed = surface.trimmingSpaces()
-        let key = Lexicon.keyString(trimmed)
-        guard key.unicodeScalars.count >= 2, key.unicodeScalars.count <= 60 else { return }
-        var v = found[key] ?? ([:], 0, 0)
-        v.surfaces[trimmed, default: 0] += 1
-        v.count += 1
-        v.signals |= signals
-        found[key] = v
+        add(Normalizer.normalize(surface).unicodeScalars.map(\.value)[...], signals)
+    }
+
+    /// A name as written in the note's (normalized) text.
+    private mutating func add(_ surface: ArraySlice<UInt32>, _ signals: UInt32) {
+        var lo = surface.startIndex
+        var hi = surface.endIndex
+        while lo < hi && Scalars.isSpace(surface[lo]) { lo += 1 }
+        while hi > lo && Scalars.isSpace(surface[hi - 1]) { hi -= 1 }
+        let trimmed = surface[lo..<hi]
+        Lexicon.appendKey(normalized: trimmed, to: &scratch)
+        defer { scratch.removeAll(keepingCapacity: true) }
+        guard scratch.count >= 2, scratch.count <= 60 else { return }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for v in scratch { hash = (hash ^ UInt64(v)) &* 0x100_0000_01b3 }
+        var k = slots[hash] ?? -1
+        while k >= 0 && !found[Int(k)].key.elementsEqual(scratch) { k = found[Int(k)].next }
+        if k < 0 {
+            found.append(Found(key: scratch, next: slots[hash] ?? -1))
+            k = Int32(found.count - 1)
+            slots[hash] = k
+        }
+        let i = Int(k)
+        if let s = found[i].surfaces.firstIndex(where: { $0.text.elementsEqual(trimmed) }) {
+            found[i].surfaces[s].count += 1
+        } else {
+            found[i].surfaces.append((Array(trimmed), 1))
+        }
+        found[i].count += 1
+        found[i].signals |= signals
     }
 
     private static func isUpper(_ v: UInt32) -> Bool { v >= 0x41 && v <= 0x5A }
@@ -90,15 +127,30 @@ struct CandidateExtractor {
     private static func isLatinWord(_ v: UInt32) -> Bool { Scalars.isASCIIAlphanumeric(v) || v == 0x5F }
 
     /// The signals of a Latin word by its shape, or nil when it is not a candidate.
-    static func shape(_ w: [UInt32]) -> UInt32? {
-        let uppers = w.filter(isUpper).count
-        let lowers = w.filter(isLower).count
-        let digits = w.filter(isDigit).count
+    static func shape(_ w: ArraySlice<UInt32>) -> UInt32? {
+        var uppers = 0
+        var lowers = 0
+        var digits = 0
+        var hyphen = false
+        var inner = false
+        var previous: UInt32 = 0
+        for (k, v) in zip(w.indices, w) {
+            if isUpper(v) {
+                uppers += 1
+                if k > w.startIndex && previous != 0x2D { inner = true }
+            } else if isLower(v) {
+                lowers += 1
+            } else if isDigit(v) {
+                digits += 1
+            } else if v == 0x2D {
+                hyphen = true
+            }
+            previous = v
+        }
         let letters = uppers + lowers
         guard letters >= 1, w.count >= 2 else { return nil }
         var bits: UInt32 = 0
-        if w.contains(0x2D) { bits |= Signal.hyphenated.bit }
-        let inner = w.dropFirst().enumerated().contains { k, v in isUpper(v) && w[k] != 0x2D }
+        if hyphen { bits |= Signal.hyphenated.bit }
         if uppers >= 2 && lowers == 0 {
             bits |= Signal.acronym.bit
         } else if uppers >= 1 && lowers >= 1 && inner {
@@ -107,11 +159,12 @@ struct CandidateExtractor {
         if digits >= 1 && uppers >= 1 { bits |= Signal.alphanumeric.bit }
         if bits == 0 {
             guard letters >= 3 else { return nil }
-            if isUpper(w[0]) && uppers == 1 { bits |= Signal.capitalized.bit } else if uppers == 0 { bits |= Signal.lowercase.bit }
+            if isUpper(w[w.startIndex]) && uppers == 1 { bits |= Signal.capitalized.bit } else if uppers == 0 { bits |= Signal.lowercase.bit }
         }
-        let lower = String(String.UnicodeScalarView(w.compactMap { Unicode.Scalar(Scalars.lowerASCII($0)) }))
         // Everyday words, also in capitals (`TODO`, `OK`); mixed case and digits say more.
-        if bits & (Signal.mixedCase.bit | Signal.alphanumeric.bit) == 0 && Vocabulary.englishCommon.contains(lower) { return nil }
+        if bits & (Signal.mixedCase.bit | Signal.alphanumeric.bit) == 0 && Vocabulary.englishCommonScalars.contains(w.map(Scalars.lowerASCII)) {
+            return nil
+        }
         if bits & (Signal.acronym.bit | Signal.mixedCase.bit | Signal.alphanumeric.bit) == 0 && digits > 0 && uppers == 0 {
             return nil  // v1, top10
         }
@@ -124,14 +177,15 @@ struct CandidateExtractor {
         for h in note.headings { headingLines.insert(h.line - 1) }
         for (n, r) in note.lines.enumerated() {
             let line = note.scan[r]
-            let text = Scalars.string(line.map { $0 == 0 ? 0x20 : $0 }[...]).lowercased()
+            let lowered = line.map { $0 == 0 ? 0x20 : Scalars.lowerASCII($0) }
             if headingLines.contains(n) {
-                companySection = Vocabulary.companyHeadingWords.contains { text.contains($0) }
+                companySection = Vocabulary.companyHeadingScalars.occurs(in: lowered)
             }
-            var cues: UInt32 = Vocabulary.companyContext.contains(where: { text.contains($0) }) ? Signal.companyContext.bit : 0
-            let trimmed = text.drop(while: { $0 == " " || $0 == "\t" })
-            let listItem = trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix("+ ")
-                || (trimmed.first?.isNumber == true && trimmed.contains(". "))
+            var cues: UInt32 = Vocabulary.companyContextScalars.occurs(in: lowered) ? Signal.companyContext.bit : 0
+            let trimmed = lowered.drop(while: { $0 == 0x20 || $0 == 0x09 })
+            let second = trimmed.dropFirst().first
+            let listItem = (trimmed.first.map { $0 == 0x2D || $0 == 0x2A || $0 == 0x2B } ?? false) && second == 0x20
+                || (trimmed.first.map(CandidateExtractor.isDigit) ?? false && zip(trimmed, trimmed.dropFirst()).contains { $0 == 0x2E && $1 == 0x20 })
             if companySection && (listItem || headingLines.contains(n)) { cues |= Signal.companyList.bit }
             scanLine(Array(line), cues: cues, heading: headingLines.contains(n))
         }
@@ -159,9 +213,12 @@ struct CandidateExtractor {
     }
 
     /// The particle class of a particle form, as a signal.
-    static func particleClass(_ form: String) -> Signal {
-        switch form.unicodeScalars.first.map(Character.init) {
-        case "이", "가", "께": return form.hasPrefix("이랑") || form.hasPrefix("이나") || form.hasPrefix("이며") ? .comitativeParticle : .subjectParticle
+    static func particleClass(_ form: ArraySlice<UInt32>) -> Signal {
+        guard let first = form.first.flatMap(Unicode.Scalar.init) else { return .otherParticle }
+        switch Character(first) {
+        case "이", "가", "께":
+            let second = form.dropFirst().first.flatMap(Unicode.Scalar.init)
+            return first == "이" && (second == "랑" || second == "나" || second == "며") ? .comitativeParticle : .subjectParticle
         case "을", "를": return .objectParticle
         case "은", "는": return .topicParticle
         case "의": return .genitiveParticle
@@ -176,19 +233,23 @@ struct CandidateExtractor {
         let korean = line.contains(where: Scalars.isHangulSyllable) ? Signal.latinInKorean.bit : 0
         var i = 0
         let end = line.count
-        var previousBareHangul: (text: String, end: Int)?
+        var previousBareHangul: (text: ArraySlice<UInt32>, end: Int)?
         // Capitalized words in a row: one phrase (`Factorization Machine`, `LG CNS`), or, when
         // alone, a word; a word of a phrase is not a candidate of its own.
-        var phrase: [(text: String, start: Int, end: Int, signals: UInt32)] = []
+        var phrase: [(text: [UInt32], start: Int, end: Int, signals: UInt32)] = []
         func flushPhrase() {
             if phrase.count >= 2 {
-                let text = phrase.prefix(4).map(\.text).joined(separator: " ")
-                add(text, Signal.capitalizedPhrase.bit | cues)
-                for w in phrase where w.signals & (Signal.mixedCase.bit | Signal.alphanumeric.bit) != 0 { add(w.text, w.signals) }
+                var text: [UInt32] = []
+                for w in phrase.prefix(4) {
+                    if !text.isEmpty { text.append(0x20) }
+                    text += w.text
+                }
+                add(text[...], Signal.capitalizedPhrase.bit | cues)
+                for w in phrase where w.signals & (Signal.mixedCase.bit | Signal.alphanumeric.bit) != 0 { add(w.text[...], w.signals) }
             } else if let w = phrase.first {
-                add(w.text, w.signals)
+                add(w.text[...], w.signals)
             }
-            phrase.removeAll()
+            phrase.removeAll(keepingCapacity: true)
         }
         while i < end {
             let v = line[i]
@@ -204,58 +265,61 @@ struct CandidateExtractor {
                     var k = j + 1
                     while k < end && CandidateExtractor.isLatinWord(line[k]) { k += 1 }
                     if k - j - 1 <= 4 && line[i..<j].allSatisfy({ !CandidateExtractor.isLower($0) }) && line[(j + 1)..<k].allSatisfy({ !CandidateExtractor.isLower($0) }) {
-                        add(Scalars.string(line[i..<k]), Signal.acronym.bit | cues)
+                        add(line[i..<k], Signal.acronym.bit | cues)
                         i = k
                         flushPhrase()
                         continue
                     }
                 }
-                let word = Array(line[i..<j])
+                let word = line[i..<j]
                 let atStart = CandidateExtractor.sentenceStart(line, i)
                 // Glued to Hangul (`SK텔레콤`, `삼성SDS`): part of a mixed name, not a word of its own.
                 let glued = (j < end && Scalars.isHangulSyllable(line[j])) || (i > 0 && Scalars.isHangulSyllable(line[i - 1]))
                 if let bits = CandidateExtractor.shape(word) {
                     var signals = bits | cues
                     if atStart && bits & Signal.capitalized.bit != 0 { signals = (signals & ~Signal.capitalized.bit) | Signal.sentenceStart.bit }
-                    let text = Scalars.string(line[i..<j])
                     let capital = bits & (Signal.capitalized.bit | Signal.acronym.bit | Signal.mixedCase.bit) != 0
                     if !capital || (glued && bits & Signal.acronym.bit != 0) {
                         flushPhrase()
                         if bits & Signal.lowercase.bit != 0 { signals |= korean }
-                        if !glued || bits & Signal.acronym.bit == 0 { add(text, signals) }
+                        if !glued || bits & Signal.acronym.bit == 0 { add(word, signals) }
                     } else if phrase.isEmpty || (phrase.last.map { CandidateExtractor.joins(line, $0.end, i) } ?? false) {
-                        if let last = phrase.last, last.end + 1 != i { phrase[phrase.count - 1].text += " &" }
-                        phrase.append((text, i, j, signals))
+                        if let last = phrase.last, last.end + 1 != i { phrase[phrase.count - 1].text += [0x20, 0x26] }
+                        phrase.append((Array(word), i, j, signals))
                     } else {
                         flushPhrase()
-                        phrase.append((text, i, j, signals))
+                        phrase.append((Array(word), i, j, signals))
                     }
                     // LG전자, SK텔레콤: Latin capitals glued to a company ending.
                     if bits & Signal.acronym.bit != 0, j < end, Scalars.isHangulSyllable(line[j]) {
                         var k = j
                         while k < end && Scalars.isHangulSyllable(line[k]) { k += 1 }
-                        let stem = CandidateExtractor.stem(Array(line[j..<k])).stem
-                        let hangul = Scalars.string(stem[...])
-                        if Vocabulary.companyEndings.contains(where: { hangul.hasSuffix($0) }) {
-                            add(text + hangul, Signal.mixedScript.bit | cues)
+                        let stem = CandidateExtractor.stem(line[j..<k])
+                        if Vocabulary.companyEndingScalars.ends(stem) {
+                            add(line[i..<stem.endIndex], Signal.mixedScript.bit | cues)
                         }
                     }
                     // CJ 올리브네트웍스: capitals, a space, a Hangul company name.
                     if bits & Signal.acronym.bit != 0, j + 1 < end, line[j] == 0x20, Scalars.isHangulSyllable(line[j + 1]) {
                         var k = j + 1
                         while k < end && Scalars.isHangulSyllable(line[k]) { k += 1 }
-                        let hangul = Scalars.string(CandidateExtractor.stem(Array(line[(j + 1)..<k])).stem[...])
-                        if Vocabulary.companyEndings.contains(where: { hangul.hasSuffix($0) }) {
-                            add(text + " " + hangul, Signal.mixedScript.bit | cues)
-                            add(hangul, Signal.compoundTail.bit)
-                            if phrase.last?.text == text { phrase.removeLast() }  // not a word of its own
+                        let stem = CandidateExtractor.stem(line[(j + 1)..<k])
+                        if Vocabulary.companyEndingScalars.ends(stem) {
+                            add(line[i..<stem.endIndex], Signal.mixedScript.bit | cues)
+                            add(stem, Signal.compoundTail.bit)
+                            if phrase.last?.text.elementsEqual(word) == true { phrase.removeLast() }  // not a word of its own
                         }
                     }
                     // X(Y): a name and its long form.
                     if j < end && line[j] == 0x28, let close = line[j...].firstIndex(of: 0x29), close - j <= 40, close > j + 1 {
-                        let inner = Scalars.string(line[(j + 1)..<close]).trimmingSpaces()
-                        if inner.split(separator: " ").count <= 5 && !inner.isEmpty {
-                            add(text, Signal.definition.bit | cues)
+                        let inner = line[(j + 1)..<close]
+                        var words = 0
+                        var inWord = false
+                        for c in inner {
+                            if c == 0x20 { inWord = false } else if !inWord { inWord = true; words += 1 }
+                        }
+                        if words >= 1 && words <= 5 {
+                            add(word, Signal.definition.bit | cues)
                             add(inner, Signal.definition.bit | cues)
                         }
                     }
@@ -270,38 +334,36 @@ struct CandidateExtractor {
                 flushPhrase()
                 var j = i
                 while j < end && Scalars.isHangulSyllable(line[j]) { j += 1 }
-                let run = Array(line[i..<j])
+                let run = line[i..<j]
                 let gluedToLatin = (i > 0 && CandidateExtractor.isLatinWord(line[i - 1])) || (j < end && CandidateExtractor.isUpper(line[j]))
-                let verb = gluedToLatin || CandidateExtractor.isVerbForm(Scalars.string(run[...]))
+                let verb = gluedToLatin || CandidateExtractor.isVerbForm(run)
                 // Every split before a particle is evidence for its stem: the true noun gathers
                 // the most kinds of particles across the vault (`텐서플로는` is 텐서플로 + 는
                 // and 텐서플 + 로는; only the first is also seen before 를, 가, 의).
                 let splits = verb ? [] : CandidateExtractor.splits(run)
-                let (stem, particle) = splits.last.map { ($0.stem, Optional($0.particle)) } ?? (run, nil)
-                let stemText = Scalars.string(stem[...])
-                if verb || !CandidateExtractor.mayBeNoun(stemText) && splits.isEmpty {
+                let stem = splits.last?.stem ?? run
+                let particle = splits.last?.particle
+                if verb || !CandidateExtractor.mayBeNoun(stem) && splits.isEmpty {
                     previousBareHangul = nil
                 } else if particle != nil {
                     for split in splits where split.stem.count >= 2 && split.stem.count <= 8 {
-                        let text = Scalars.string(split.stem[...])
-                        guard CandidateExtractor.mayBeNoun(text) else { continue }
+                        guard CandidateExtractor.mayBeNoun(split.stem) else { continue }
                         let cls = CandidateExtractor.particleClass(split.particle).bit
-                        if !Vocabulary.koreanEveryday.contains(text) { add(text, Signal.particle.bit | cls | cues) }
+                        let everyday = Vocabulary.koreanEverydayScalars.contains(split.stem)
+                        if !everyday { add(split.stem, Signal.particle.bit | cls | cues) }
                         if let prev = previousBareHangul, prev.end + 1 == i, line[prev.end] == 0x20,
-                            !Vocabulary.koreanEveryday.contains(text) || Vocabulary.technicalHeads.contains(text)
+                            !everyday || Vocabulary.technicalHeadScalars.contains(split.stem)
                         {
-                            add(prev.text + " " + text, Signal.compound.bit | Signal.particle.bit | cls | cues)
-                            add(text, Signal.compoundTail.bit)
+                            add(line[prev.text.startIndex..<split.stem.endIndex], Signal.compound.bit | Signal.particle.bit | cls | cues)
+                            add(split.stem, Signal.compoundTail.bit)
                         }
                     }
                     previousBareHangul = nil
-                } else if run.count >= 2 && run.count <= 8 && !CandidateExtractor.isVerbForm(stemText) {
-                    let everyday = Vocabulary.koreanEveryday.contains(stemText)
-                    if !everyday && CandidateExtractor.mayBeNoun(stemText) {
-                        add(stemText, Signal.alone.bit | cues)
+                } else if run.count >= 2 && run.count <= 8 && !CandidateExtractor.isVerbForm(stem) {
+                    if !Vocabulary.koreanEverydayScalars.contains(stem) && CandidateExtractor.mayBeNoun(stem) {
+                        add(stem, Signal.alone.bit | cues)
                     }
-
-                    previousBareHangul = !CandidateExtractor.mayStartCompound(stemText) ? nil : (stemText, j)
+                    previousBareHangul = !CandidateExtractor.mayStartCompound(stem) ? nil : (stem, j)
                 } else {
                     previousBareHangul = nil
                 }
@@ -310,7 +372,7 @@ struct CandidateExtractor {
                     var k = j
                     while k < end && CandidateExtractor.isLatinWord(line[k]) { k += 1 }
                     if line[j..<k].allSatisfy({ !CandidateExtractor.isLower($0) }) && k - j >= 2 {
-                        add(Scalars.string(line[i..<k]), Signal.mixedScript.bit | cues)
+                        add(line[i..<k], Signal.mixedScript.bit | cues)
                     }
                 }
                 i = j
@@ -325,8 +387,8 @@ struct CandidateExtractor {
 
     /// Whether a name is an everyday Korean or English word (said in any case).
     static func everyday(_ name: String) -> Bool {
-        let t = name.trimmingSpaces()
-        return Vocabulary.koreanEveryday.contains(t) || Vocabulary.englishCommon.contains(t.lowercased())
+        let t = name.trimmingSpaces().unicodeScalars.map(\.value)
+        return Vocabulary.koreanEverydayScalars.contains(t) || Vocabulary.englishCommonScalars.contains(t.map(Scalars.lowerASCII))
     }
 
     /// Whether the gap `line[a..<b]` between two capitalized words joins them into one
@@ -337,19 +399,19 @@ struct CandidateExtractor {
 
     /// A Hangul run split into a stem and the particle form after it, when a particle fits.
     /// The longest particle that fits is split off; nil particle when none does.
-    static func stem(_ run: [UInt32]) -> (stem: [UInt32], particle: String?) {
-        splits(run).first.map { ($0.stem, $0.particle) } ?? (run, nil)
+    static func stem(_ run: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
+        splits(run).first?.stem ?? run
     }
 
     /// Every way to split a Hangul run into a stem of two or more syllables and a particle
     /// that fits after it, the longest particle first.
-    static func splits(_ run: [UInt32]) -> [(stem: [UInt32], particle: String)] {
-        var out: [(stem: [UInt32], particle: String)] = []
+    static func splits(_ run: ArraySlice<UInt32>) -> [(stem: ArraySlice<UInt32>, particle: ArraySlice<UInt32>)] {
+        var out: [(stem: ArraySlice<UInt32>, particle: ArraySlice<UInt32>)] = []
         if run.count >= 3 {
-            for k in 2..<run.count {
+            for k in (run.startIndex + 2)..<run.endIndex {
                 let rest = run[k...]
                 if rest.count <= Particles.maxLength && Particles.fitsNounParticle(rest, after: run[k - 1]) {
-                    out.append((Array(run[..<k]), Scalars.string(rest)))
+                    out.append((run[..<k], rest))
                 }
             }
         }
@@ -357,22 +419,22 @@ struct CandidateExtractor {
     }
 
     /// Whether a Hangul word ends like a verb or an adjective (`사용하는`, `좋았다`, `있다`).
-    static func isVerbForm(_ word: String) -> Bool {
-        Vocabulary.verbEndings.contains { word.hasSuffix($0) }
+    static func isVerbForm(_ word: ArraySlice<UInt32>) -> Bool {
+        Vocabulary.verbEndingScalars.ends(word)
     }
 
     /// Whether a bare Hangul word may be the first noun of a compound (`추천 시스템`): not an
     /// adnominal verb form (`나온`, `받은`, `할`).
-    static func mayStartCompound(_ word: String) -> Bool {
-        guard mayBeNoun(word), let last = word.unicodeScalars.last.map(Character.init) else { return false }
-        return !Vocabulary.adnominalFinals.contains(last)
+    static func mayStartCompound(_ word: ArraySlice<UInt32>) -> Bool {
+        guard mayBeNoun(word), let last = word.last else { return false }
+        return !Vocabulary.adnominalFinalScalars.contains(last)
     }
 
     /// Whether a Hangul stem may be a noun: not ending like a verb stem (`말하`), an
     /// adjectival `-적` (`일반적`), an honorific `-님`, a plural `-들`, or a bound ending.
-    static func mayBeNoun(_ stem: String) -> Bool {
-        guard let last = stem.unicodeScalars.last.map(Character.init) else { return false }
-        return !Vocabulary.nonNounFinals.contains(last)
+    static func mayBeNoun(_ stem: ArraySlice<UInt32>) -> Bool {
+        guard let last = stem.last else { return false }
+        return !Vocabulary.nonNounFinalScalars.contains(last)
     }
 
     /// Whether position `i` starts a sentence: the line's start (after a list marker or a

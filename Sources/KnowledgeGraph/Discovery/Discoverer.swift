@@ -43,11 +43,16 @@ enum Discoverer {
             entries[singular] = base
             entries[key] = nil
         }
+        // Each key under the key one scalar shorter, for `shadowed`.
+        var longer: [String: [String]] = [:]
+        for key in entries.keys where key.unicodeScalars.count > 2 {
+            longer[String(String.UnicodeScalarView(key.unicodeScalars.dropLast())), default: []].append(key)
+        }
         var entities: [DiscoveredName] = []
         var suggestions: [DiscoveredName] = []
         for key in entries.keys.sorted(by: { $0.utf8.bytesPrecede($1.utf8) }) {
             guard let e = entries[key], !taken.contains(key), !rejected.contains(key) else { continue }
-            if isHangul(key), shadowed(key, e, entries) { continue }
+            if isHangul(key), shadowed(e, by: (longer[key] ?? []).compactMap { entries[$0] }) { continue }
             guard let (score, reasons) = score(key, e, useKnownNames: useKnownNames), score >= suggestionFloor else { continue }
             let surfaces = e.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.bytesPrecede($1.key.utf8) }
             guard var name = surfaces.first?.key else { continue }
@@ -64,6 +69,7 @@ enum Discoverer {
         return (entities, suggestions)
     }
 
+    static func scalars(_ key: String) -> ArraySlice<UInt32> { ArraySlice(key.unicodeScalars.map(\.value)) }
     static func isLatin(_ key: String) -> Bool { !key.unicodeScalars.contains { Scalars.isHangulSyllable($0.value) } }
     static func isHangul(_ key: String) -> Bool { key.unicodeScalars.allSatisfy { Scalars.isHangulSyllable($0.value) } }
 
@@ -74,12 +80,9 @@ enum Discoverer {
     /// A Hangul stem that only looks like one because a longer noun ends in a syllable
     /// that starts a particle (`텐서플` of `텐서플로는`): a one-syllable-longer candidate
     /// takes as many kinds of particles and is found in at least half as many notes.
-    static func shadowed(_ key: String, _ e: DiscoveryStats.Entry, _ entries: [String: DiscoveryStats.Entry]) -> Bool {
+    static func shadowed(_ e: DiscoveryStats.Entry, by longer: [DiscoveryStats.Entry]) -> Bool {
         let mine = particleKinds(e)
-        for (other, o) in entries where other.unicodeScalars.count == key.unicodeScalars.count + 1 && other.hasPrefix(key) {
-            if particleKinds(o) >= mine && o.notes * 2 >= e.notes { return true }
-        }
-        return false
+        return longer.contains { particleKinds($0) >= mine && $0.notes * 2 >= e.notes }
     }
 
     /// The confidence and the reasons for it, or nil for a name with no evidence at all.
@@ -94,11 +97,15 @@ enum Discoverer {
         let hasDigits = key.unicodeScalars.contains { $0.value >= 0x30 && $0.value <= 0x39 }
         if isLatin(key) {
             let shaped = e.has(.acronym) || e.has(.mixedCase) || e.has(.alphanumeric)
+            // A name is written capitalized most of the time; a word capitalized now and
+            // then (`Instead`, `Update` in a title) is mostly written in lowercase.
+            let capitalized = e.surfaces.reduce(0) { $0 + ($1.key.unicodeScalars.contains { $0.properties.isUppercase } ? Int($1.value) : 0) }
+            let mostlyCapitalized = capitalized * 2 > e.surfaces.values.reduce(0) { $0 + Int($1) }
             if shaped {
                 give(0.45, e.has(.acronym) ? "acronym" : e.has(.mixedCase) ? "mixed-case" : "letters-and-digits")
-            } else if e.has(.capitalizedPhrase) && key.contains(" ") {
+            } else if e.has(.capitalizedPhrase) && key.contains(" ") && mostlyCapitalized {
                 give(0.4, "capitalized-phrase")
-            } else if e.has(.capitalized) {
+            } else if e.has(.capitalized) && mostlyCapitalized {
                 give(0.4, "capitalized")
             } else if e.has(.latinInKorean) {
                 give(0.2, "latin-in-korean")
@@ -122,7 +129,7 @@ enum Discoverer {
             if e.has(.mixedScript) { give(0.3, "mixed-script") }
         }
         if e.has(.companyList) { give(0.25, "company-list") }
-        if isHangul(key) && Vocabulary.companyEndings.contains(where: { key.hasSuffix($0) && key.count > $0.count }) {
+        if isHangul(key) && Vocabulary.companyEndingScalars.ends(scalars(key), properly: true) {
             give(0.15, "company-ending")
         }
         if e.has(.companyContext) && e.notes(.companyContext) * 2 >= e.notes { give(0.05, "company-context") }
@@ -144,7 +151,7 @@ enum Discoverer {
 
     static func type(_ key: String, _ e: DiscoveryStats.Entry, useKnownNames: Bool) -> String {
         if useKnownNames, let t = KnownNames.types[key] { return t }
-        let ending = Vocabulary.companyEndings.contains { key.hasSuffix($0) && key.count > $0.count }
+        let ending = Vocabulary.companyEndingScalars.ends(scalars(key), properly: true)
         if e.has(.companyList) || ending || (e.has(.mixedScript) && !key.contains(" ") || ending) { return "company" }
         let contextual = e.has(.companyContext) && e.notes(.companyContext) * 3 >= e.notes * 2
         if isLatin(key) {

@@ -22,21 +22,49 @@ struct DiscoveryStats: Equatable, Sendable {
     /// Adds (`sign` 1) or takes away (-1) one note's candidates.
     mutating func add(_ candidates: [NoteCandidate], sign: Int32) {
         for c in candidates {
-            var e = entries[c.key] ?? Entry()
-            e.notes += sign
-            e.count += sign * c.count
-            var bits = c.signals
-            while bits != 0 {
-                let b = bits.trailingZeroBitCount
-                e.signalNotes[b] += sign
-                bits &= bits - 1
+            // In place: a copy of the entry would copy its arrays on every change.
+            let gone = Self.update(&entries[c.key, default: Entry()]) { e in
+                e.notes += sign
+                e.count += sign * c.count
+                var bits = c.signals
+                while bits != 0 {
+                    let b = bits.trailingZeroBitCount
+                    e.signalNotes[b] += sign
+                    bits &= bits - 1
+                }
+                for (s, n) in zip(c.surfaces, c.surfaceCounts) {
+                    let v = (e.surfaces[s] ?? 0) + sign * n
+                    e.surfaces[s] = v == 0 ? nil : v
+                }
             }
-            for (s, n) in zip(c.surfaces, c.surfaceCounts) {
-                let v = (e.surfaces[s] ?? 0) + sign * n
-                e.surfaces[s] = v == 0 ? nil : v
-            }
-            entries[c.key] = e.notes <= 0 ? nil : e
+            if gone { entries[c.key] = nil }
         }
+    }
+
+    /// Adds another part of the vault's statistics (summed from other notes).
+    mutating func merge(_ other: DiscoveryStats) {
+        if entries.isEmpty {
+            entries = other.entries
+            return
+        }
+        for (key, o) in other.entries {
+            let gone = Self.update(&entries[key, default: Entry()]) { e in
+                e.notes += o.notes
+                e.count += o.count
+                for b in 0..<32 { e.signalNotes[b] += o.signalNotes[b] }
+                for (s, n) in o.surfaces {
+                    let v = (e.surfaces[s] ?? 0) + n
+                    e.surfaces[s] = v == 0 ? nil : v
+                }
+            }
+            if gone { entries[key] = nil }
+        }
+    }
+
+    /// Changes an entry; whether it no longer has any note.
+    private static func update(_ e: inout Entry, _ change: (inout Entry) -> Void) -> Bool {
+        change(&e)
+        return e.notes <= 0
     }
 
     /// Sorted by key: key, notes, count, signal counts (a mask, then the nonzero counts),

@@ -115,3 +115,68 @@ enum Vocabulary {
     /// Headings (or list-introducing lines) about companies.
     static let companyHeadingWords: [String] = ["기업", "회사", "companies", "company", "설명회", "채용"]
 }
+
+/// Words as sequences of Unicode scalars, for the per-line work of candidate extraction:
+/// `String` search and suffix tests compare by grapheme cluster through Foundation and hash
+/// by normalizing, which cost more than everything else extraction does. Scalars compare
+/// exactly; the words are NFC and the notes' text is too. No test allocates.
+struct ScalarWords: Sendable {
+    let words: [[UInt32]]
+    /// The words by their last scalar, for membership and suffix tests.
+    private let byLast: [UInt32: [[UInt32]]]
+    /// The words by their first scalar, and a 64-bit filter of first scalars (`v & 63`).
+    private let byFirst: [UInt32: [[UInt32]]]
+    private let firstMask: UInt64
+
+    init(_ strings: some Sequence<String>) {
+        words = strings.map { $0.unicodeScalars.map(\.value) }.filter { !$0.isEmpty }
+        var last: [UInt32: [[UInt32]]] = [:]
+        var first: [UInt32: [[UInt32]]] = [:]
+        var mask: UInt64 = 0
+        for w in words {
+            last[w[w.count - 1], default: []].append(w)
+            first[w[0], default: []].append(w)
+            mask |= 1 << UInt64(w[0] & 63)
+        }
+        byLast = last
+        byFirst = first
+        firstMask = mask
+    }
+
+    func contains(_ w: ArraySlice<UInt32>) -> Bool {
+        guard let last = w.last, let bucket = byLast[last] else { return false }
+        return bucket.contains { $0.count == w.count && $0.elementsEqual(w) }
+    }
+    func contains(_ w: [UInt32]) -> Bool { contains(w[...]) }
+
+    /// Whether one of the words ends `w`; with `properly`, leaving something before it.
+    func ends(_ w: ArraySlice<UInt32>, properly: Bool = false) -> Bool {
+        guard let last = w.last, let bucket = byLast[last] else { return false }
+        return bucket.contains { ($0.count < w.count || !properly && $0.count == w.count) && w.suffix($0.count).elementsEqual($0) }
+    }
+
+    /// Whether one of the words occurs anywhere in `line`.
+    func occurs(in line: [UInt32]) -> Bool {
+        for i in line.indices where firstMask & (1 << UInt64(line[i] & 63)) != 0 {
+            guard let bucket = byFirst[line[i]] else { continue }
+            for word in bucket where word.count <= line.count - i {
+                var k = 1
+                while k < word.count && line[i + k] == word[k] { k += 1 }
+                if k == word.count { return true }
+            }
+        }
+        return false
+    }
+}
+
+extension Vocabulary {
+    static let koreanEverydayScalars = ScalarWords(koreanEveryday)
+    static let englishCommonScalars = ScalarWords(englishCommon)
+    static let technicalHeadScalars = ScalarWords(technicalHeads)
+    static let verbEndingScalars = ScalarWords(verbEndings)
+    static let companyContextScalars = ScalarWords(companyContext)
+    static let companyEndingScalars = ScalarWords(companyEndings)
+    static let companyHeadingScalars = ScalarWords(companyHeadingWords)
+    static let nonNounFinalScalars = Set(nonNounFinals.flatMap { $0.unicodeScalars.map(\.value) })
+    static let adnominalFinalScalars = Set(adnominalFinals.flatMap { $0.unicodeScalars.map(\.value) })
+}

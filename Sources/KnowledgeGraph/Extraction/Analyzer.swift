@@ -7,11 +7,18 @@ public struct Analyzer: Sendable {
     let matcher: MentionMatcher
     /// Whether records carry the note's discovery candidates.
     public let discover: Bool
+    /// Candidates discovery already extracted, encoded, by note path.
+    let extracted: [PathKey: [UInt8]]
 
     public init(lexicon: Lexicon, discover: Bool = false) {
+        self.init(lexicon: lexicon, discover: discover, extracted: [:])
+    }
+
+    init(lexicon: Lexicon, discover: Bool, extracted: [PathKey: [UInt8]]) {
         self.lexicon = lexicon
         self.matcher = MentionMatcher(lexicon: lexicon)
         self.discover = discover
+        self.extracted = extracted
     }
 
     /// The entity a note defines through front matter `entity: <type>`, read without a lexicon.
@@ -128,7 +135,13 @@ public struct Analyzer: Sendable {
             path: path, title: Analyzer.title(path: path, note: note, useHeading: true), tags: tags,
             links: note.links, aliases: aliases, date: date, definesEntity: Analyzer.entityDefinition(path: path, note: note),
             lineCount: Int32(note.lines.count), tokenCount: pos, lineTokenStarts: lineStarts, mentions: mentions)
-        if discover { record.candidates = CandidateExtractor.candidates(of: note) }
+        if discover {
+            if let bytes = extracted.isEmpty ? nil : extracted[PathKey(path)] {
+                record.encodedCandidates = bytes
+            } else {
+                record.candidates = CandidateExtractor.candidates(of: note)
+            }
+        }
         // The note's name, aliases, tags, date and links, filed as terms too.
         NoteKeys.terms(of: record) { term, position in
             var term = term

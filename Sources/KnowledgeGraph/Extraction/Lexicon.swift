@@ -258,16 +258,27 @@ public struct Lexicon: Sendable, Equatable {
     /// The match key of a name: NFC, ASCII lowercased, spaces next to Hangul removed, other
     /// whitespace runs collapsed to one space.
     public static func key(_ name: String) -> [UInt32] {
-        let scalars = Normalizer.normalize(name).unicodeScalars.map { $0.value }
+        key(normalized: Normalizer.normalize(name).unicodeScalars.map { $0.value }[...])
+    }
+
+    /// The match key of text that is already normalized (a note's text is).
+    static func key(normalized scalars: ArraySlice<UInt32>) -> [UInt32] {
         var out: [UInt32] = []
-        var i = 0
-        while i < scalars.count {
+        out.reserveCapacity(scalars.count)
+        appendKey(normalized: scalars, to: &out)
+        return out
+    }
+
+    /// Appends the match key of normalized text to `out` (which it expects empty).
+    static func appendKey(normalized scalars: ArraySlice<UInt32>, to out: inout [UInt32]) {
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
             let v = scalars[i]
             if Scalars.isSpace(v) || v == 0x0A {
                 var j = i
-                while j < scalars.count && (Scalars.isSpace(scalars[j]) || scalars[j] == 0x0A) { j += 1 }
+                while j < scalars.endIndex && (Scalars.isSpace(scalars[j]) || scalars[j] == 0x0A) { j += 1 }
                 let prevHangul = out.last.map(Scalars.isHangulSyllable) ?? true
-                let nextHangul = j < scalars.count ? Scalars.isHangulSyllable(scalars[j]) : true
+                let nextHangul = j < scalars.endIndex ? Scalars.isHangulSyllable(scalars[j]) : true
                 if !prevHangul && !nextHangul { out.append(0x20) }
                 i = j
                 continue
@@ -275,7 +286,6 @@ public struct Lexicon: Sendable, Equatable {
             out.append(Scalars.lowerASCII(v))
             i += 1
         }
-        return out
     }
 }
 

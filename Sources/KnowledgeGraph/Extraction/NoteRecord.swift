@@ -55,6 +55,9 @@ public struct NoteRecord: Sendable, Hashable {
     public var definesEntity: Entity?
     /// What the note contributes to discovery (empty when discovery is off).
     public var candidates: [NoteCandidate] = []
+    /// The candidates already encoded (`NoteCandidate.encode`), when discovery extracted
+    /// them before the note was analysed: written as they are.
+    var encodedCandidates: [UInt8]?
     public var lineCount: Int32
     /// Number of search tokens in the note (BM25 document length).
     public var tokenCount: Int32

@@ -25,7 +25,7 @@ extension Indexer {
     /// while it is read starts the pass over as a rebuild; a note that cannot be read any more
     /// is marked skipped and the pass starts over.
     func write(
-        _ changes: ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryStats?, previous: PreviousIndex, report: inout IndexReport,
+        _ changes: ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryStats?, extracted: [PathKey: [UInt8]] = [:], previous: PreviousIndex, report: inout IndexReport,
         speculate: Bool,
         options: Options, notice: (String) -> Void, progress: (@Sendable (Int, Int) -> Void)?, started: Double
     ) throws(KGError) -> Written {
@@ -42,7 +42,7 @@ extension Indexer {
         }
         // The notes of the new index, in path order (a note's id is its position): kept from
         // the previous index, or analysed (what changed, or everything on a rebuild).
-        let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil)
+        let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil, extracted: extracted)
         let discoverySection = discovery?.section() ?? []
         let previousNotePaths = previous.notePaths
         let changed = changes.changed

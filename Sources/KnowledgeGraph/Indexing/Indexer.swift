@@ -137,6 +137,12 @@ public struct Indexer: Sendable {
             report.lexiconIssues = lexicon.lexicon.issues
             if report.rebuildReason == nil, previous.fingerprint != lexicon.fingerprint {
                 report.rebuildReason = "the lexicon changed"
+            } else if report.rebuildReason == nil, let reader = previous.reader,
+                (try? reader.lexiconBytes()) != NoteParts.lexiconSection(lexicon.lexicon)
+            {
+                // The file's checksums hold but its lexicon is not the one it was built with.
+                notice("the index's lexicon does not match the notes' and lexicon file's; rebuilding it")
+                report.rebuildReason = "index was damaged (its lexicon differs)"
             }
             // Nothing to apply: answer from the index as it is.
             if report.rebuildReason == nil, changes.isEmpty(comparedTo: previous.files), let reader = previous.reader {
@@ -146,7 +152,7 @@ public struct Indexer: Sendable {
                 return (reader, report)
             }
             trace("lexicon read", started)
-            switch try write(changes, lexicon: lexicon, discovery: discovery?.stats, previous: previous, report: &report,
+            switch try write(changes, lexicon: lexicon, discovery: discovery?.stats, extracted: discovery?.extracted ?? [:], previous: previous, report: &report,
                 speculate: speculate, options: options, notice: notice, progress: progress, started: started)
             {
             case .committed(let reader):

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The lexicon of an update: `.kg/lexicon.txt`, the entities that notes define in their
 /// front matter (kept in the file table, so no note is decoded for it), and, when discovery
 /// is on, the entities discovered in the notes; with a fingerprint of what decides mentions
@@ -60,6 +66,9 @@ struct LexiconBuild {
 struct DiscoveryBuild {
     var stats: DiscoveryStats
     var entities: [DiscoveredName]
+    /// The encoded candidates of the notes read here (`NoteCandidate.encode`), which their
+    /// records take as they are rather than extracting them again.
+    var extracted: [PathKey: [UInt8]] = [:]
     /// `reject:` lines of names kg never found.
     var issues: [LexiconIssue] = []
 
@@ -77,6 +86,7 @@ struct DiscoveryBuild {
     /// notes that changed or went taken away and the new ones added (read from the notes now),
     /// or, without usable previous statistics, summed from every note.
     init(changes: ChangeSet, previous: PreviousIndex, rebuild: Bool, vault: Vault, file: LexiconBuild.FileText?) {
+        let t0 = monotonicSeconds()
         var stats = DiscoveryStats()
         var toRead = changes.notePaths
         if !rebuild, let reader = previous.reader, let base = try? reader.discoveryStats() {
@@ -90,18 +100,35 @@ struct DiscoveryBuild {
             toRead = toRead.filter { changes.changed.contains(PathKey($0)) }
         }
         let fresh = changes.fresh
-        let found: [[NoteCandidate]] = parallelMap(toRead) { path in
-            let text: String
-            if let t = fresh[PathKey(path)] {
-                text = t
-            } else if case .success(let t) = vault.text(path) {
-                text = t
-            } else {
-                return []
+        // Summed in parts, a few per core; each note's candidates are kept encoded only.
+        let parts = max(1, min(toRead.count / 64, 4 * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        let paths = toRead
+        let sums: [(DiscoveryStats, [(PathKey, [UInt8])])] = parallelMap(Array(0..<parts), minimum: 2) { part in
+            var sum = DiscoveryStats()
+            var encoded: [(PathKey, [UInt8])] = []
+            for path in paths[(paths.count * part / parts)..<(paths.count * (part + 1) / parts)] {
+                let text: String
+                if let t = fresh[PathKey(path)] {
+                    text = t
+                } else if case .success(let t) = vault.text(path) {
+                    text = t
+                } else {
+                    continue
+                }
+                let candidates = CandidateExtractor.candidates(of: MarkdownNote(text: text))
+                sum.add(candidates, sign: 1)
+                var w = BinaryWriter()
+                NoteCandidate.encode(candidates, into: &w)
+                encoded.append((PathKey(path), w.bytes))
             }
-            return CandidateExtractor.candidates(of: MarkdownNote(text: text))
+            return (sum, encoded)
         }
-        for c in found { stats.add(c, sign: 1) }
+        trace("discovery: candidates extracted", t0)
+        for (part, encoded) in sums {
+            stats.merge(part)
+            for (path, bytes) in encoded { extracted[path] = bytes }
+        }
+        trace("discovery: \(stats.entries.count) candidates summed", t0)
         self.stats = stats
         var taken = Set<String>()
         for d in LexiconBuild.definitions(file, files: changes.files) {
@@ -109,6 +136,7 @@ struct DiscoveryBuild {
         }
         let rejected = Set((file?.file.rejects ?? []).map { Lexicon.keyString($0.name) })
         entities = Discoverer.discover(stats, taken: taken, rejected: rejected).entities
+        trace("discovery: \(entities.count) entities", t0)
         for r in file?.file.rejects ?? [] where stats.entries[Lexicon.keyString(r.name)] == nil {
             issues.append(LexiconIssue(kind: .unused, source: LexiconFile.path, line: r.line,
                 message: "reject: \(r.name) names nothing kg found in the notes"))

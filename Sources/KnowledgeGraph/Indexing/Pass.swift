@@ -65,6 +65,7 @@ struct Pass {
         assembled: @escaping (Assembled) -> Void
     ) throws(PassFailure) -> Pass {
         var pass = Pass()
+        let t0 = monotonicSeconds()
         pass.paths = notePaths
         let n = notePaths.count
         let entityCount = analyzer.lexicon.entities.count
@@ -160,6 +161,7 @@ struct Pass {
             run.recordStarts.append(run.records.bytes.count)
             runs.put(r, run)
         }
+        trace("notes analysed (this pass)", t0)
         var outputs: [Run] = (0..<runCount).map { runs.take($0) ?? Run(graph: GraphBuilder(entityCount: entityCount)) }
         if stop.isSet {
             var read = [UInt64?](repeating: nil, count: n)
@@ -217,6 +219,7 @@ struct Pass {
         } catch {
             throw .damaged(error.reason)
         }
+        trace("postings merged (this pass)", t0)
         return pass
     }
 }

@@ -43,8 +43,7 @@ final class IndexView: @unchecked Sendable {
     /// Every note's path, by id.
     func notePaths() throws(CorruptIndex) -> [String] {
         if let p = cache.withLock({ $0.paths }) { return p }
-        let p = try reader.files().filter { $0.skipReason == nil }.map(\.path)
-        guard p.count == (try reader.noteCount()) else { throw CorruptIndex(reason: "the file table does not match the notes") }
+        let p = try reader.notePaths()
         cache.withLock { $0.paths = p }
         return p
     }

@@ -12,6 +12,13 @@ final class LinkResolver {
     /// Note paths by id.
     let paths: [String]
     private var candidateCache: [String: (notes: [Int32], viaAlias: Bool)] = [:]
+    /// Notes by file name (normalized, without extension), from the note paths: the name a
+    /// `[[wikilink]]` gives.
+    private lazy var byName: [String: [Int32]] = {
+        var names: [String: [Int32]] = [:]
+        for (id, path) in paths.enumerated() { names[NoteKeys.stem(of: path), default: []].append(Int32(id)) }
+        return names
+    }()
 
     init(_ view: IndexView) throws {
         self.view = view
@@ -26,7 +33,7 @@ final class LinkResolver {
         var candidates: [Int32] = []
     }
 
-    /// The notes filed under a name or alias term.
+    /// The notes filed under an alias term.
     func notes(_ term: String) throws -> [Int32] {
         guard let k = try view.reader.find(term) else { return [] }
         return try view.reader.postings(at: k, noteCount: paths.count).notes
@@ -38,7 +45,7 @@ final class LinkResolver {
         let markdown = key.hasPrefix("/")
         let path = markdown ? String(key.dropFirst()) : key
         let stem = String(path.split(separator: "/").last ?? Substring(path))
-        var found = try notes(NoteKeys.name + stem)
+        var found = byName[stem] ?? []
         if markdown || path.contains("/") {
             found = found.filter { id in
                 let p = NoteKeys.normalized(NoteKeys.withoutNoteExtension(paths[Int(id)]))

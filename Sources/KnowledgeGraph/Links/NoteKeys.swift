@@ -1,33 +1,74 @@
 import Foundation
 
-/// What the index files about a note besides its words: its name, aliases, tags, date and
-/// the notes it links to, each as a term of the dictionary that begins with byte 0x01 (no
+/// What the index files about a note besides its words: its aliases, tags, date and the
+/// notes it links to (its name is its path's, which the file table holds), each as a term of the dictionary that begins with byte 0x01 (no
 /// search token does), so that they are merged, kept and looked up like any posting list.
 ///
 /// A link term's positions are the lines the links are on; the other terms have position 0.
 public enum NoteKeys {
     static let tag = "\u{1}t"
     static let link = "\u{1}l"
-    static let name = "\u{1}n"
     static let alias = "\u{1}a"
     static let date = "\u{1}d"
 
     /// A name as links compare it: NFC, lowercased, without surrounding spaces.
     public static func normalized(_ s: String) -> String {
-        Normalizer.normalize(s).trimmingSpaces().lowercased()
+        lowered(Normalizer.normalize(s).trimmingSpaces())
+    }
+
+    /// `s` lowercased as `lowercased()` does, without its cost for the scalars that have no
+    /// lowercase (Hangul, digits, punctuation): every link of every note goes through here.
+    static func lowered(_ s: String) -> String {
+        func changes(_ u: Unicode.Scalar) -> Bool {
+            let v = u.value
+            if v < 0x80 { return v >= 0x41 && v <= 0x5A }
+            return !Scalars.isHangulSyllable(v) && u.properties.changesWhenLowercased
+        }
+        guard s.unicodeScalars.contains(where: changes) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                out.append(Unicode.Scalar(UInt8(truncatingIfNeeded: Scalars.lowerASCII(v))))
+            } else if Scalars.isHangulSyllable(v) || !u.properties.changesWhenLowercased {
+                out.append(u)
+            } else {
+                out.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+            }
+        }
+        return String(out)
+    }
+
+    /// Whether the UTF-8 bytes of `s` end in `suffix` (lowercase ASCII), in any case.
+    static func hasSuffixIgnoringCase(_ s: String, _ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        let u = s.utf8
+        guard u.count >= n else { return false }
+        var k = 0
+        for b in u.suffix(n) {
+            let c = suffix.utf8Start[k]
+            if b != c && !(b >= 0x41 && b <= 0x5A && b + 0x20 == c) { return false }
+            k += 1
+        }
+        return true
     }
 
     /// `path` without a `.md` or `.markdown` extension (any case).
     static func withoutNoteExtension(_ path: String) -> String {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".md") { return String(path.dropLast(3)) }
-        if lower.hasSuffix(".markdown") { return String(path.dropLast(9)) }
+        if hasSuffixIgnoringCase(path, ".md") { return String(path.dropLast(3)) }
+        if hasSuffixIgnoringCase(path, ".markdown") { return String(path.dropLast(9)) }
         return path
+    }
+
+    /// The last component of a `/`-separated path.
+    static func lastComponent(_ path: String) -> Substring {
+        guard let slash = path.utf8.lastIndex(of: 0x2F) else { return path[...] }
+        return path[path.utf8.index(after: slash)...]
     }
 
     /// A note's file name without its extension, normalized: what a `[[wikilink]]` names.
     public static func stem(of path: String) -> String {
-        normalized(withoutNoteExtension(String(path.split(separator: "/").last ?? Substring(path))))
+        normalized(withoutNoteExtension(String(lastComponent(path))))
     }
 
     /// Files a link may point at that are not notes: pictures, sound, video, documents,
@@ -52,17 +93,17 @@ public enum NoteKeys {
 
     /// The extension of the last component of `path`, lowercased, if it has one.
     static func fileExtension(_ path: String) -> String? {
-        let last = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = last.lastIndex(of: "."), dot != last.startIndex else { return nil }
-        let ext = last[last.index(after: dot)...]
-        guard !ext.isEmpty, ext.count <= 12, ext.unicodeScalars.allSatisfy({ Scalars.isASCIIAlphanumeric($0.value) }) else { return nil }
-        return ext.lowercased()
+        let last = lastComponent(path)
+        guard let dot = last.utf8.lastIndex(of: 0x2E), dot != last.startIndex else { return nil }
+        let ext = last.utf8[last.utf8.index(after: dot)...]
+        guard !ext.isEmpty, ext.count <= 12, ext.allSatisfy({ Scalars.isASCIIAlphanumeric(UInt32($0)) }) else { return nil }
+        return String(decoding: ext.map { UInt8(truncatingIfNeeded: Scalars.lowerASCII(UInt32($0))) }, as: UTF8.self)
     }
 
     /// What `link`, written in the note at `notePath`, points at.
     public static func target(of link: NoteLink, from notePath: String) -> Target {
         var page = link.target
-        if let hash = page.firstIndex(of: "#") { page = String(page[..<hash]) }
+        if let hash = page.utf8.firstIndex(of: 0x23) { page = String(page[..<hash]) }
         page = page.trimmingSpaces()
         if page.isEmpty { return .none }
         if link.isWiki {
@@ -83,8 +124,7 @@ public enum NoteKeys {
             parts.append(part)
         }
         let path = parts.joined(separator: "/")
-        let lower = path.lowercased()
-        if fileExtension(path) != nil && !lower.hasSuffix(".md") && !lower.hasSuffix(".markdown") { return .attachment }
+        if fileExtension(path) != nil && !hasSuffixIgnoringCase(path, ".md") && !hasSuffixIgnoringCase(path, ".markdown") { return .attachment }
         let key = normalized(withoutNoteExtension(path))
         return key.isEmpty ? .none : .note("/" + key)
     }
@@ -106,18 +146,38 @@ public enum NoteKeys {
     /// Calls `emit` with each term a note is filed under, and its position, in an order that
     /// keeps each term's positions ascending.
     static func terms(of record: NoteRecord, _ emit: (String, Int32) -> Void) {
-        var seen = Set<String>()
-        func once(_ term: String) { if seen.insert(term).inserted { emit(term, 0) } }
-        once(name + stem(of: record.path))
+        // A note has few of each: a linear search beats hashing (a `String` hash normalizes).
+        var seen: [String] = []
+        func once(_ term: String) {
+            if seen.contains(where: { $0.utf8.bytesEqual(term.utf8) }) { return }
+            seen.append(term)
+            emit(term, 0)
+        }
         for a in record.aliases { once(alias + normalized(a)) }
         for t in record.tags { once(tag + normalized(t)) }
         if let d = record.date { once(date + d) }
-        var last: [String: Int32] = [:]
+        // Each written target once (a note links to the same note again and again), and each
+        // term at its lines in ascending order.
+        var targets: [(written: String, wiki: Bool, term: String?)] = []
+        var last: [(term: String, line: Int32)] = []
         for l in record.links {
-            guard case .note(let key) = target(of: l, from: record.path) else { continue }
-            let term = link + key
-            if let line = last[term], line >= l.line { continue }
-            last[term] = l.line
+            let term: String
+            if let known = targets.first(where: { $0.wiki == l.isWiki && $0.written.utf8.bytesEqual(l.target.utf8) }) {
+                guard let t = known.term else { continue }
+                term = t
+            } else {
+                var t: String?
+                if case .note(let key) = target(of: l, from: record.path) { t = link + key }
+                targets.append((l.target, l.isWiki, t))
+                guard let t else { continue }
+                term = t
+            }
+            if let k = last.firstIndex(where: { $0.term.utf8.bytesEqual(term.utf8) }) {
+                if last[k].line >= l.line { continue }
+                last[k].line = l.line
+            } else {
+                last.append((term, l.line))
+            }
             emit(term, l.line)
         }
     }

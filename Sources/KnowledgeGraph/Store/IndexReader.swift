@@ -16,6 +16,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         var notes: NoteTable?
         var terms: TermDictionary?
         var entities: EntityTable?
+        var paths: [String]?
     }
 
     /// Counts stored in META.
@@ -113,7 +114,9 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     public func note(at id: Int) throws(CorruptIndex) -> NoteRecord {
         let bytes = try noteRecordBytes(at: id)
         var r = BinaryReader(bytes, range: 0..<bytes.count)
-        return try NoteRecord.decode(&r, entityCount: try meta().entities)
+        let paths = try notePaths()
+        guard id >= 0, id < paths.count else { throw CorruptIndex(reason: "bad note id") }
+        return try NoteRecord.decode(&r, path: paths[id], entityCount: try meta().entities)
     }
 
     /// Note `id`'s encoded record, checked.
@@ -155,7 +158,9 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         let bytes = try file.logical(.notes, 0..<(try file.logicalCount(.notes)))
         var r = BinaryReader(bytes, range: 0..<bytes.count)
         guard try r.int() == n else { throw CorruptIndex(reason: "note count mismatch") }
-        for _ in 0..<n { out.append(try NoteRecord.decode(&r, entityCount: entityCount)) }
+        let paths = try notePaths()
+        guard paths.count == n else { throw CorruptIndex(reason: "the file table does not match the notes") }
+        for id in 0..<n { out.append(try NoteRecord.decode(&r, path: paths[id], entityCount: entityCount)) }
         return out
     }
 
@@ -212,6 +217,9 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         return list
     }
 
+    /// The LEXI section's bytes, to compare with what a lexicon encodes to.
+    func lexiconBytes() throws(CorruptIndex) -> [UInt8] { Array(try file.sectionBytes(.lexicon)) }
+
     public func lexicon() throws(CorruptIndex) -> Lexicon {
         var r = try file.section(.lexicon)
         var entities: [Entity] = []
@@ -237,6 +245,15 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         if r.atEnd { return nil }
         guard try r.u8() == CandidateExtractor.version else { return nil }
         return try DiscoveryStats.decode(&r)
+    }
+
+    /// The notes' paths by id: the file table's entries that are not skipped.
+    public func notePaths() throws(CorruptIndex) -> [String] {
+        if let p = tables.withLock({ $0.paths }) { return p }
+        let p = try files().filter { $0.skipReason == nil }.map(\.path)
+        guard p.count == (try noteCount()) else { throw CorruptIndex(reason: "the file table does not match the notes") }
+        tables.withLock { $0.paths = p }
+        return p
     }
 
     public func files() throws(CorruptIndex) -> [FileEntry] {
@@ -289,11 +306,13 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     struct TermDictionary {
         let bytes: UnsafeRawBufferPointer
         let count: Int
+        /// Bytes of a posting offset: 4 or 8.
+        let width: Int
 
         /// The bytes of the term at position `k`.
         func term(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
             guard k >= 0, k < count else { throw CorruptIndex(reason: "bad term id") }
-            let termsStart = (count + 1) * 12
+            let termsStart = (count + 1) * (4 + width)
             let a = bytes.u32(at: k * 4)
             let b = bytes.u32(at: (k + 1) * 4)
             guard a <= b, termsStart + b <= bytes.count else { throw CorruptIndex(reason: "bad term table") }
@@ -304,6 +323,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         func listOffsets(_ k: Int) throws(CorruptIndex) -> (Int, Int) {
             guard k >= 0, k < count else { throw CorruptIndex(reason: "bad term id") }
             let offsets = (count + 1) * 4
+            if width == 4 { return (bytes.u32(at: offsets + k * 4), bytes.u32(at: offsets + (k + 1) * 4)) }
             return (bytes.u64(at: offsets + k * 8), bytes.u64(at: offsets + (k + 1) * 8))
         }
 
@@ -322,10 +342,13 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     func dictionary() throws(CorruptIndex) -> TermDictionary {
         if let d = tables.withLock({ $0.terms }) { return d }
         let raw = try file.sectionBytes(.terms)
-        guard raw.count >= 4 else { throw CorruptIndex(reason: "bad term table") }
+        guard raw.count >= 8 else { throw CorruptIndex(reason: "bad term table") }
         let n = raw.u32(at: 0)
-        guard (n + 1) * 12 <= raw.count - 4, n == (try meta().terms) else { throw CorruptIndex(reason: "bad term table") }
-        let d = TermDictionary(bytes: UnsafeRawBufferPointer(rebasing: raw[4...]), count: n)
+        let width = raw.u32(at: 4)
+        guard width == 4 || width == 8, (n + 1) * (4 + width) <= raw.count - 8, n == (try meta().terms) else {
+            throw CorruptIndex(reason: "bad term table")
+        }
+        let d = TermDictionary(bytes: UnsafeRawBufferPointer(rebasing: raw[8...]), count: n, width: width)
         tables.withLock { $0.terms = d }
         return d
     }

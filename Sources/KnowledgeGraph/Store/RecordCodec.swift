@@ -1,6 +1,7 @@
 extension NoteRecord {
+    /// The record without its path, which the file table holds (a note's id is its place
+    /// among the notes there).
     func encode(into w: inout BinaryWriter) {
-        w.string(path)
         w.string(title)
         w.strings(tags)
         w.int(links.count)
@@ -13,13 +14,10 @@ extension NoteRecord {
         }
         w.strings(aliases)
         w.string(date ?? "")
-        w.int(candidates.count)
-        for c in candidates {
-            w.string(c.key)
-            w.int32(c.count)
-            w.u32(c.signals)
-            w.strings(c.surfaces)
-            for n in c.surfaceCounts { w.int32(n) }
+        if let encodedCandidates {
+            w.bytes += encodedCandidates
+        } else {
+            NoteCandidate.encode(candidates, into: &w)
         }
         w.entity(definesEntity)
         w.int32(lineCount)
@@ -62,8 +60,7 @@ extension NoteRecord {
     }
 
     /// Decodes a record whose mentions name entities below `entityCount`.
-    static func decode(_ r: inout BinaryReader, entityCount: Int) throws(CorruptIndex) -> NoteRecord {
-        let path = try r.string()
+    static func decode(_ r: inout BinaryReader, path: String, entityCount: Int) throws(CorruptIndex) -> NoteRecord {
         let title = try r.string()
         let tags = try r.strings()
         var links: [NoteLink] = []
@@ -75,15 +72,7 @@ extension NoteRecord {
         }
         let aliases = try r.strings()
         let date = try r.string()
-        var candidates: [NoteCandidate] = []
-        for _ in 0..<(try r.count(max: r.end - r.offset)) {
-            let key = try r.string()
-            let (count, signals) = (try r.int32(), try r.u32())
-            let surfaces = try r.strings()
-            var counts: [Int32] = []
-            for _ in surfaces { counts.append(try r.int32()) }
-            candidates.append(NoteCandidate(key: key, surfaces: surfaces, surfaceCounts: counts, count: count, signals: signals))
-        }
+        let candidates = try NoteCandidate.decode(&r)
         let entity = try r.entity()
         let lineCount = try r.int32()
         let tokenCount = try r.int32()
@@ -144,6 +133,92 @@ extension Postings {
             r.offset = end
             out.notes.append(note)
             out.offsets.append(Int32(out.positions.count))
+        }
+        return out
+    }
+}
+
+extension NoteCandidate {
+    /// A note's candidates, sorted by key: each key as the bytes it shares with the one
+    /// before and the rest, and each spelling as a tag: 0 the key itself, 1 the key with the
+    /// ASCII letters of a bit mask in capitals (`MLflow` of `mlflow`), 2 written out.
+    static func encode(_ candidates: [NoteCandidate], into w: inout BinaryWriter) {
+        w.int(candidates.count)
+        var previous: [UInt8] = []
+        for c in candidates {
+            let key = Array(c.key.utf8)
+            var shared = 0
+            while shared < key.count && shared < previous.count && key[shared] == previous[shared] { shared += 1 }
+            w.int(shared)
+            w.int(key.count - shared)
+            w.bytes += key[shared...]
+            previous = key
+            w.int32(c.count)
+            w.u32(c.signals)
+            w.int(c.surfaces.count)
+            for (s, n) in zip(c.surfaces, c.surfaceCounts) {
+                let text = Array(s.utf8)
+                if text == key {
+                    w.u8(0)
+                } else if let mask = capitals(text, of: key) {
+                    w.u8(1)
+                    w.varint(mask)
+                } else {
+                    w.u8(2)
+                    w.string(s)
+                }
+                w.int32(n)
+            }
+        }
+    }
+
+    /// The positions at which `text` has a capital where `key` has the lowercase letter, when
+    /// that is all that differs and the key is at most 64 bytes.
+    private static func capitals(_ text: [UInt8], of key: [UInt8]) -> UInt64? {
+        guard text.count == key.count, key.count <= 64 else { return nil }
+        var mask: UInt64 = 0
+        for i in key.indices where text[i] != key[i] {
+            guard key[i] >= 0x61, key[i] <= 0x7A, text[i] == key[i] - 0x20 else { return nil }
+            mask |= 1 << UInt64(i)
+        }
+        return mask
+    }
+
+    static func decode(_ r: inout BinaryReader) throws(CorruptIndex) -> [NoteCandidate] {
+        var out: [NoteCandidate] = []
+        var previous: [UInt8] = []
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            let shared = try r.count(max: previous.count)
+            let rest = try r.count(max: r.end - r.offset)
+            var key = Array(previous[..<shared])
+            for _ in 0..<rest { key.append(try r.u8()) }
+            previous = key
+            let (count, signals) = (try r.int32(), try r.u32())
+            var surfaces: [String] = []
+            var counts: [Int32] = []
+            for _ in 0..<(try r.count(max: r.end - r.offset)) {
+                switch try r.u8() {
+                case 0:
+                    surfaces.append(String(decoding: key, as: UTF8.self))
+                case 1:
+                    let mask = try r.varint()
+                    guard key.count <= 64, key.count == 64 || mask >> UInt64(key.count) == 0 else {
+                        throw CorruptIndex(reason: "bad candidate spelling")
+                    }
+                    var text = key
+                    for i in text.indices where mask & (1 << UInt64(i)) != 0 {
+                        guard text[i] >= 0x61, text[i] <= 0x7A else { throw CorruptIndex(reason: "bad candidate spelling") }
+                        text[i] -= 0x20
+                    }
+                    surfaces.append(String(decoding: text, as: UTF8.self))
+                case 2:
+                    surfaces.append(try r.string())
+                default:
+                    throw CorruptIndex(reason: "bad candidate spelling")
+                }
+                counts.append(try r.int32())
+            }
+            out.append(NoteCandidate(key: String(decoding: key, as: UTF8.self), surfaces: surfaces, surfaceCounts: counts, count: count, signals: signals))
         }
         return out
     }

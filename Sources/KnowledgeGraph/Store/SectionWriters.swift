@@ -35,16 +35,24 @@ struct TermsWriter {
     }
 
     /// Size of `dictionary()`.
-    var dictionaryByteCount: Int { 4 + termOffsets.count * 4 + postOffsets.count * 8 + termBytes.count }
+    var dictionaryByteCount: Int { 8 + termOffsets.count * 4 + postOffsets.count * postOffsetWidth + termBytes.count }
 
-    /// Term count, a fixed-width table (so a query binary-searches the mapped file without
-    /// decoding the dictionary), then the terms' bytes.
+    /// Bytes of each posting offset: 4 while the postings fit in 4 GB, else 8.
+    var postOffsetWidth: Int { (postOffsets.last ?? 0) <= UInt64(UInt32.max) ? 4 : 8 }
+
+    /// Term count, the width of a posting offset, fixed-width tables of term offsets and
+    /// posting offsets (so a query binary-searches the mapped file without decoding the
+    /// dictionary), then the terms' bytes.
     func dictionary() -> [UInt8] {
         var dict = BinaryWriter()
-        dict.bytes.reserveCapacity(4 + termOffsets.count * 12 + termBytes.count)
+        let width = postOffsetWidth
+        dict.bytes.reserveCapacity(dictionaryByteCount)
         dict.u32(UInt32(count))
+        dict.u32(UInt32(width))
         for o in termOffsets { dict.u32(o) }
-        for o in postOffsets { dict.u64(o) }
+        for o in postOffsets {
+            if width == 4 { dict.u32(UInt32(o)) } else { dict.u64(o) }
+        }
         dict.bytes.append(contentsOf: termBytes)
         return dict.bytes
     }
@@ -66,9 +74,8 @@ struct NoteParts {
     /// The DISC section: discovery's statistics (empty when discovery is off).
     var discovery: [UInt8] = []
 
-    /// LEXI, FILE, NIDX, ENOT, GRPH and DISC, in file order (NEXT, NCHK and NOTE follow).
-    func sections() -> [(Section, [UInt8])] {
-        var sections: [(Section, [UInt8])] = []
+    /// The LEXI section: the entities with their origins, then the lexicon's issues.
+    static func lexiconSection(_ lexicon: Lexicon) -> [UInt8] {
         var w = BinaryWriter()
         w.int(lexicon.entities.count)
         for (e, o) in zip(lexicon.entities, lexicon.origins) {
@@ -86,9 +93,15 @@ struct NoteParts {
             w.int(i.line)
             w.string(i.message)
         }
-        sections.append((.lexicon, w.bytes))
+        return w.bytes
+    }
 
-        w = BinaryWriter()
+    /// LEXI, FILE, NIDX, ENOT, GRPH and DISC, in file order (NEXT, NCHK and NOTE follow).
+    func sections() -> [(Section, [UInt8])] {
+        var sections: [(Section, [UInt8])] = []
+        sections.append((.lexicon, NoteParts.lexiconSection(lexicon)))
+
+        var w = BinaryWriter()
         w.int(files.count)
         // Paths front-coded (sorted paths share long prefixes: the bytes shared with the path
         // before, then the rest), the status-change time as its distance from the mtime.

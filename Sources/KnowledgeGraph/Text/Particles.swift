@@ -68,13 +68,48 @@ public enum Particles {
     /// before it is a noun: a case particle, not a form verbs end in too.
     static func fitsNounParticle(_ run: some Collection<UInt32>, after last: UInt32) -> Bool {
         guard fits(run, after: last) else { return false }
+        let isAmbiguous: Bool
+        if let k = packed(run) {
+            isAmbiguous = packedAmbiguous.contains(k)
+        } else {
+            isAmbiguous = ambiguous.contains(string(run))
+        }
+        if !isAmbiguous { return true }
+        // 은/는 and 이나/나 after a syllable that cannot end a verb stem's adnominal form.
+        return run.count == 1 && (run.first == 0xC740 || run.first == 0xB294) && !adnominalStemFinals.contains(last)
+    }
+
+    /// 하되있없않같싶한된할될던: syllables that end verb stems and adnominal forms.
+    private static let adnominalStemFinals = Set("하되있없않같싶한된할될던".unicodeScalars.map(\.value))
+
+    /// A run of at most four Hangul syllables as one number (14 bits a syllable, each at
+    /// least 1, so runs of different lengths differ): the particle tables are looked up in
+    /// the matcher's and discovery's inner loops, where hashing a `String` costs too much.
+    @inline(__always) static func packed(_ run: some Collection<UInt32>) -> UInt64? {
+        var k: UInt64 = 0
+        var n = 0
+        for v in run {
+            n += 1
+            guard n <= 4, v >= 0xAC00, v <= 0xD7A3 else { return nil }
+            k = k << 14 | UInt64(v - 0xAC00 + 1)
+        }
+        return k
+    }
+
+    private static func string(_ run: some Collection<UInt32>) -> String {
         var view = String.UnicodeScalarView()
         for v in run { if let s = Unicode.Scalar(v) { view.append(s) } }
-        let form = String(view)
-        if !ambiguous.contains(form) { return true }
-        // 은/는 and 이나/나 after a syllable that cannot end a verb stem's adnominal form.
-        return (form == "은" || form == "는") && !"하되있없않같싶한된할될던".unicodeScalars.contains { $0.value == last }
+        return String(view)
     }
+
+    private static let packedTable: [UInt64: Fit] = {
+        var out: [UInt64: Fit] = [:]
+        for (form, fit) in table {
+            if let k = packed(form.unicodeScalars.map(\.value)) { out[k] = fit }
+        }
+        return out
+    }()
+    private static let packedAmbiguous = Set(ambiguous.compactMap { packed($0.unicodeScalars.map(\.value)) })
 
     /// Whether the Hangul run `run` may follow a name whose last syllable is `last`.
     ///
@@ -82,9 +117,14 @@ public enum Particles {
     public static func fits(_ run: some Collection<UInt32>, after last: UInt32) -> Bool {
         if run.isEmpty { return true }
         if run.count > maxLength { return false }
-        var view = String.UnicodeScalarView()
-        for v in run { if let s = Unicode.Scalar(v) { view.append(s) } }
-        guard let fit = table[String(view)] else { return false }
+        let found: Fit?
+        if run.count <= 4 {
+            // Every form is Hangul: a run that does not pack is no particle.
+            found = packed(run).flatMap { packedTable[$0] }
+        } else {
+            found = table[string(run)]
+        }
+        guard let fit = found else { return false }
         let t = Scalars.finalConsonant(last)
         switch fit {
         case .any: return true

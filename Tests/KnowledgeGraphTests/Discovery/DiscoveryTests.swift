@@ -98,6 +98,32 @@ import Testing
         #expect(!Discoverer.discover(s, taken: [], rejected: []).entities.contains { $0.name == "NVIDIA" })
     }
 
+    @Test func aWordCapitalizedNowAndThenIsNotAName() {
+        // `Update` capitalized inside two sentences (a button's label); `update` five times.
+        let s = Self.stats(["then press Update twice", "and Update the config", "an update", "the update, the update", "update again"])
+        let (found, _) = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false)
+        #expect(!found.contains { Lexicon.keyString($0.name) == "update" })
+        // A name the notes always capitalize is found from the same evidence.
+        let t = Self.stats(["we run Dagster daily", "then Dagster again", "and Dagster"])
+        #expect(Discoverer.discover(t, taken: [], rejected: [], useKnownNames: false).entities.contains { $0.name == "Dagster" })
+    }
+
+    @Test func candidatesSurviveTheirCompactEncoding() {
+        let note = MarkdownNote(text: "MLflow 와 mlflow, MLFlow 를 보자. 추천 시스템은 추천시스템 이다. LightGCN LightGCN lightgcn\n[[카카오 뱅크]] #Tag/sub\n")
+        let candidates = CandidateExtractor.candidates(of: note)
+        #expect(candidates.contains { $0.surfaces.count >= 2 })
+        var w = BinaryWriter()
+        NoteCandidate.encode(candidates, into: &w)
+        let bytes = w.bytes
+        let decoded: ([NoteCandidate], Int)? = bytes.withUnsafeBytes { raw in
+            var r = BinaryReader(raw, range: 0..<raw.count)
+            guard let d = try? NoteCandidate.decode(&r) else { return nil }
+            return (d, r.offset)
+        }
+        #expect(decoded?.0 == candidates)
+        #expect(decoded?.1 == bytes.count)
+    }
+
     @Test func statisticsAreSumsOfNotes() {
         let a = CandidateExtractor.candidates(of: MarkdownNote(text: "FFM 과 카카오에서 LightGCN"))
         let b = CandidateExtractor.candidates(of: MarkdownNote(text: "카카오의 FFM"))
