@@ -22,7 +22,7 @@ struct Arguments: Equatable {
     static let switches: Set<String> = [
         "--json", "--help", "--version", "--no-refresh", "--rebuild", "--dot", "--no-wait", "--allow-mass-delete", "--explain",
         "--poll", "--graphml", "--mermaid", "--html", "--communities", "--all-lines", "--all-edges", "--no-legend", "--unlinked",
-        "--links",
+        "--links", "--check",
     ]
 
     /// Every value of a repeatable option, with values split at commas (`--exclude A,B`).

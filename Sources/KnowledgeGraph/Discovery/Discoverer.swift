@@ -33,7 +33,11 @@ enum Discoverer {
     {
         var entries = stats.entries
         // Plurals merge into their singular (`Transformers` into `Transformer`).
-        for key in entries.keys.sorted() where key.hasSuffix("s") && !key.hasSuffix("ss") && key.count > 3 && isLatin(key) {
+        let plurals = entries.keys.filter { k in
+            let u = k.utf8
+            return u.last == 0x73 && u.dropLast().last != 0x73 && u.count > 3 && isLatin(k)
+        }
+        for key in plurals.sorted(by: { $0.utf8.bytesPrecede($1.utf8) }) {
             let singular = String(key.dropLast())
             guard var base = entries[singular], let plural = entries[key] else { continue }
             base.notes = max(base.notes, plural.notes)
@@ -50,8 +54,8 @@ enum Discoverer {
         }
         var entities: [DiscoveredName] = []
         var suggestions: [DiscoveredName] = []
-        for key in entries.keys.sorted(by: { $0.utf8.bytesPrecede($1.utf8) }) {
-            guard let e = entries[key], !taken.contains(key), !rejected.contains(key) else { continue }
+        for (key, e) in entries.sorted(by: { $0.key.utf8.bytesPrecede($1.key.utf8) }) {
+            guard taken.isEmpty || !taken.contains(key), rejected.isEmpty || !rejected.contains(key) else { continue }
             if isHangul(key), shadowed(e, by: (longer[key] ?? []).compactMap { entries[$0] }) { continue }
             guard let (score, reasons) = score(key, e, useKnownNames: useKnownNames), score >= suggestionFloor else { continue }
             let surfaces = e.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.bytesPrecede($1.key.utf8) }

@@ -1,7 +1,7 @@
 /// Turns a note's text into its record and search terms, for a given lexicon.
 public struct Analyzer: Sendable {
     /// Bumped whenever extraction changes, so existing indexes are rebuilt with the new rules.
-    public static let version = 5
+    public static let version = 6
 
     public let lexicon: Lexicon
     let matcher: MentionMatcher

@@ -128,9 +128,19 @@ struct ChangeSet {
     /// Refuses an update that would drop more than `Indexer.massDeleteShare` of at least
     /// `Indexer.massDeleteMinimum` notes: a vault that suddenly lost most of its notes is more
     /// likely unmounted or half-synced than emptied on purpose.
-    func refuseMassDeletion(previousNoteCount: Int) throws(KGError) {
-        if previousNoteCount >= Indexer.massDeleteMinimum && Double(removed.count) > Double(previousNoteCount) * Indexer.massDeleteShare {
-            throw KGError.massDelete(removed: removed.count, of: previousNoteCount)
+    /// A note whose file is still in the vault under another path (same inode: a renamed
+    /// folder, a moved note) is not lost.
+    func refuseMassDeletion(previous: [FileEntry]) throws(KGError) {
+        let previousNoteCount = previous.lazy.filter { $0.skipReason == nil }.count
+        guard previousNoteCount >= Indexer.massDeleteMinimum,
+            Double(removed.count) > Double(previousNoteCount) * Indexer.massDeleteShare
+        else { return }
+        let inodes = Set(files.lazy.filter { $0.skipReason == nil }.map(\.stat.inode))
+        let gone = Set(removed.map(PathKey.init))
+        let moved = previous.filter { $0.skipReason == nil && gone.contains(PathKey($0.path)) && inodes.contains($0.stat.inode) }.count
+        let lost = removed.count - moved
+        if Double(lost) > Double(previousNoteCount) * Indexer.massDeleteShare {
+            throw KGError.massDelete(removed: lost, of: previousNoteCount)
         }
     }
 

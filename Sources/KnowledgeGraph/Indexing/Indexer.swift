@@ -80,12 +80,15 @@ public struct Indexer: Sendable {
     /// - Parameters:
     ///   - notice: one-line notices (a damaged index being rebuilt, waiting for a lock).
     ///   - progress: called with (done, total) while notes are analyzed.
+    ///   - hints: what a watcher saw change since the index was last brought up to date:
+    ///     only those files and folders are looked at, the vault is not listed (nil: list it).
     public func update(
-        _ options: Options = Options(), notice: (String) -> Void = { _ in },
+        _ options: Options = Options(), hints: ChangeHints? = nil, notice: (String) -> Void = { _ in },
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(KGError) -> (IndexReader, IndexReport) {
         let started = monotonicSeconds()
-        var listing = try vault.list()
+        var listing = Vault.Listing()
+        if hints == nil { listing = try vault.list() } else { try vault.checkRoot() }
         trace("listed", started)
         try prepareFolder()
         var waited = false
@@ -95,10 +98,16 @@ public struct Indexer: Sendable {
         }) else { throw KGError.locked(indexFolder + "/lock") }
         defer { withExtendedLifetime(lock) {} }
         // The other writer may have changed what this run would do: look again.
-        if waited { listing = try vault.list() }
+        if waited && hints == nil { listing = try vault.list() }
 
         var previous = PreviousIndex(path: indexPath, notice: notice)
         if options.rebuild { previous.rebuildReason = "rebuild requested" }
+        if let hints {
+            // The previous file table, brought up to date for what the hints name; without a
+            // usable previous index, the vault is listed.
+            listing = previous.reader != nil ? try vault.relist(Vault.Listing(fileTable: previous.files), hints: hints) : try vault.list()
+            trace("relisted \(hints.files.count) files and \(hints.folders.count) folders", started)
+        }
         if previous.reader == nil && listing.notes.count > options.largeFirstBuild {
             notice("indexing \(listing.notes.count) notes in \(vault.root) for the first time; later runs read only what changed")
         }
@@ -113,7 +122,7 @@ public struct Indexer: Sendable {
         while true {
             let changes = ChangeSet(listing: listing, previous: previous.files, vault: vault, racyFrom: racyFrom(),
                 textBudget: options.textBudget, speculate: speculate, alreadyRead: alreadyRead)
-            if !options.allowMassDelete { try changes.refuseMassDeletion(previousNoteCount: previous.notePaths.count) }
+            if !options.allowMassDelete { try changes.refuseMassDeletion(previous: previous.files) }
             trace("checked", started)
             var discovery: DiscoveryBuild?
             if discover {

@@ -7,21 +7,34 @@
 /// Keeps the index fresh while it runs: inotify on Linux, polling elsewhere or when inotify
 /// cannot watch the whole vault.
 ///
-/// Events are hints: after a burst of events settles (debounce) the vault is re-checked the
-/// usual way (stat, then hash), so editors' atomic saves, unpaired moves, new folders and
-/// queue overflows all come down to one update. While it runs it holds a shared lock on
-/// `.kg/watch.lock`; query commands that see the lock held trust the index without walking
-/// the vault, and the kernel drops the lock if the watcher dies.
+/// The events say which files and folders changed; after a short quiet time the update looks
+/// at those alone (`ChangeHints`: a stat of each file, a walk of each folder), never listing
+/// the vault. A single save is applied within tens of milliseconds; a burst (a `git checkout`)
+/// is coalesced into one update. The whole vault is checked at start, after an overflow of
+/// the event queue (the kernel's, or more events at once than `eventLimit`), when a watch is
+/// lost, when an ignore file changes, and every `fullCheckSeconds` as a safety net. While it
+/// runs it holds a lock on `.kg/watch.lock`; query commands that see the lock held trust the
+/// index without walking the vault, and the kernel drops the lock if the watcher dies.
 public struct Watcher: Sendable {
     public let indexer: Indexer
-    /// Quiet time after the last event before an update runs.
-    public var debounceSeconds = 0.15
+    /// Quiet time after a change before it is applied.
+    public var quietSeconds = 0.02
+    /// Quiet time once several changes came in a row: a burst is applied as one update.
+    public var burstQuietSeconds = 0.1
     /// Longest an update waits under a continuous stream of events.
     public var maxDelaySeconds = 2.0
+    /// Interval of the full check that catches what events could not say.
+    public var fullCheckSeconds = 600.0
+    /// Wait before trying again an update that could not be written (a full disk).
+    public var retrySeconds = 5.0
     /// Interval of the polling fallback.
     public var pollSeconds = 1.0
     /// Use polling even where inotify exists (tests, network file systems).
     public var forcePolling = false
+    /// More events than this read at once count as an overflow: the vault is checked whole.
+    public var eventLimit = 16_384
+    /// Folders whose watches are dropped once the watcher has started (tests of a lost watch).
+    var dropWatches: [String] = []
 
     public init(indexer: Indexer) {
         self.indexer = indexer
@@ -65,7 +78,6 @@ public struct Watcher: Sendable {
             if attempts > 50 { throw KGError.failure("another kg watch is already running on this vault") }
             usleep(10_000)
         }
-        try apply(events, initial: true)
         #if os(Linux)
             if !forcePolling {
                 var notice: String?
@@ -76,11 +88,13 @@ public struct Watcher: Sendable {
         try runPolling(stopFD: stopFD, events: events)
     }
 
-    /// One update; reports it when something changed. A refused mass deletion is reported and
-    /// the watcher goes on.
-    private func apply(_ events: (Event) -> Void, initial: Bool = false) throws(KGError) {
+    /// One update of what `hints` name (nil: the whole vault); reports it when something
+    /// changed. A refused mass deletion is reported and the watcher goes on; an index that
+    /// cannot be written (a full disk) is reported, the last good index stays, and false says
+    /// to try again later.
+    private func apply(_ events: (Event) -> Void, hints: ChangeHints? = nil, initial: Bool = false) throws(KGError) -> Bool {
         do {
-            let (_, report) = try indexer.update(.init(), notice: { events(.notice($0)) })
+            let (_, report) = try indexer.update(.init(), hints: hints, notice: { events(.notice($0)) })
             if report.hasChanges || report.rebuildReason != nil || (initial && report.wroteIndex) {
                 events(.updated(report))
             } else {
@@ -92,7 +106,14 @@ public struct Watcher: Sendable {
             throw KGError.failure("the vault disappeared (\(p)); stopped watching, the index is kept")
         } catch .vaultNotAFolder(let p) {
             throw KGError.failure("the vault is no longer a folder (\(p)); stopped watching, the index is kept")
+        } catch .ioError(let p, let reason) {
+            events(.notice("cannot write the index \(p) (\(reason)); the last good index is kept, trying again in \(Int(retrySeconds)) s"))
+            return false
+        } catch .cannotCreateIndexFolder(let p, let reason) {
+            events(.notice("cannot write in \(p) (\(reason)); the last good index is kept, trying again in \(Int(retrySeconds)) s"))
+            return false
         }
+        return true
     }
 
     /// Waits up to `seconds` for `fd` to become readable.
@@ -104,15 +125,11 @@ public struct Watcher: Sendable {
         return pfds.map { $0.revents != 0 }
     }
 
-    private static func drain(_ fd: Int32) -> Bool {
-        var buf = [UInt8](repeating: 0, count: 64)
-        return buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } > 0
-    }
-
     private func runPolling(stopFD: Int32, events: (Event) -> Void) throws(KGError) {
+        _ = try apply(events, initial: true)
         while true {
             if Watcher.wait([stopFD], seconds: pollSeconds)[0] { return }
-            try apply(events)
+            _ = try apply(events)
         }
     }
 
@@ -125,59 +142,96 @@ public struct Watcher: Sendable {
                 return false
             }
             defer { close(fd) }
+            // Watches first, then the full check: nothing written in between is missed.
             var watches = InotifyWatches(fd: fd, root: indexer.vault.root)
             if let problem = watches.addTree("") {
                 fallback = problem + "; watching by polling every \(pollSeconds) s"
                 return false
             }
             _ = watches.add(".kg", mask: UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE))
+            var pending = ChangeHints()
+            var whole = !(try apply(events, initial: true))
+            var dirty = whole
+            var dirtySince = monotonicSeconds()
+            var lastEvent = dirtySince
+            var changesInBatch = 0
+            var retryAt: Double? = whole ? monotonicSeconds() + retrySeconds : nil
+            var nextFullCheck = monotonicSeconds() + fullCheckSeconds
+            for folder in dropWatches { watches.drop(folder) }
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-            var dirtySince: Double?
-            var lastEvent = 0.0
             while true {
-                let timeout: Double
-                if let since = dirtySince {
-                    timeout = max(0, min(lastEvent + debounceSeconds, since + maxDelaySeconds) - monotonicSeconds())
-                } else {
-                    timeout = 3600
+                let now = monotonicSeconds()
+                var due = nextFullCheck
+                if let retryAt {
+                    due = min(due, retryAt)
+                } else if dirty {
+                    let quiet = changesInBatch > 1 ? burstQuietSeconds : quietSeconds
+                    due = min(due, min(lastEvent + quiet, dirtySince + maxDelaySeconds))
                 }
-                let ready = Watcher.wait([stopFD, fd], seconds: timeout)
+                let ready = Watcher.wait([stopFD, fd], seconds: max(0, due - now))
                 if ready[0] { return true }
                 if ready[1] {
-                    var relevant = false
+                    var count = 0
                     var overflow = false
+                    var changed = false
                     while true {
                         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                         if n <= 0 { break }
-                        watches.parse(buffer, count: n) { event in
-                            switch event {
+                        watches.parse(buffer, count: n) { change in
+                            count += 1
+                            changed = true
+                            switch change {
+                            case .file(let path): pending.files.insert(path)
+                            case .folder(let path): pending.folders.insert(path)
                             case .overflow: overflow = true
-                            case .relevant: relevant = true
-                            case .rootGone: relevant = true
+                            case .everything: whole = true
+                            case .lexicon: break
                             }
                         }
                     }
                     if let problem = watches.limitProblem {
                         fallback = problem + "; watching by polling every \(pollSeconds) s"
-                        try apply(events)
+                        _ = try apply(events)
                         return false
                     }
-                    if overflow {
-                        events(.notice("too many changes at once (inotify queue overflow); rescanning the vault"))
+                    if (overflow || changesInBatch + count > eventLimit) && !whole {
+                        events(.notice("too many changes at once (the event queue overflowed); checking the whole vault"))
                         watches.rescan()
+                        whole = true
+                        pending = ChangeHints()
                     }
-                    if relevant || overflow {
+                    if changed {
                         let now = monotonicSeconds()
-                        if dirtySince == nil { dirtySince = now }
+                        if !dirty {
+                            dirty = true
+                            dirtySince = now
+                            changesInBatch = 0
+                        }
+                        changesInBatch += count
                         lastEvent = now
                     }
                 }
-                if let since = dirtySince {
-                    let now = monotonicSeconds()
-                    if now >= lastEvent + debounceSeconds || now >= since + maxDelaySeconds {
-                        dirtySince = nil
-                        try apply(events)
+                let at = monotonicSeconds()
+                let quiet = changesInBatch > 1 ? burstQuietSeconds : quietSeconds
+                let settled = dirty && (at >= lastEvent + quiet || at >= dirtySince + maxDelaySeconds)
+                if (settled && retryAt == nil) || (retryAt.map { at >= $0 } ?? false) {
+                    if try apply(events, hints: whole ? nil : pending) {
+                        if whole { nextFullCheck = at + fullCheckSeconds }
+                        pending = ChangeHints()
+                        whole = false
+                        dirty = false
+                        retryAt = nil
+                    } else {
+                        retryAt = monotonicSeconds() + retrySeconds
                     }
+                } else if !dirty && at >= nextFullCheck {
+                    // The safety net: what no event said (a change while events were lost).
+                    if !(try apply(events)) {
+                        dirty = true
+                        whole = true
+                        retryAt = monotonicSeconds() + retrySeconds
+                    }
+                    nextFullCheck = monotonicSeconds() + fullCheckSeconds
                 }
             }
         }
@@ -201,7 +255,19 @@ public struct Watcher: Sendable {
             self.root = root
         }
 
-        enum Change { case relevant, overflow, rootGone }
+        /// What an event says changed.
+        enum Change: Equatable {
+            /// A file that may be a note (or an editor's temp file that became one).
+            case file(String)
+            /// A folder created, deleted, moved, or whose watch was lost.
+            case folder(String)
+            /// The kernel's queue overflowed.
+            case overflow
+            /// Something only a full check settles: an ignore file, the vault itself.
+            case everything
+            /// `.kg/lexicon.txt`.
+            case lexicon
+        }
 
         /// Watches `relative` (a folder) and every non-hidden folder below it; returns a
         /// problem when the watch limit is reached.
@@ -245,6 +311,20 @@ public struct Watcher: Sendable {
             _ = addTree("")
         }
 
+        /// Stops watching `folder` and the folders in it (moved away: if it moved within the
+        /// vault, its new path is watched anew).
+        mutating func unwatch(_ folder: String) {
+            for (wd, path) in paths where path == folder || Vault.isInside(path, folder) {
+                inotify_rm_watch(fd, wd)
+                paths[wd] = nil
+            }
+        }
+
+        /// Removes the watch of `folder` (tests of a lost watch).
+        mutating func drop(_ folder: String) {
+            for (wd, path) in paths where path == folder { inotify_rm_watch(fd, wd) }
+        }
+
         /// Reads the events in `buffer[0..<count]`.
         mutating func parse(_ buffer: [UInt8], count: Int, _ report: (Change) -> Void) {
             var offset = 0
@@ -264,32 +344,41 @@ public struct Watcher: Sendable {
                 }
                 guard let folder = paths[wd] else { continue }
                 if mask & UInt32(IN_IGNORED) != 0 {
+                    // The watch is gone: its folder was deleted or moved away (a deletion event
+                    // said so), or the watch was lost (an unmount, a removal of the watch).
                     paths[wd] = nil
+                    if folder == ".kg" { continue }
+                    var st = stat()
+                    let full = folder.isEmpty ? root : root + "/" + folder
+                    if lstat(full, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                        _ = addTree(folder)
+                        report(folder.isEmpty ? .everything : .folder(folder))
+                    }
                     continue
                 }
-                if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0 {
-                    report(folder.isEmpty ? .rootGone : .relevant)
+                if mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT) != 0 {
+                    report(folder.isEmpty ? .everything : .folder(folder))
                     continue
                 }
                 if folder == ".kg" {
-                    if name == "lexicon.txt" { report(.relevant) }
+                    if name == "lexicon.txt" { report(.lexicon) }
                     continue
                 }
                 if Vault.ignoreFiles.contains(name) {
-                    report(.relevant)
+                    report(.everything)
                     continue
                 }
-                if name.hasPrefix(".") { continue }
-                let isFolder = mask & UInt32(IN_ISDIR) != 0
-                if isFolder {
-                    // A new or moved-in folder: watch it, then the update's scan finds files
+                if name.isEmpty || name.hasPrefix(".") { continue }
+                let path = folder.isEmpty ? name : folder + "/" + name
+                if mask & UInt32(IN_ISDIR) != 0 {
+                    // A new or moved-in folder: watch it (a moved folder keeps its watches,
+                    // which now name it by its new path); the update walks it, finding files
                     // that landed before the watch.
-                    if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
-                        _ = addTree(folder.isEmpty ? name : folder + "/" + name)
-                    }
-                    report(.relevant)
+                    if mask & UInt32(IN_MOVED_FROM) != 0 { unwatch(path) }
+                    if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { _ = addTree(path) }
+                    report(.folder(path))
                 } else if Vault.isNoteName(Array(name.utf8)) {
-                    report(.relevant)
+                    report(.file(path))
                 }
             }
         }

@@ -15,6 +15,8 @@ public struct DoctorReport: Sendable, Equatable {
     public var unlinked: [(note: String, entity: String, entityNote: String, line: Int)]
     /// Links whose target several notes share: which one kg chose, and the others.
     public var ambiguousLinks: [(note: String, line: Int, target: String, chosen: String, candidates: [String])] = []
+    /// Bytes of the index, every checksum of which was verified.
+    public var indexBytes = 0
 
     public static func == (a: DoctorReport, b: DoctorReport) -> Bool {
         a.syntaxErrors == b.syntaxErrors && a.collisions == b.collisions && a.shortNames.map(\.name) == b.shortNames.map(\.name) && a.unmentioned == b.unmentioned

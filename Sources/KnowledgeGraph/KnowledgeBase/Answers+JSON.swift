@@ -113,6 +113,7 @@ extension DoctorReport {
             .object([("source", .string(i.source)), ("line", .int(i.line)), ("message", .string(i.message))])
         }
         return .object([
+            ("index_bytes_checked", .int(indexBytes)),
             ("syntax_errors", .array(syntaxErrors.map(issue))),
             ("collisions", .array(collisions.map(issue))),
             ("unused_lines", .array(unused.map(issue))),

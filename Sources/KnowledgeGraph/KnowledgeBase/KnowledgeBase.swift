@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A message for the person using kg, given beside an answer: a note or a warning.
 public struct Notice: Sendable, Equatable {
     public enum Kind: String, Sendable {
@@ -76,6 +82,41 @@ public final class KnowledgeBase: @unchecked Sendable {
     {
         let options = Indexer.Options(rebuild: rebuild, wait: wait, allowMassDelete: self.options.allowMassDelete)
         return try indexer.update(options, notice: { notice(.note, $0) }, progress: progress ?? self.options.progress).1
+    }
+
+    /// What `checkIndex` found.
+    public struct IndexCheck: Sendable, Equatable {
+        /// Bytes read and checked (the index, and its base when it is a delta).
+        public var bytes: Int
+        /// The damage found, if any; the index was then rebuilt from the notes.
+        public var damage: String?
+    }
+
+    /// Brings the index up to date, then reads every block of it and verifies every
+    /// checksum, including blocks no query has read; a damaged index is rebuilt.
+    public func checkIndex() throws(KGError) -> IndexCheck {
+        let (reader, _) = try indexer.update(.init(wait: true, allowMassDelete: options.allowMassDelete), notice: { notice(.note, $0) })
+        var check = IndexCheck(bytes: indexBytes(), damage: nil)
+        do {
+            try reader.checkAll()
+        } catch {
+            check.damage = error.reason
+            notice(.warning, "the index is damaged (\(error.reason)); rebuilding it from the notes")
+            let (again, _) = try indexer.update(.init(rebuild: true, allowMassDelete: options.allowMassDelete), notice: { notice(.note, $0) })
+            do { try again.checkAll() } catch { throw .failure("the index is damaged (\(error.reason)) even after a rebuild") }
+            check.bytes = indexBytes()
+        }
+        return check
+    }
+
+    /// Bytes of the index file and its base.
+    func indexBytes() -> Int {
+        var total = 0
+        for path in [indexer.indexPath, indexer.basePath] {
+            var st = stat()
+            if stat(path, &st) == 0 { total += Int(st.st_size) }
+        }
+        return total
     }
 
     /// Keeps the index fresh until `stopFD` becomes readable (see `Watcher`), telling

@@ -130,6 +130,8 @@ extension KnowledgeBase {
     /// without linking it.
     public func doctor() throws(KGError) -> DoctorReport {
         try query { view in
+            // Every block, also those no query reads: damage found here heals the index.
+            try view.reader.checkAll()
             try noteIfEmpty(view)
             let notes = try view.notes()
             let resolver = try LinkResolver(view)
@@ -150,6 +152,7 @@ extension KnowledgeBase {
             }
             var report = Doctor.examine(lexicon: try view.lexicon(), graph: try view.graph(), notes: notes, outgoing: outgoing)
             report.ambiguousLinks = ambiguous.sorted { ($0.note, $0.line) < ($1.note, $1.line) }
+            report.indexBytes = indexBytes()
             return report
         }
     }

@@ -1,5 +1,7 @@
 /// Normalizes text once, at read: CRLF and CR to LF, NFC, full-width ASCII folded to ASCII,
-/// the ideographic space to a space, zero-width characters and BOMs dropped.
+/// the ideographic space to a space, zero-width characters, BOMs and the other invisible
+/// format characters that are default-ignorable (soft hyphen, word joiner, bidirectional
+/// marks, U+180E; see `isInvisible`) dropped, so that `Air\u{AD}flow` reads `Airflow`.
 ///
 /// Not NFKC: compatibility jamo (ㅋㅋ) and symbols are kept as written.
 public enum Normalizer {
@@ -31,10 +33,7 @@ public enum Normalizer {
                     i += 4
                 }
                 if !nfcStable(v) { return (true, true) }
-                switch v {
-                case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x3000, 0xFF01...0xFF5E: changed = true
-                default: break
-                }
+                if isInvisible(v) || v == 0x3000 || (v >= 0xFF01 && v <= 0xFF5E) { changed = true }
             }
             return (false, changed)
         }
@@ -51,7 +50,7 @@ public enum Normalizer {
             case 0x0D:
                 out.append("\n")
                 if i < scalars.endIndex && scalars[i].value == 0x0A { i = scalars.index(after: i) }
-            case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF:
+            case _ where isInvisible(v):
                 continue
             case 0x3000:
                 out.append(" ")
@@ -62,6 +61,21 @@ public enum Normalizer {
             }
         }
         return String(out)
+    }
+
+    /// Default-ignorable format characters that change nothing a reader sees: the soft
+    /// hyphen, the combining grapheme joiner, the Arabic letter mark, the Mongolian vowel
+    /// separator, zero-width spaces and joiners, bidirectional marks, embeddings and
+    /// isolates, the word joiner and invisible operators, and the BOM / zero-width no-break
+    /// space. (Variation selectors and the Hangul fillers are kept: they belong to what they
+    /// follow.)
+    @inline(__always) static func isInvisible(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x00AD, 0x034F, 0x061C, 0x180E, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x206F, 0xFEFF:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Scalars that NFC leaves as they are whatever surrounds them: precomposed Hangul

@@ -77,7 +77,7 @@ public struct Vault: Sendable {
     static let ignoreFiles = [".gitignore", ".kgignore"]
     private static let ignoreFileNames = ignoreFiles.map { Array($0.utf8) }
 
-    private func ignored(_ path: [UInt8], isFolder: Bool, rules: [IgnoreRules]) -> Bool {
+    func ignored(_ path: [UInt8], isFolder: Bool, rules: [IgnoreRules]) -> Bool {
         var result = false
         for r in rules {
             if let d = r.decision(for: path, isFolder: isFolder) { result = d }
@@ -85,7 +85,7 @@ public struct Vault: Sendable {
         return result
     }
 
-    private func walk(relative: [UInt8], into listing: inout Listing, depth: Int, rules parentRules: [IgnoreRules]) {
+    func walk(relative: [UInt8], into listing: inout Listing, depth: Int, rules parentRules: [IgnoreRules]) {
         let rel = String(decoding: relative, as: UTF8.self)
         let dirPath = relative.isEmpty ? root : root + "/" + rel
         guard let dir = opendir(dirPath) else {

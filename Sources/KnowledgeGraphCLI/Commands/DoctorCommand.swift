@@ -8,14 +8,16 @@ enum DoctorCommand {
             one name, two types), each with its line; short names that may match unrelated
             text; entities never mentioned; notes that mention an entity note without linking
             to it; and links whose target several notes share (kg picks the note in the
-            linking note's folder, else the shortest path).
+            linking note's folder, else the shortest path). First it reads every block of
+            the index and verifies every checksum (as 'kg index --check'); a damaged index is
+            rebuilt from the notes.
             """,
         arguments: 0...0, options: queryOptions
     ) { inv throws(KGError) in
         let report = try inv.kb.doctor()
         if inv.json { return inv.emit(report.json) }
         func place(_ i: LexiconIssue) -> String { i.line > 0 ? "\(i.source):\(i.line)" : i.source }
-        var text = ""
+        var text = "Index: every checksum of its \(report.indexBytes) bytes holds\n\n"
         text += "Lexicon lines kg cannot read (\(report.syntaxErrors.count)):\n"
         for i in report.syntaxErrors { text += "  \(place(i)): \(i.message)\n" }
         text += "\nNames that collide (\(report.collisions.count)):\n"

@@ -13,9 +13,25 @@ enum IndexCommand {
               --no-wait            exit 75 instead of waiting when another kg is writing
               --allow-mass-delete  accept that more than half the notes are gone (kg refuses
                                    an update that drops more than half of 20 or more notes)
+              --check              then read every block of the index and verify every
+                                   checksum (queries check only what they read); a damaged
+                                   index is rebuilt from the notes. JSON: {"bytes", "damage"}
             """,
-        arguments: 0...0, options: ["--rebuild", "--no-wait", "--allow-mass-delete"]
+        arguments: 0...0, options: ["--rebuild", "--no-wait", "--allow-mass-delete", "--check"]
     ) { inv throws(KGError) in
+        if inv.flag("--check") {
+            if inv.flag("--rebuild") { _ = try inv.kb.index(rebuild: true, wait: !inv.flag("--no-wait")) }
+            let check = try inv.kb.checkIndex()
+            if inv.json {
+                return inv.emit(.object([("bytes", .int(check.bytes)), ("damage", check.damage.map { .string($0) } ?? .null)]))
+            }
+            if let damage = check.damage {
+                inv.out("damaged: \(damage); rebuilt from the notes, and every checksum of its \(check.bytes) bytes now holds\n")
+            } else {
+                inv.out("every checksum of the index's \(check.bytes) bytes holds\n")
+            }
+            return
+        }
         let report = try inv.kb.index(rebuild: inv.flag("--rebuild"), wait: !inv.flag("--no-wait"))
         for issue in report.lexiconIssues {
             inv.warning("\(issue.line > 0 ? "\(issue.source):\(issue.line)" : issue.source): \(issue.message)")

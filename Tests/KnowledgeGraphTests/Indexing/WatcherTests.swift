@@ -15,11 +15,12 @@ final class RunningWatcher: @unchecked Sendable {
     private(set) var error: KGError?
     private var joined = false
 
-    init(_ v: TempVault, polling: Bool = false) {
+    init(_ v: TempVault, polling: Bool = false, configure: (inout Watcher) -> Void = { _ in }) {
         pipe(&fds)
         var watcher = Watcher(indexer: Indexer(vault: Vault(root: v.root)))
         watcher.forcePolling = polling
         watcher.pollSeconds = 0.2
+        configure(&watcher)
         let configured = watcher
         let stopFD = fds[0]
         Thread.detachNewThread { [self] in
@@ -136,6 +137,107 @@ func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
         #expect(eventually { w.events.text.contains("update") })
         try v.write("b.md", "폴링 노트\n")
         #expect(eventually { found(v, "폴링") })
+    }
+
+    /// The updates reported since `mark` (a count of event lines).
+    func updates(_ w: RunningWatcher, since mark: Int) -> [String] {
+        w.events.text.components(separatedBy: "\n").dropFirst(mark).filter { $0.hasPrefix("update") }
+    }
+    func mark(_ w: RunningWatcher) -> Int { w.events.text.components(separatedBy: "\n").count - 1 }
+
+    @Test func followsEditorsSafeWrites() throws {
+        let v = try TempVault(files: ["a.md": "처음\n", "b.md": "둘째\n", "c.md": "셋째\n", "d.md": "넷째\n"])
+        let w = RunningWatcher(v)
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+
+        // vim: probe the folder with `4913`, rename the note to its backup, write it anew,
+        // delete the backup.
+        try v.write("4913", "")
+        try v.remove("4913")
+        try v.move("a.md", "a.md~")
+        try v.write("a.md", "빔으로 저장\n")
+        try v.remove("a.md~")
+        #expect(eventually { found(v, "빔으로") })
+
+        // JetBrains: a temp file, the note renamed away, the temp renamed over it, the old deleted.
+        try v.write("b.md___jb_tmp___", "젯브레인 저장\n")
+        try v.move("b.md", "b.md___jb_old___")
+        #expect(rename(v.path("b.md___jb_tmp___"), v.path("b.md")) == 0)
+        try v.remove("b.md___jb_old___")
+        #expect(eventually { found(v, "젯브레인") })
+
+        // VS Code's atomic save: a hidden temp file renamed over the note.
+        try v.write(".c.md.vscode-tmp", "코드 저장\n")
+        #expect(rename(v.path(".c.md.vscode-tmp"), v.path("c.md")) == 0)
+        #expect(eventually { found(v, "코드") })
+
+        // Obsidian: the note truncated and written in place.
+        let h = try #require(FileHandle(forWritingAtPath: v.path("d.md")))
+        h.truncateFile(atOffset: 0)
+        h.write(Data("옵시디언 저장\n".utf8))
+        h.closeFile()
+        #expect(eventually { found(v, "옵시디언") })
+        #expect(!found(v, "처음") && !found(v, "둘째") && !found(v, "셋째") && !found(v, "넷째"))
+    }
+
+    @Test func aCheckoutOfManyNotesIsOneUpdateAndARenamedFolderMovesThemAll() throws {
+        let v = try TempVault(files: ["a.md": "하나\n"])
+        let w = RunningWatcher(v)
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+        usleep(200_000)
+        var m = mark(w)
+        // What `git checkout` does: many files written in a burst.
+        for i in 0..<300 { try v.write("notes/n\(i).md", "체크아웃 \(i)\n") }
+        #expect(eventually { v.kg("search", "체크아웃", "--no-refresh", "--limit", "0").out.contains("notes/n299.md") })
+        usleep(300_000)
+        #expect(updates(w, since: m).count <= 2, "\(updates(w, since: m))")
+        // The folder renamed: every note follows, none is left under the old name.
+        m = mark(w)
+        try v.move("notes", "archive")
+        #expect(eventually {
+            let out = v.kg("search", "체크아웃", "--no-refresh", "--limit", "0", "--json").out
+            return out.contains("archive/n299.md") && !out.contains("\"notes/")
+        })
+        #expect(updates(w, since: m).count == 1)
+    }
+
+    @Test func anOverflowChecksTheWholeVault() throws {
+        let v = try TempVault(files: ["a.md": "하나\n"])
+        let w = RunningWatcher(v) { $0.eventLimit = 5 }
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+        for i in 0..<40 { try v.write("f\(i).md", "넘침 \(i)\n") }
+        #expect(eventually { w.events.text.contains("overflowed") })
+        #expect(eventually { v.kg("search", "넘침", "--no-refresh", "--limit", "0").out.components(separatedBy: "matching line").count - 1 == 40 })
+    }
+
+    @Test func aLostWatchIsWatchedAgainAndItsFolderChecked() throws {
+        let v = try TempVault(files: ["a.md": "하나\n", "sub/b.md": "둘\n"])
+        let w = RunningWatcher(v) { $0.dropWatches = ["sub"] }
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+        usleep(200_000)
+        try v.write("sub/c.md", "잃어버린 감시\n")
+        #expect(eventually { found(v, "잃어버린") })
+    }
+
+    @Test func anIndexThatCannotBeWrittenIsRetriedAndTheLastGoodOneKept() throws {
+        let v = try TempVault(files: ["a.md": "하나\n"])
+        let w = RunningWatcher(v) { $0.retrySeconds = 0.3 }
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+        // The index folder replaced by a file: nothing can be written there.
+        let kg = v.path(".kg")
+        try FileManager.default.moveItem(atPath: kg, toPath: v.path(".kg-saved"))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: kg))
+        try v.write("b.md", "다시 시도\n")
+        #expect(eventually { w.events.text.contains("trying again") })
+        try FileManager.default.removeItem(atPath: kg)
+        try FileManager.default.moveItem(atPath: v.path(".kg-saved"), toPath: kg)
+        #expect(eventually { found(v, "다시") })
+        #expect(found(v, "하나"))
     }
 
     @Test func vaultDisappearingStopsTheWatcherWithAMessage() throws {

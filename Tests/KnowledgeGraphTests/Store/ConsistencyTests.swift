@@ -77,4 +77,28 @@ import Testing
             #expect(r.status == 0, "seed \(seed), \(q): \(r.err)")
         }
     }
+
+    @Test func checkFindsDamageNoQueryReadsAndHeals() throws {
+        let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
+        #expect(v.kg("index", "--check").out.contains("holds"))
+        // One flipped bit in the last block of the postings: a query that does not read it
+        // answers as if nothing were wrong.
+        let path = v.path(".kg/index")
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 3] ^= 0x10
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(v.kg("stats", "--no-refresh").status == 0)
+        let check = v.kg("index", "--check", "--json")
+        #expect(check.status == 0)
+        #expect(check.out.contains("\"damage\": \"postings checksum mismatch\""), "\(check.out)")
+        #expect(check.err.contains("rebuilding"))
+        #expect(v.kg("index", "--check").out.hasPrefix("every checksum"))
+        // The doctor reads every block too, and heals what it finds.
+        bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 3] ^= 0x10
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let doctor = v.kg("doctor")
+        #expect(doctor.status == 0 && doctor.err.contains("damaged"), "\(doctor.err)")
+        #expect(v.kg("index", "--check").out.hasPrefix("every checksum"))
+    }
 }

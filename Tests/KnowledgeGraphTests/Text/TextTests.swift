@@ -61,6 +61,19 @@ func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
         #expect(scalars(Normalizer.normalize("ＦＦＭ\u{3000}카\u{200B}카오")) == scalars("FFM 카카오"))
     }
 
+    @Test func invisibleFormatCharactersGo() {
+        // Soft hyphen, word joiner, a BOM inside the text, the Mongolian vowel separator, a
+        // left-to-right mark: none is seen, so none splits a word.
+        #expect(scalars(Normalizer.normalize("Air\u{AD}flow 카\u{2060}카오 ML\u{FEFF}flow F\u{180E}FM a\u{200E}b")) == scalars("Airflow 카카오 MLflow FFM ab"))
+        // Variation selectors stay with what they follow.
+        #expect(scalars(Normalizer.normalize("❤\u{FE0F}")) == scalars("❤\u{FE0F}"))
+    }
+
+    @Test func aSoftHyphenInsideANameStillMentionsIt() throws {
+        let v = try TempVault(files: ["a.md": "Air\u{AD}flow 로 돌린다\n"], lexicon: "tool: Airflow\n")
+        #expect(v.kg("mentions", "Airflow").out.contains("a.md"))
+    }
+
     @Test func compatibilityJamoAreKept() {
         #expect(scalars(Normalizer.normalize("ㅋㅋ")) == scalars("ㅋㅋ"))
     }

@@ -1,0 +1,147 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Files and folders known to have changed (vault-relative paths), as a watcher learns them
+/// from the file system's events: an update looks at these alone instead of listing the
+/// vault.
+public struct ChangeHints: Sendable, Equatable {
+    /// Files created, written, deleted or moved in or out.
+    public var files: Set<String> = []
+    /// Folders created, deleted or moved in or out: everything below them is looked at.
+    public var folders: Set<String> = []
+
+    public init(files: Set<String> = [], folders: Set<String> = []) {
+        self.files = files
+        self.folders = folders
+    }
+
+    public var isEmpty: Bool { files.isEmpty && folders.isEmpty }
+
+    public mutating func formUnion(_ other: ChangeHints) {
+        files.formUnion(other.files)
+        folders.formUnion(other.folders)
+    }
+}
+
+extension Vault.Listing {
+    /// The listing an index's file table records: its notes and the files it skipped when
+    /// reading them with their stat, and what the listing itself skipped (stored with a zero
+    /// stat: symbolic links, names that are not UTF-8, folders that cannot be read).
+    init(fileTable files: [FileEntry]) {
+        let zero = FileStat(size: 0, mtimeNs: 0, ctimeNs: 0, inode: 0)
+        for f in files {
+            if let reason = f.skipReason, f.stat == zero {
+                skipped.append(SkippedFile(path: f.path, reason: reason))
+                if f.path.hasSuffix("/") { unreadableFolders.append(String(f.path.dropLast())) }
+                if f.path == "." { unreadableFolders.append("") }
+            } else {
+                notes.append((f.path, f.stat))
+            }
+        }
+    }
+}
+
+extension Vault {
+    /// The listing `previous` brought up to date for the files and folders in `hints`, with a
+    /// stat of each hinted file and a walk of each hinted folder, and nothing else: what a
+    /// full `list()` would give if nothing changed but what the hints name.
+    public func relist(_ previous: Listing, hints: ChangeHints) throws(KGError) -> Listing {
+        try checkRoot()
+        // Folders inside another hinted folder are walked with it.
+        let sorted = hints.folders.filter { !$0.isEmpty }.sorted { $0.utf8.bytesPrecede($1.utf8) }
+        var folders: [String] = []
+        for f in sorted where !folders.contains(where: { Vault.isInside(f, $0) }) { folders.append(f) }
+        if hints.folders.contains("") { return try list() }
+        func gone(_ path: String) -> Bool {
+            hints.files.contains(path) || folders.contains { path == $0 || Vault.isInside(path, $0) }
+        }
+        var listing = previous
+        listing.notes.removeAll { gone($0.path) }
+        listing.skipped.removeAll { s in
+            let path = s.path.hasSuffix("/") ? String(s.path.dropLast()) : s.path
+            return gone(path)
+        }
+        listing.unreadableFolders.removeAll { gone($0) }
+        for folder in folders {
+            guard let rules = rules(above: folder) else { continue }
+            var st = stat()
+            guard lstat(root + "/" + folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
+            walk(relative: Array(folder.utf8), into: &listing, depth: 2, rules: rules)
+        }
+        for path in hints.files where !folders.contains(where: { Vault.isInside(path, $0) }) {
+            let name = Array(Vault.lastComponent(path).utf8)
+            guard Vault.isNoteName(name), !name.isEmpty, name[0] != 0x2E else { continue }
+            let parent = Vault.parent(path)
+            guard let rules = rules(above: parent) else { continue }
+            var rulesHere = rules
+            if let own = ownRules(parent) { rulesHere += own }
+            var st = stat()
+            guard lstat(root + "/" + path, &st) == 0 else { continue }
+            let kind = st.st_mode & S_IFMT
+            if !rulesHere.isEmpty && ignored(Array(path.utf8), isFolder: kind == S_IFDIR, rules: rulesHere) { continue }
+            if kind == S_IFREG {
+                listing.notes.append((path, Vault.fileStat(st)))
+            } else if kind == S_IFLNK {
+                listing.skipped.append(SkippedFile(path: path, reason: "symbolic link (not followed)"))
+            }
+        }
+        listing.notes.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        listing.skipped.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        return listing
+    }
+
+    /// Throws unless the vault's root is a folder.
+    func checkRoot() throws(KGError) {
+        var st = stat()
+        guard lstat(root, &st) == 0 || stat(root, &st) == 0 else { throw .vaultNotFound(root) }
+        if stat(root, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR { throw .vaultNotAFolder(root) }
+    }
+
+    /// Whether `path` lies inside `folder`.
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        folder.isEmpty || (path.utf8.count > folder.utf8.count && path.utf8.starts(with: folder.utf8)
+            && path.utf8.dropFirst(folder.utf8.count).first == 0x2F)
+    }
+
+    static func parent(_ path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: 0x2F) else { return "" }
+        return String(path[..<slash])
+    }
+
+    static func lastComponent(_ path: String) -> Substring {
+        guard let slash = path.utf8.lastIndex(of: 0x2F) else { return path[...] }
+        return path[path.utf8.index(after: slash)...]
+    }
+
+    /// The ignore rules of `folder`'s own ignore files, if it has any.
+    private func ownRules(_ folder: String) -> [IgnoreRules]? {
+        var out: [IgnoreRules] = []
+        let full = folder.isEmpty ? root : root + "/" + folder
+        for file in Vault.ignoreFiles {
+            if case .success(let bytes) = Vault(root: full).read(file, limit: 1 << 20) {
+                out.append(IgnoreRules(base: Array(folder.utf8), text: bytes))
+            }
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// The ignore rules that apply inside `folder` from the folders above it (the root's
+    /// included, `folder`'s own not), or nil when `folder` or a folder above it is hidden or
+    /// ignored: what `list()` would have gathered on its way down.
+    private func rules(above folder: String) -> [IgnoreRules]? {
+        if folder.isEmpty { return [] }
+        var rules = ownRules("") ?? []
+        let parts = folder.split(separator: "/", omittingEmptySubsequences: false)
+        var here = ""
+        for (k, part) in parts.enumerated() {
+            if part.isEmpty || part.hasPrefix(".") { return nil }
+            here = here.isEmpty ? String(part) : here + "/" + part
+            if !rules.isEmpty && ignored(Array(here.utf8), isFolder: true, rules: rules) { return nil }
+            if k < parts.count - 1, let own = ownRules(here) { rules += own }
+        }
+        return rules
+    }
+}
