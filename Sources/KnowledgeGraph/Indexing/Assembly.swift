@@ -77,7 +77,7 @@ extension Pass {
         var builder = GraphBuilder(entityCount: entityCount)
         if let previous {
             builder = GraphBuilder(try previous.graph())
-            for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.note(at: o), sign: -1) }
+            for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.record(at: o), sign: -1) }
         }
         for run in outputs { builder.merge(run.graph) }
         var hashes: [UInt64] = []

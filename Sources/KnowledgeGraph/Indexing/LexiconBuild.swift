@@ -95,7 +95,7 @@ struct DiscoveryBuild {
             var ids: [PathKey: Int] = [:]
             for (id, path) in previous.notePaths.enumerated() { ids[PathKey(path)] = id }
             for key in gone {
-                if let id = ids[key], let old = try? reader.note(at: id) { stats.add(old.candidates, sign: -1) }
+                if let id = ids[key], let old = try? reader.record(at: id) { stats.add(old.candidates, sign: -1) }
             }
             toRead = toRead.filter { changes.changed.contains(PathKey($0)) }
         }

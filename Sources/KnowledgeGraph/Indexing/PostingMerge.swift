@@ -25,12 +25,14 @@ extension Pass {
         }
         let order = table.sortedIDs()
         let oldTotal = try previous?.termTotal() ?? 0
+        let segments = Pass.segments(remap)
 
-        // Two halves of the dictionary on two cores, split at an old term. The reader checks
-        // every posting block first, so that the halves only read it.
-        let halves = oldTotal >= 1024 && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 ? 2 : 1
+        // Two halves of the dictionary on two cores, split at an old term, when the update
+        // reads much of it. The reader checks every posting block first, so that the halves
+        // only read it. A small update reads few lists (see `segments`): one core.
+        let halves = oldTotal >= 1024 && order.count >= 4096 && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 ? 2 : 1
         guard halves == 2, let previous else {
-            return try mergeTerms(&runs, table, sources, order, previous, remap, old: 0..<oldTotal, new: 0..<order.count)
+            return try mergeTerms(&runs, table, sources, order, previous, remap, segments, old: 0..<oldTotal, new: 0..<order.count)
         }
         try previous.file.verifyAll(.postings)
         // Split where half of the postings' bytes lie on each side.
@@ -44,13 +46,13 @@ extension Pass {
         }
         let newSplit = lo
         let results = SharedSlots<Result<TermsWriter, CorruptIndex>>(count: 2)
-        let inputs = UncheckedSendable((runs, table, sources, order, previous, remap))
+        let inputs = UncheckedSendable((runs, table, sources, order, previous, remap, segments))
         DispatchQueue.concurrentPerform(iterations: 2) { h in
-            var (runs, table, sources, order, previous, remap) = inputs.value
+            var (runs, table, sources, order, previous, remap, segments) = inputs.value
             let old = h == 0 ? 0..<split : split..<oldTotal
             let new = h == 0 ? 0..<newSplit : newSplit..<order.count
             do throws(CorruptIndex) {
-                results.put(h, .success(try mergeTerms(&runs, table, sources, order, previous, remap, old: old, new: new)))
+                results.put(h, .success(try mergeTerms(&runs, table, sources, order, previous, remap, segments, old: old, new: new)))
             } catch {
                 results.put(h, .failure(error))
             }
@@ -62,10 +64,32 @@ extension Pass {
         return out
     }
 
+    /// For each old note id, the last old id up to which the notes are all kept and move
+    /// by the same offset (-1 for a note dropped or analysed again). An old list without new
+    /// entries whose notes lie within one segment changes at most in its first gap, which is
+    /// known without reading the rest: with its last note (in the dictionary), an update of
+    /// a few notes reads only the lists that hold them.
+    static func segments(_ remap: [Int32]) -> [Int32] {
+        var out = [Int32](repeating: -1, count: remap.count)
+        var k = remap.count - 1
+        while k >= 0 {
+            if remap[k] >= 0 {
+                let next = k + 1
+                if next < remap.count && remap[next] >= 0 && remap[next] - Int32(next) == remap[k] - Int32(k) {
+                    out[k] = out[next]
+                } else {
+                    out[k] = Int32(k)
+                }
+            }
+            k -= 1
+        }
+        return out
+    }
+
     /// Merges old terms `old` with new terms `order[new]`.
     private static func mergeTerms(
         _ runs: inout [PostingLists], _ table: TermTable, _ sources: [[(run: Int32, term: Int32)]], _ order: [Int32],
-        _ previous: IndexReader?, _ remap: [Int32], old: Range<Int>, new: Range<Int>
+        _ previous: IndexReader?, _ remap: [Int32], _ segments: [Int32], old: Range<Int>, new: Range<Int>
     ) throws(CorruptIndex) -> TermsWriter {
         var out = TermsWriter()
         // The previous dictionary, located once: its terms are read in the loop below.
@@ -123,7 +147,7 @@ extension Pass {
                     }
                     last = runs[r].lastNote(t)
                 }
-                out.end()
+                out.end(lastNote: last)
                 j += 1
                 continue
             }
@@ -131,6 +155,37 @@ extension Pass {
             guard let previous, let dictionary, let oldTerm else { break }
             let (listStart, listEnd) = try dictionary.listOffsets(i)
             guard listStart <= listEnd, listEnd <= postingsEnd else { throw CorruptIndex(reason: "bad posting offsets") }
+            if news.isEmpty, listEnd > listStart {
+                let head = try previous.file.logical(.postings, listStart..<min(listEnd, listStart + 20))
+                // Skip data: the first note from the list's head, the last from the dictionary.
+                var k = 0
+                if let total = VarInt.read(head, &k, end: head.count), total > 0, let gap = VarInt.read(head, &k, end: head.count),
+                    gap < UInt64(remap.count)
+                {
+                    let first = Int(gap)
+                    let lastOld = dictionary.lastNote(i)
+                    if lastOld < remap.count, first <= lastOld, segments[first] >= Int32(lastOld) {
+                        let shift = remap[first] - Int32(first)
+                        out.begin(term: oldTerm)
+                        if shift == 0 {
+                            out.post.keep(listStart..<listEnd)
+                        } else {
+                            // Only the first gap moves: the rest of the list stays as it is.
+                            VarInt.append(total, to: &out.post.bytes)
+                            VarInt.append(UInt64(remap[first]), to: &out.post.bytes)
+                            let rest = (listStart + k)..<listEnd
+                            if rest.count >= Pass.keptSpanMinimum {
+                                out.post.keep(rest)
+                            } else {
+                                out.post.bytes.appendBytes(try previous.file.logical(.postings, rest))
+                            }
+                        }
+                        out.end(lastNote: Int32(lastOld) + shift)
+                        i += 1
+                        continue
+                    }
+                }
+            }
             let oldList = try previous.file.logical(.postings, listStart..<listEnd)
             entries.removeAll(keepingCapacity: true)
             kept.removeAll(keepingCapacity: true)
@@ -191,7 +246,7 @@ extension Pass {
             if same {
                 out.begin(term: oldTerm)
                 out.post.keep(listStart..<(listStart + oldList.count))
-                out.end()
+                out.end(lastNote: last)
                 i += 1
                 if side == 0 { j += 1 }
                 continue
@@ -211,7 +266,7 @@ extension Pass {
                     at = position
                 }
                 out.post.bytes.append(contentsOf: entries[at...])
-                out.end()
+                out.end(lastNote: last)
             }
             i += 1
             if side == 0 { j += 1 }

@@ -155,6 +155,7 @@ public struct Watcher: Sendable {
             var dirtySince = monotonicSeconds()
             var lastEvent = dirtySince
             var changesInBatch = 0
+            var eventsInBatch = 0
             var retryAt: Double? = whole ? monotonicSeconds() + retrySeconds : nil
             var nextFullCheck = monotonicSeconds() + fullCheckSeconds
             for folder in dropWatches { watches.drop(folder) }
@@ -194,7 +195,8 @@ public struct Watcher: Sendable {
                         _ = try apply(events)
                         return false
                     }
-                    if (overflow || changesInBatch + count > eventLimit) && !whole {
+                    eventsInBatch += count
+                    if (overflow || eventsInBatch > eventLimit) && !whole {
                         events(.notice("too many changes at once (the event queue overflowed); checking the whole vault"))
                         watches.rescan()
                         whole = true
@@ -205,9 +207,9 @@ public struct Watcher: Sendable {
                         if !dirty {
                             dirty = true
                             dirtySince = now
-                            changesInBatch = 0
                         }
-                        changesInBatch += count
+                        // A save is several events on one file: the burst is counted in paths.
+                        changesInBatch = whole ? 2 : max(1, pending.files.count + pending.folders.count)
                         lastEvent = now
                     }
                 }
@@ -217,6 +219,7 @@ public struct Watcher: Sendable {
                 if (settled && retryAt == nil) || (retryAt.map { at >= $0 } ?? false) {
                     if try apply(events, hints: whole ? nil : pending) {
                         if whole { nextFullCheck = at + fullCheckSeconds }
+                        eventsInBatch = 0
                         pending = ChangeHints()
                         whole = false
                         dirty = false

@@ -111,6 +111,14 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     }
 
     /// Note `id`'s record, decoded alone.
+    /// Note `id`'s record without its path (an empty one), for what needs only its
+    /// contents: no file table is decoded.
+    func record(at id: Int) throws(CorruptIndex) -> NoteRecord {
+        let bytes = try noteRecordBytes(at: id)
+        var r = BinaryReader(bytes, range: 0..<bytes.count)
+        return try NoteRecord.decode(&r, path: "", entityCount: try meta().entities)
+    }
+
     public func note(at id: Int) throws(CorruptIndex) -> NoteRecord {
         let bytes = try noteRecordBytes(at: id)
         var r = BinaryReader(bytes, range: 0..<bytes.count)
@@ -312,7 +320,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         /// The bytes of the term at position `k`.
         func term(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
             guard k >= 0, k < count else { throw CorruptIndex(reason: "bad term id") }
-            let termsStart = (count + 1) * (4 + width)
+            let termsStart = (count + 1) * (4 + width) + count * 4
             let a = bytes.u32(at: k * 4)
             let b = bytes.u32(at: (k + 1) * 4)
             guard a <= b, termsStart + b <= bytes.count else { throw CorruptIndex(reason: "bad term table") }
@@ -325,6 +333,11 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
             let offsets = (count + 1) * 4
             if width == 4 { return (bytes.u32(at: offsets + k * 4), bytes.u32(at: offsets + (k + 1) * 4)) }
             return (bytes.u64(at: offsets + k * 8), bytes.u64(at: offsets + (k + 1) * 8))
+        }
+
+        /// The highest note id in the list of the term at position `k`.
+        func lastNote(_ k: Int) -> Int {
+            bytes.u32(at: (count + 1) * (4 + width) + k * 4)
         }
 
         /// The first position whose term does not sort before `key`.
@@ -345,7 +358,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         guard raw.count >= 8 else { throw CorruptIndex(reason: "bad term table") }
         let n = raw.u32(at: 0)
         let width = raw.u32(at: 4)
-        guard width == 4 || width == 8, (n + 1) * (4 + width) <= raw.count - 8, n == (try meta().terms) else {
+        guard width == 4 || width == 8, (n + 1) * (4 + width) + n * 4 <= raw.count - 8, n == (try meta().terms) else {
             throw CorruptIndex(reason: "bad term table")
         }
         let d = TermDictionary(bytes: UnsafeRawBufferPointer(rebasing: raw[8...]), count: n, width: width)

@@ -51,7 +51,8 @@ extension IndexSnapshot {
             list.removeAll(keepingCapacity: true)
             postings[t]?.encode(into: &list)
             var t = t
-            t.withUTF8 { terms.add(term: UnsafeRawBufferPointer($0), list: list) }
+            let last = postings[t]?.notes.last ?? -1
+            t.withUTF8 { terms.add(term: UnsafeRawBufferPointer($0), list: list, lastNote: last) }
         }
         let parts = IndexParts(fingerprint: lexiconFingerprint,
             notes: NoteParts(lexicon: lexicon, files: files, notes: SectionPieces(bytes: noteBytes.bytes), noteOffsets: offsets,

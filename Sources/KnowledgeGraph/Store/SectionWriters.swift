@@ -5,14 +5,17 @@ struct TermsWriter {
     /// The postings: new lists in `post.bytes`, and lists of the previous index kept as they are.
     var post = SectionPieces()
     var postOffsets: [UInt64] = [0]
+    /// The last (highest) note id of each term's list: with the first, read from the list's
+    /// head, the range of notes a list can hold, which an update checks before reading it.
+    var lastNotes: [UInt32] = []
 
     var count: Int { termOffsets.count - 1 }
 
     /// Appends a term whose encoded list (count, then entries) is `list`.
-    mutating func add(term: UnsafeRawBufferPointer, list: [UInt8]) {
+    mutating func add(term: UnsafeRawBufferPointer, list: [UInt8], lastNote: Int32) {
         begin(term: term)
         post.bytes.append(contentsOf: list)
-        end()
+        end(lastNote: lastNote)
     }
 
     mutating func begin(term: UnsafeRawBufferPointer) {
@@ -20,8 +23,9 @@ struct TermsWriter {
         termOffsets.append(UInt32(termBytes.count))
     }
 
-    mutating func end() {
+    mutating func end(lastNote: Int32) {
         postOffsets.append(UInt64(post.count))
+        lastNotes.append(UInt32(bitPattern: lastNote))
     }
 
     /// Appends the terms of `other`, which all sort after this one's.
@@ -32,17 +36,18 @@ struct TermsWriter {
         post.append(other.post)
         for o in other.termOffsets.dropFirst() { termOffsets.append(termBase + o) }
         for o in other.postOffsets.dropFirst() { postOffsets.append(postBase + o) }
+        lastNotes += other.lastNotes
     }
 
     /// Size of `dictionary()`.
-    var dictionaryByteCount: Int { 8 + termOffsets.count * 4 + postOffsets.count * postOffsetWidth + termBytes.count }
+    var dictionaryByteCount: Int { 8 + termOffsets.count * 4 + postOffsets.count * postOffsetWidth + lastNotes.count * 4 + termBytes.count }
 
     /// Bytes of each posting offset: 4 while the postings fit in 4 GB, else 8.
     var postOffsetWidth: Int { (postOffsets.last ?? 0) <= UInt64(UInt32.max) ? 4 : 8 }
 
-    /// Term count, the width of a posting offset, fixed-width tables of term offsets and
-    /// posting offsets (so a query binary-searches the mapped file without decoding the
-    /// dictionary), then the terms' bytes.
+    /// Term count, the width of a posting offset, fixed-width tables of term offsets, posting
+    /// offsets and last note ids (so a query binary-searches the mapped file without decoding
+    /// the dictionary), then the terms' bytes.
     func dictionary() -> [UInt8] {
         var dict = BinaryWriter()
         let width = postOffsetWidth
@@ -53,6 +58,7 @@ struct TermsWriter {
         for o in postOffsets {
             if width == 4 { dict.u32(UInt32(o)) } else { dict.u64(o) }
         }
+        for n in lastNotes { dict.u32(n) }
         dict.bytes.append(contentsOf: termBytes)
         return dict.bytes
     }

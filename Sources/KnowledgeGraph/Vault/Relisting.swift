@@ -55,8 +55,10 @@ extension Vault {
         var folders: [String] = []
         for f in sorted where !folders.contains(where: { Vault.isInside(f, $0) }) { folders.append(f) }
         if hints.folders.contains("") { return try list() }
+        // Byte keys: a `String` hash normalizes, once per path of the vault.
+        let files = Set(hints.files.map(PathKey.init))
         func gone(_ path: String) -> Bool {
-            hints.files.contains(path) || folders.contains { path == $0 || Vault.isInside(path, $0) }
+            (!files.isEmpty && files.contains(PathKey(path))) || (!folders.isEmpty && folders.contains { path == $0 || Vault.isInside(path, $0) })
         }
         var listing = previous
         listing.notes.removeAll { gone($0.path) }
