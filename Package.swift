@@ -24,7 +24,7 @@ let package = Package(
             name: "KnowledgeGraphTests",
             dependencies: ["KnowledgeGraph", "KnowledgeGraphCLI"],
             // Read from the source folder by path, so that a reviewer diffs them there.
-            exclude: ["Golden"]
+            exclude: ["Golden", "Clients"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,8 @@ import Foundation
 
 /// The help kg prints for itself.
 enum Help {
-    static let version = "kg 0.2.0"
+    static let versionNumber = "0.3.0"
+    static let version = "kg \(versionNumber)"
 
     /// What each option means, for `kg --help`.
     static let optionMeanings: [(String, String)] = [

@@ -12,6 +12,7 @@ final class IndexView: @unchecked Sendable {
         var graph: CoMentionGraph?
         var notes: [NoteRecord]?
         var lines: [PathKey: [String]] = [:]
+        var names: [String: [Int32]]?
     }
 
     init(reader: IndexReader, vault: Vault) {
@@ -54,6 +55,15 @@ final class IndexView: @unchecked Sendable {
         let n = try reader.notes()
         cache.withLock { $0.notes = n }
         return n
+    }
+
+    /// Notes by file name (normalized, without extension): what a `[[wikilink]]` names.
+    func noteNames() throws(CorruptIndex) -> [String: [Int32]] {
+        if let n = cache.withLock({ $0.names }) { return n }
+        var names: [String: [Int32]] = [:]
+        for (id, path) in try notePaths().enumerated() { names[NoteKeys.stem(of: path), default: []].append(Int32(id)) }
+        cache.withLock { $0.names = names }
+        return names
     }
 
     /// A note's lines as kg reads them (decoded, normalized), read from the vault when first
@@ -122,7 +132,9 @@ final class IndexView: @unchecked Sendable {
         }
         // A name, like a wikilink: the path's end, or the file name without its extension.
         let wanted = Normalizer.normalize(ref).lowercased()
-        let candidates = paths.indices.filter { i in
+        // Only notes of that file name can match: looked up, not scanned.
+        let named = try noteNames()[NoteKeys.stem(of: wanted)] ?? []
+        let candidates = named.map { Int($0) }.filter { i in
             let path = paths[i].lowercased()
             let file = path.split(separator: "/").last.map(String.init) ?? path
             let stem = file.hasSuffix(".md") ? String(file.dropLast(3)) : file.hasSuffix(".markdown") ? String(file.dropLast(9)) : file

@@ -14,11 +14,7 @@ final class LinkResolver {
     private var candidateCache: [String: (notes: [Int32], viaAlias: Bool)] = [:]
     /// Notes by file name (normalized, without extension), from the note paths: the name a
     /// `[[wikilink]]` gives.
-    private lazy var byName: [String: [Int32]] = {
-        var names: [String: [Int32]] = [:]
-        for (id, path) in paths.enumerated() { names[NoteKeys.stem(of: path), default: []].append(Int32(id)) }
-        return names
-    }()
+    private lazy var byName: [String: [Int32]] = (try? view.noteNames()) ?? [:]
 
     init(_ view: IndexView) throws {
         self.view = view
@@ -63,10 +59,16 @@ final class LinkResolver {
 
     /// Where the link filed under `key`, written in note `source`, goes.
     func resolve(_ key: String, from source: Int32) throws -> Resolution {
+        try resolve(key, fromPath: paths[Int(source)])
+    }
+
+    /// Where the link filed under `key`, written in the note at `path` (indexed or not: an
+    /// editor's buffer), goes.
+    func resolve(_ key: String, fromPath path: String) throws -> Resolution {
         let (found, viaAlias) = try candidates(key)
         guard let first = found.first else { return Resolution() }
         if found.count == 1 { return Resolution(note: first, viaAlias: viaAlias) }
-        let folder = LinkResolver.folder(paths[Int(source)])
+        let folder = LinkResolver.folder(path)
         let near = found.filter { LinkResolver.folder(paths[Int($0)]) == folder }
         let pool = near.isEmpty ? found : near
         let best = pool.min { a, b in

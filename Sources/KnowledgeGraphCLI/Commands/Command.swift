@@ -72,7 +72,7 @@ enum Commands {
         IndexCommand.command, SearchCommand.command, RelatedCommand.command, PathCommand.command, CommunitiesCommand.command,
         SuggestCommand.command, DoctorCommand.command, MentionsCommand.command, EntitiesCommand.command, ExportCommand.command,
         StatsCommand.command, WatchCommand.command, LinkCommands.backlinks, LinkCommands.links, LinkCommands.unresolved,
-        LinkCommands.orphans,
+        LinkCommands.orphans, ServerCommands.mcp, ServerCommands.lsp,
     ]
     static let all: [String: Command] = Dictionary(uniqueKeysWithValues: ordered.map { ($0.name, $0) })
 }
