@@ -193,8 +193,75 @@ usleep(1_500_000)
 measure("search 카카오 (watcher running)") { run(kg, ["search", "카카오", "--vault", vault]).seconds }
 measure("search LightGCN (watcher running)") { run(kg, ["search", "LightGCN", "--vault", vault]).seconds }
 measure("related FFM (watcher running)") { run(kg, ["related", "FFM", "--vault", vault]).seconds }
+
+// Save → visible: a note written with a fresh word, then `kg search WORD --no-refresh` run
+// until it finds the note (the search's own time included, as a user waits for it).
+func watcherRSSKB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/\(watcher.processIdentifier)/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+    return 0
+}
+func watcherCPUSeconds() -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(watcher.processIdentifier)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return 0 }
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    // utime and stime are fields 14 and 15; after the command name, 12 and 13 (0-based 11, 12).
+    guard fields.count > 12, let u = Double(fields[11]), let k = Double(fields[12]) else { return 0 }
+    return (u + k) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+func save(_ i: Int, word: String) {
+    let path = vault + "/00 kg-bench save \(i % 5).md"
+    _ = FileManager.default.createFile(atPath: path, contents: Data("# 저장 \(i)\n\(word) 노트, FFM 과 카카오\n".utf8))
+}
+var latencies: [Double] = []
+for i in 0..<50 {
+    let word = "kgbenchfresh\(i)x"
+    let start = Date()
+    save(i, word: word)
+    while Date().timeIntervalSince(start) < 10 {
+        if String(decoding: run(kg, ["search", word, "--no-refresh", "--vault", vault], capture: true).out, as: UTF8.self).contains("kg-bench save") { break }
+    }
+    latencies.append(Date().timeIntervalSince(start))
+    usleep(50_000)
+}
+latencies.sort()
+let saveMedian = latencies[latencies.count / 2]
+let saveP95 = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.95))]
+
+// Soak: many saves; the watcher's resident memory after the first 50 and at the end.
+let soakSaves = noteCount >= 50_000 ? 200 : 1000
+var rssAfter50 = 0
+for i in 0..<soakSaves {
+    save(i, word: "soak\(i)")
+    usleep(30_000)
+    if i == 49 {
+        usleep(500_000)
+        rssAfter50 = watcherRSSKB()
+    }
+}
+usleep(1_500_000)
+let rssEnd = watcherRSSKB()
+// Idle: the watcher's CPU time over 30 s with nothing changing, per minute.
+let cpuBefore = watcherCPUSeconds()
+sleep(30)
+let idleCPUPerMinute = (watcherCPUSeconds() - cpuBefore) * 2
 watcher.interrupt()
 watcher.waitUntilExit()
+// The watched index answers as a rebuild of the same notes does.
+let rebuilt = work + "/rebuilt"
+_ = run("/bin/cp", ["-R", vault, rebuilt])
+_ = run(kg, ["index", "--rebuild", "--vault", rebuilt])
+var soakSame = true
+for q in [["mentions", "--limit", "0"], ["entities", "--limit", "0"], ["export"], ["search", "카카오", "--limit", "0"], ["search", "soak999"],
+    ["related", "FFM", "--limit", "0"]]
+{
+    let a = run(kg, q + ["--json", "--no-refresh", "--vault", vault], capture: true).out
+    let b = run(kg, q + ["--json", "--no-refresh", "--vault", rebuilt], capture: true).out
+    if a != b { soakSame = false }
+}
 
 // Mentions against the truth file.
 var precision: Double?
@@ -323,6 +390,12 @@ if let d = discovery {
 if let precision, let recall {
     table += "mentions vs truth".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "precision %.4f, recall %.4f\n", precision, recall)
 }
+table += "save → visible (watcher, 50 saves)".padding(toLength: 38, withPad: " ", startingAt: 0)
+    + String(format: "median %.1f ms, p95 %.1f ms\n", saveMedian * 1000, saveP95 * 1000)
+table += "soak: watcher RSS, \(soakSaves) saves".padding(toLength: 38, withPad: " ", startingAt: 0)
+    + String(format: "%d MB after 50, %d MB at the end (%+.1f MB); watched == rebuilt: %@\n", rssAfter50 / 1024, rssEnd / 1024,
+        Double(rssEnd - rssAfter50) / 1024, soakSame ? "yes" : "NO")
+table += "idle watcher CPU".padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%.3f s per minute\n", idleCPUPerMinute)
 // The targets that are ratios to a reference measured in this run.
 @MainActor func median(_ name: String) -> Double? { results.first { $0.0 == name }?.1.median }
 var ratios: [(String, Double)] = []
@@ -341,6 +414,8 @@ print(table, terminator: "")
 var json: [String: Any] = ["notes": noteCount, "vault_bytes": vaultBytes, "runs": runs, "index_bytes": indexBytes, "index_bytes_after_edits": editedIndexBytes, "peak_rss_kb": peak,
     "first_build_peak_rss_kb": firstPeak]
 json["ratios"] = Dictionary(uniqueKeysWithValues: ratios.map { ($0.0, $0.1) })
+json["watcher"] = ["save_visible_median_s": saveMedian, "save_visible_p95_s": saveP95, "soak_saves": soakSaves, "rss_after_50_kb": rssAfter50,
+    "rss_end_kb": rssEnd, "watched_equals_rebuilt": soakSame, "idle_cpu_s_per_minute": idleCPUPerMinute]
 json["timings"] = results.map { ["name": $0.0, "median_s": $0.1.median, "min_s": $0.1.min, "max_s": $0.1.max] }
 if let d = discovery {
     json["discovery"] = ["precision": d.precision, "recall": d.recall, "found": d.found, "vocabulary": d.vocabulary,
