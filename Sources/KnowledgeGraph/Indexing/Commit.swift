@@ -150,7 +150,9 @@ extension Indexer {
         trace("written", started)
         report.wroteIndex = true
         do throws(CorruptIndex) {
-            guard let r = try IndexReader.load(path: indexPath) else { throw CorruptIndex(reason: "it is missing") }
+            guard let r = try IndexReader.load(path: indexPath, written: file.inode, previous: old) else { throw CorruptIndex(reason: "it is missing") }
+            // An update wrote this file table as it is (a build filled in hashes on its own copy).
+            if old != nil { r.knowFiles(files, written: file.inode) }
             return .committed(r)
         } catch {
             throw KGError.failure("the index just written does not read back: \(error.reason)")

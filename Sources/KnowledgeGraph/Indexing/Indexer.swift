@@ -82,8 +82,10 @@ public struct Indexer: Sendable {
     ///   - progress: called with (done, total) while notes are analyzed.
     ///   - hints: what a watcher saw change since the index was last brought up to date:
     ///     only those files and folders are looked at, the vault is not listed (nil: list it).
+    ///   - current: the reader an earlier update of this process returned: used as the
+    ///     previous index if it is still the file on disk (a watcher's next save).
     public func update(
-        _ options: Options = Options(), hints: ChangeHints? = nil, notice: (String) -> Void = { _ in },
+        _ options: Options = Options(), hints: ChangeHints? = nil, current: IndexReader? = nil, notice: (String) -> Void = { _ in },
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(KGError) -> (IndexReader, IndexReport) {
         let started = monotonicSeconds()
@@ -100,7 +102,7 @@ public struct Indexer: Sendable {
         // The other writer may have changed what this run would do: look again.
         if waited && hints == nil { listing = try vault.list() }
 
-        var previous = PreviousIndex(path: indexPath, notice: notice)
+        var previous = PreviousIndex(path: indexPath, current: current, notice: notice)
         if options.rebuild { previous.rebuildReason = "rebuild requested" }
         if let hints {
             // The previous file table, brought up to date for what the hints name; without a

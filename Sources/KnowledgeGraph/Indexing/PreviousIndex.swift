@@ -8,9 +8,14 @@ struct PreviousIndex {
     var rebuildReason: String?
 
     /// Opens the index at `path`; a damaged one is reported through `notice` and not used.
-    init(path: String, notice: (String) -> Void) {
+    /// `current`, a reader of this process, is taken as it is if it is still that file.
+    init(path: String, current: IndexReader? = nil, notice: (String) -> Void) {
         do {
-            reader = try IndexReader.load(path: path)
+            if let current, current.isFile(at: path) {
+                reader = current
+            } else {
+                reader = try IndexReader.load(path: path)
+            }
             if let r = reader {
                 files = try r.files()
                 fingerprint = try r.meta().fingerprint

@@ -17,6 +17,9 @@
 /// index without walking the vault, and the kernel drops the lock if the watcher dies.
 public struct Watcher: Sendable {
     public let indexer: Indexer
+    /// The index the last update left: the next update starts from it while it is still the
+    /// file on disk, with the bytes it has checked.
+    private let current = Locked<IndexReader?>(nil)
     /// Quiet time after a change before it is applied.
     public var quietSeconds = 0.02
     /// Quiet time once several changes came in a row: a burst is applied as one update.
@@ -94,7 +97,10 @@ public struct Watcher: Sendable {
     /// to try again later.
     private func apply(_ events: (Event) -> Void, hints: ChangeHints? = nil, initial: Bool = false) throws(KGError) -> Bool {
         do {
-            let (_, report) = try indexer.update(.init(), hints: hints, notice: { events(.notice($0)) })
+            // A full check opens the index afresh, its blocks checked again as they are read.
+            let (reader, report) = try indexer.update(.init(), hints: hints, current: hints == nil ? nil : current.withLock { $0 },
+                notice: { events(.notice($0)) })
+            current.withLock { $0 = reader }
             if report.hasChanges || report.rebuildReason != nil || (initial && report.wroteIndex) {
                 events(.updated(report))
             } else {

@@ -41,6 +41,9 @@ enum DurableFile {
         private let path: String
         private let temp: String
         private var fd: Int32
+        /// The temp file's inode: the file `path` names after the commit, unless another
+        /// writer replaced it since.
+        private(set) var inode: UInt64 = 0
         /// The first error; later writes are skipped and `commit` throws it.
         private var failure: String?
         private let failureLock = PthreadMutex()
@@ -50,6 +53,8 @@ enum DurableFile {
             temp = path + ".tmp-\(getpid())"
             fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             if fd < 0 { throw KGError.ioError(path, reason: errorText()) }
+            var st = stat()
+            if fstat(fd, &st) == 0 { inode = UInt64(st.st_ino) }
         }
 
         deinit { abandon() }

@@ -22,6 +22,8 @@ final class IndexFile: @unchecked Sendable {
     private var checksums: [Section: UInt64] = [:]
     /// Size of this file (for a delta, without its base).
     let byteCount: Int
+    /// The file's inode (0 in memory).
+    let inode: UInt64
     /// The header's checksum: with `byteCount`, what a delta names its base by.
     private(set) var headerChecksum: UInt64 = 0
     /// For a delta: the base file, and the extents of its NOTE and POST sections.
@@ -35,6 +37,8 @@ final class IndexFile: @unchecked Sendable {
     private struct State {
         var checks: [Section: [UInt64]] = [:]
         var verified: [Section: [Bool]] = [:]
+        /// The sections other than NOTE and POST whose checksum held (each checked once).
+        var sectionsChecked: Set<Section> = []
         var gathered: [Int: UnsafeMutableRawBufferPointer] = [:]
     }
 
@@ -56,8 +60,9 @@ final class IndexFile: @unchecked Sendable {
     static let baseMismatch = "its base file (index.base) is missing or is not the one it was written over"
 
     /// Maps and checks the header of the index at `path`, and its base if it is a delta; nil
-    /// if there is no file.
-    init?(path: String) throws(CorruptIndex) {
+    /// if there is no file. A base among `bases` that is still the file on disk (its inode
+    /// and size) is shared, with the blocks it has checked, instead of mapped again.
+    init?(path: String, bases: [IndexFile] = []) throws(CorruptIndex) {
         let fd = open(path, O_RDONLY)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -68,6 +73,7 @@ final class IndexFile: @unchecked Sendable {
         guard fstat(fd, &st) == 0 else { throw CorruptIndex(reason: "cannot be read") }
         let size = Int(st.st_size)
         byteCount = size
+        inode = UInt64(st.st_ino)
         if size <= 0 { throw CorruptIndex(reason: "empty file") }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw CorruptIndex(reason: "cannot be mapped")
@@ -77,7 +83,10 @@ final class IndexFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: p, count: size)
         try readHeader()
         if let (sum, baseSize) = try baseIdentity() {
-            guard let b = try? IndexFile(path: path + ".base"), b.base == nil, b.headerChecksum == sum, b.byteCount == baseSize
+            var onDisk = stat()
+            let known = stat(path + ".base", &onDisk) == 0
+                ? bases.first { $0.inode == UInt64(onDisk.st_ino) && $0.byteCount == Int(onDisk.st_size) && $0.inode != 0 } : nil
+            guard let b = known ?? (try? IndexFile(path: path + ".base")), b.base == nil, b.headerChecksum == sum, b.byteCount == baseSize
             else { throw CorruptIndex(reason: IndexFile.baseMismatch) }
             base = b
             try readExtents()
@@ -90,6 +99,7 @@ final class IndexFile: @unchecked Sendable {
         source.withUnsafeBytes { if let b = $0.baseAddress { p.copyMemory(from: b, byteCount: source.count) } }
         mapped = nil
         mappedLength = 0
+        inode = 0
         bytes = UnsafeRawBufferPointer(start: p, count: source.count)
         byteCount = source.count
         try readHeader()
@@ -171,10 +181,11 @@ final class IndexFile: @unchecked Sendable {
     /// A section other than NOTE and POST, checked whole, to be read with a `BinaryReader`.
     func section(_ s: Section) throws(CorruptIndex) -> BinaryReader {
         guard let range = table[s] else { throw CorruptIndex(reason: "missing section") }
-        if !IndexFormat.blockChecked.contains(s) {
+        if !IndexFormat.blockChecked.contains(s) && !state.withLock({ $0.sectionsChecked.contains(s) }) {
             guard Checksum.of(UnsafeRawBufferPointer(rebasing: bytes[range])) == checksums[s] else {
                 throw CorruptIndex(reason: "checksum mismatch")
             }
+            state.withLock { _ = $0.sectionsChecked.insert(s) }
         }
         return BinaryReader(bytes, range: range)
     }
@@ -319,6 +330,19 @@ final class IndexFile: @unchecked Sendable {
         }
     }
 
+    /// Takes this file's own sections and blocks as checked: for a file this process has just
+    /// written from checked bytes, whose checksums it computed from what it wrote.
+    func trustOwnBytes() {
+        let blocks = { (s: Section) in ((self.table[s]?.count ?? 0) + IndexFormat.block - 1) / IndexFormat.block }
+        let notes = blocks(.notes)
+        let postings = blocks(.postings)
+        state.withLock { state in
+            state.sectionsChecked = Set(Section.allCases.filter { !IndexFormat.blockChecked.contains($0) })
+            state.verified[.notes] = [Bool](repeating: true, count: notes)
+            state.verified[.postings] = [Bool](repeating: true, count: postings)
+        }
+    }
+
     /// Checks every block of this file's (and the base's) NOTE or POST, on all cores, so
     /// that later reads only read.
     func verifyAll(_ s: Section) throws(CorruptIndex) {
@@ -343,6 +367,7 @@ final class IndexFile: @unchecked Sendable {
     /// Reads every section and checks every checksum: the header's, each small section's,
     /// and every block of NOTE and POST, in this file and in the base of a delta.
     func checkAll() throws(CorruptIndex) {
+        state.withLock { $0.sectionsChecked = [] }
         for s in Section.allCases where !IndexFormat.blockChecked.contains(s) { _ = try section(s) }
         try verifyAll(.notes)
         try verifyAll(.postings)

@@ -114,6 +114,9 @@ final class IndexFileWriter: @unchecked Sendable {
     /// Drops what was written; the old index stays.
     func abandon() { file.abandon() }
 
+    /// The inode of the file being written (the index, once committed).
+    var inode: UInt64 { file.inode }
+
     /// Writes the header and puts the file in place.
     func commit() throws(KGError) {
         precondition(table.count == Section.allCases.count, "an index file needs every section")

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A written index, read lazily: each section is checked and decoded only when asked for, a
 /// term's postings are found by binary search in the mapped dictionary, and a note's record
 /// is decoded alone. Safe to share between threads.
@@ -17,6 +23,9 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         var terms: TermDictionary?
         var entities: EntityTable?
         var paths: [String]?
+        var files: [FileEntry]?
+        /// Paths looked up one at a time so far; past a few, every path is decoded.
+        var pathLookups = 0
     }
 
     /// Counts stored in META.
@@ -39,10 +48,25 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     /// Opens the index at `path`, with its base file if it is a delta; nil if there is none.
     /// A writer may replace both between the two opens: then the pair is opened again.
     public static func load(path: String) throws(CorruptIndex) -> IndexReader? {
+        try load(path: path, written: nil, previous: nil)
+    }
+
+    /// Opens the index this process has just committed at `path` from the file of inode
+    /// `written`: if that is still the file there, its bytes count as checked (they were
+    /// checked or computed as they were written), and a base shared with `previous` keeps the
+    /// blocks it checked. A watcher then does not check the same bytes again on every save.
+    static func load(path: String, written: UInt64?, previous: IndexReader?) throws(CorruptIndex) -> IndexReader? {
+        var bases: [IndexFile] = []
+        if let previous {
+            bases.append(previous.file)
+            if let b = previous.file.base { bases.append(b) }
+        }
         var attempt = 0
         while true {
             do {
-                return try IndexReader(path: path)
+                guard let f = try IndexFile(path: path, bases: bases) else { return nil }
+                if let written, f.inode == written { f.trustOwnBytes() }
+                return IndexReader(file: f)
             } catch {
                 attempt += 1
                 guard error.reason == IndexFile.baseMismatch, attempt < 4 else { throw error }
@@ -54,6 +78,16 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     public init?(path: String) throws(CorruptIndex) {
         guard let f = try IndexFile(path: path) else { return nil }
         file = f
+    }
+
+    /// Whether this reader's file is still the one at `path` (same inode and size).
+    func isFile(at path: String) -> Bool {
+        var st = stat()
+        return file.inode != 0 && stat(path, &st) == 0 && UInt64(st.st_ino) == file.inode && Int(st.st_size) == file.byteCount
+    }
+
+    private init(file: IndexFile) {
+        self.file = file
     }
 
     /// Reads an index from bytes in memory (tests).
@@ -122,9 +156,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     public func note(at id: Int) throws(CorruptIndex) -> NoteRecord {
         let bytes = try noteRecordBytes(at: id)
         var r = BinaryReader(bytes, range: 0..<bytes.count)
-        let paths = try notePaths()
-        guard id >= 0, id < paths.count else { throw CorruptIndex(reason: "bad note id") }
-        return try NoteRecord.decode(&r, path: paths[id], entityCount: try meta().entities)
+        return try NoteRecord.decode(&r, path: try notePath(id), entityCount: try meta().entities)
     }
 
     /// Note `id`'s encoded record, checked.
@@ -264,7 +296,65 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         return p
     }
 
+    /// Note `id`'s path. Until every path is decoded (`notePaths`), the file table is walked
+    /// to that note only, making no string but the one asked for: an answer that shows a few
+    /// notes does not decode ten thousand paths.
+    public func notePath(_ id: Int) throws(CorruptIndex) -> String {
+        let cached = tables.withLock { t -> [String]? in
+            t.pathLookups += 1
+            return t.paths
+        }
+        var all = cached
+        if all == nil && tables.withLock({ $0.pathLookups }) > 32 { all = try notePaths() }
+        if let p = all {
+            guard id >= 0, id < p.count else { throw CorruptIndex(reason: "bad note id") }
+            return p[id]
+        }
+        guard id >= 0, id < (try noteCount()) else { throw CorruptIndex(reason: "bad note id") }
+        var r = try file.section(.files)
+        let n = try r.count(max: r.end - r.offset)
+        var previous: [UInt8] = []
+        var note = 0
+        for _ in 0..<n {
+            let shared = try r.int()
+            let rest = try r.int()
+            guard shared <= previous.count, rest <= r.end - r.offset else { throw CorruptIndex(reason: "bad file table") }
+            previous.removeSubrange(shared...)
+            previous.append(contentsOf: UnsafeRawBufferPointer(rebasing: r.base[r.offset..<(r.offset + rest)]))
+            r.offset += rest
+            _ = try r.sint()
+            _ = try r.sint()
+            _ = try r.sint()
+            _ = try r.varint()
+            _ = try r.u64()
+            let skipped = try r.u8() == 1
+            if skipped { _ = try r.string() }
+            _ = try r.entity()
+            if skipped { continue }
+            if note == id {
+                guard let path = String(validating: previous, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
+                return path
+            }
+            note += 1
+        }
+        throw CorruptIndex(reason: "the file table does not match the notes")
+    }
+
+    /// Gives this reader the file table its writer wrote, when it reads that very file.
+    func knowFiles(_ f: [FileEntry], written: UInt64) {
+        guard file.inode == written else { return }
+        tables.withLock { $0.files = f }
+    }
+
+    /// The file table, decoded once.
     public func files() throws(CorruptIndex) -> [FileEntry] {
+        if let f = tables.withLock({ $0.files }) { return f }
+        let f = try decodeFiles()
+        tables.withLock { $0.files = f }
+        return f
+    }
+
+    private func decodeFiles() throws(CorruptIndex) -> [FileEntry] {
         var r = try file.section(.files)
         var out: [FileEntry] = []
         let n = try r.count(max: r.end - r.offset)

@@ -162,6 +162,8 @@ import Testing
                 options.deltaShare = [0, 0.25, .infinity][rng.next(3)]
                 let (reader, _) = try v.update(options)
                 #expect(reader.isDelta || !FileManager.default.fileExists(atPath: v.path(".kg/index.base")))
+                // The file table the update handed its reader is the one a reader of the file decodes.
+                #expect(try reader.files() == IndexReader.load(path: v.path(".kg/index"))?.files())
                 let incremental = try Self.dump(reader)
                 let full = try Self.rebuilt(v)
                 #expect(incremental == full, "seed \(seed) (rerun with KG_SEED=\(seed)), step \(step): incremental update differs from a rebuild in \(incremental.differences(full))")
