@@ -57,6 +57,31 @@ public struct CoMentionGraph: Sendable, Equatable {
         self = builder.graph()
     }
 
+    /// The graph with entity `e` renamed `map[e]`, in a set of `entityCount` entities (the new
+    /// ones with nothing); nil if an entity that `map` drops (-1) still has mentions. `map`
+    /// must keep the order of the entities it keeps, so the edges stay sorted.
+    func renumbered(_ map: [Int32], entityCount: Int) -> CoMentionGraph? {
+        guard map.count == stats.count else { return nil }
+        var newStats = [EntityStats](repeating: EntityStats(), count: entityCount)
+        for (e, s) in stats.enumerated() {
+            if map[e] < 0 {
+                if s.mentions != 0 || s.notes != 0 { return nil }
+                continue
+            }
+            guard Int(map[e]) < entityCount else { return nil }
+            newStats[Int(map[e])] = s
+        }
+        var newEdges: [CoMention] = []
+        newEdges.reserveCapacity(edges.count)
+        for var edge in edges {
+            guard map[Int(edge.a)] >= 0, map[Int(edge.b)] >= 0 else { return nil }
+            edge.a = map[Int(edge.a)]
+            edge.b = map[Int(edge.b)]
+            newEdges.append(edge)
+        }
+        return CoMentionGraph(stats: newStats, edges: newEdges)
+    }
+
     /// The edges touching entity `e`.
     public func neighbours(of e: Int32) -> [(other: Int32, edge: CoMention)] {
         edges.compactMap { edge in

@@ -13,7 +13,7 @@ extension Pass {
     /// Note records, token counts, entity lists and the graph of the new index: kept parts
     /// copied or renumbered from the previous file, plus what the runs analyzed.
     static func assemble(
-        _ outputs: [Run], old: [Int32], previous: IndexReader?, remap: [Int32], entityCount: Int
+        _ outputs: [Run], old: [Int32], previous: IndexReader?, remap: [Int32], entityCount: Int, entityMap: [Int32]? = nil
     ) throws(CorruptIndex) -> Assembled {
         let n = old.count
         // Records and token counts, in id order.
@@ -33,6 +33,33 @@ extension Pass {
         tokenCounts.reserveCapacity(n)
         var id = 0
         while id < n {
+            if let previous, let entityMap, old[id] >= 0 {
+                // The discovered entities changed: a kept record whose mentions name entities
+                // that moved is written again with their new ids (its text was not read).
+                var record = try previous.record(at: Int(old[id]))
+                var moved = false
+                for k in record.mentions.indices {
+                    let e = Int(record.mentions[k].entity)
+                    guard e < entityMap.count, entityMap[e] >= 0 else { throw CorruptIndex(reason: "a kept note mentions an entity that went") }
+                    if entityMap[e] != Int32(e) {
+                        record.mentions[k].entity = entityMap[e]
+                        moved = true
+                    }
+                }
+                tokenCounts.append(try previous.tokenCount(Int(old[id])))
+                if moved {
+                    noteOffsets.append(UInt64(notes.count))
+                    var w = BinaryWriter()
+                    record.encode(into: &w)
+                    notes.bytes.append(contentsOf: w.bytes)
+                } else {
+                    let kept = try previous.noteRecordRange(from: Int(old[id]), to: Int(old[id]) + 1)
+                    noteOffsets.append(UInt64(notes.count))
+                    notes.keep(kept.range)
+                }
+                id += 1
+                continue
+            }
             if let previous, old[id] >= 0 {
                 var end = id + 1
                 while end < n && old[end] == old[end - 1] + 1 { end += 1 }
@@ -59,9 +86,13 @@ extension Pass {
         var byEntity = [[Int32]](repeating: [], count: entityCount)
         if let previous {
             let lists = try previous.entityNotes()
-            guard lists.count == entityCount else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
+            guard lists.count == (entityMap?.count ?? entityCount) else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
             for (e, list) in lists.enumerated() {
-                for o in list where Int(o) < remap.count && remap[Int(o)] >= 0 { byEntity[e].append(remap[Int(o)]) }
+                let to = entityMap.map { Int($0[e]) } ?? e
+                for o in list where Int(o) < remap.count && remap[Int(o)] >= 0 {
+                    guard to >= 0 else { throw CorruptIndex(reason: "a kept note mentions an entity that went") }
+                    byEntity[to].append(remap[Int(o)])
+                }
             }
         }
         var touched = Set<Int32>()
@@ -78,6 +109,13 @@ extension Pass {
         if let previous {
             builder = GraphBuilder(try previous.graph())
             for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.record(at: o), sign: -1) }
+            if let entityMap {
+                // What is left of the previous sums, in the new entity ids.
+                guard let g = builder.graph().renumbered(entityMap, entityCount: entityCount) else {
+                    throw CorruptIndex(reason: "a kept note mentions an entity that went")
+                }
+                builder = GraphBuilder(g)
+            }
         }
         for run in outputs { builder.merge(run.graph) }
         var hashes: [UInt64] = []

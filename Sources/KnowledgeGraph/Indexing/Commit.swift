@@ -25,7 +25,8 @@ extension Indexer {
     /// while it is read starts the pass over as a rebuild; a note that cannot be read any more
     /// is marked skipped and the pass starts over.
     func write(
-        _ changes: ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryStats?, extracted: [PathKey: [UInt8]] = [:], previous: PreviousIndex, report: inout IndexReport,
+        _ changes: ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryStats?, extracted: [PathKey: [UInt8]] = [:], entityChange: EntityChange? = nil,
+        previous: PreviousIndex, report: inout IndexReport,
         speculate: Bool,
         options: Options, notice: (String) -> Void, progress: (@Sendable (Int, Int) -> Void)?, started: Double
     ) throws(KGError) -> Written {
@@ -45,7 +46,8 @@ extension Indexer {
         let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil, extracted: extracted)
         let discoverySection = discovery?.section() ?? []
         let previousNotePaths = previous.notePaths
-        let changed = changes.changed
+        // Notes whose text is unchanged are analysed again where a discovered name came or went.
+        let changed = old == nil ? changes.changed : changes.changed.union(entityChange?.notes ?? [])
         var files = changes.files
         var fresh = changes.fresh
         // Temp files of a writer killed mid-commit: only the lock holder writes, so any that
@@ -62,7 +64,7 @@ extension Indexer {
             do throws(PassFailure) {
                 pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
                     previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: old, analyzer: analyzer,
-                    vault: vault, speculative: speculate, progress: progress
+                    vault: vault, speculative: speculate, entityMap: old == nil ? nil : entityChange?.map, progress: progress
                 ) { a in
                     let (file, lexicon, _, build, discovery) = noteParts.value
                     guard build else { return held.put(0, a) }
@@ -95,7 +97,7 @@ extension Indexer {
                     }
                     trace(delta ? "analyzed and merged, writing a delta" : "analyzed and merged", started)
                     // The dictionary and postings, then the header.
-                    file.add(IndexParts.sections(fingerprint: lexicon.fingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
+                    file.add(IndexParts.sections(fingerprint: lexicon.fingerprint, matchFingerprint: lexicon.matchFingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
                         entityCount: lexicon.lexicon.entities.count, terms: pass.terms, base: base))
                     try IndexFileWriter.layout(.postings, pass.terms.post, previous: old, delta: delta) {
                         file.add(.postings, $0, delta: delta)

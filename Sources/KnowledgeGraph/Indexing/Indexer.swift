@@ -146,8 +146,19 @@ public struct Indexer: Sendable {
             report.skipped = changes.skipped
             report.removed = changes.removed
             report.lexiconIssues = lexicon.lexicon.issues
+            var entityChange: EntityChange?
             if report.rebuildReason == nil, previous.fingerprint != lexicon.fingerprint {
-                report.rebuildReason = "the lexicon changed"
+                // Only discovered entities differ: the notes their names may be in are matched
+                // again, the others keep their records.
+                if discover, let reader = previous.reader, (try? reader.meta().matchFingerprint) == lexicon.matchFingerprint,
+                    let old = try? reader.lexicon(),
+                    let plan = try? EntityChange.plan(previous: reader, old: old, new: lexicon.lexicon, notePaths: previous.notePaths)
+                {
+                    entityChange = plan
+                    trace("discovered entities changed (\(plan.changedKeys) names): \(plan.notes.count) notes to match again", started)
+                } else {
+                    report.rebuildReason = "the lexicon changed"
+                }
             } else if report.rebuildReason == nil, let reader = previous.reader,
                 (try? reader.lexiconBytes()) != NoteParts.lexiconSection(lexicon.lexicon)
             {
@@ -156,14 +167,15 @@ public struct Indexer: Sendable {
                 report.rebuildReason = "index was damaged (its lexicon differs)"
             }
             // Nothing to apply: answer from the index as it is.
-            if report.rebuildReason == nil, changes.isEmpty(comparedTo: previous.files), let reader = previous.reader {
+            if report.rebuildReason == nil, entityChange == nil, changes.isEmpty(comparedTo: previous.files), let reader = previous.reader {
                 report.unchanged = changes.notePaths.count
                 trustRacyFiles(changes.files)
                 report.seconds = monotonicSeconds() - started
                 return (reader, report)
             }
             trace("lexicon read", started)
-            switch try write(changes, lexicon: lexicon, discovery: discovery?.stats, extracted: discovery?.extracted ?? [:], previous: previous, report: &report,
+            switch try write(changes, lexicon: lexicon, discovery: discovery?.stats, extracted: discovery?.extracted ?? [:], entityChange: entityChange,
+                previous: previous, report: &report,
                 speculate: speculate, options: options, notice: notice, progress: progress, started: started)
             {
             case .committed(let reader):

@@ -12,6 +12,11 @@
 struct LexiconBuild {
     var lexicon: Lexicon
     var fingerprint: UInt64
+    /// What decides mentions apart from the discovered entities: kg's rules, whether
+    /// discovery is on, and the definitions of the lexicon file and the entity notes (not the
+    /// file's comments, `reject:` lines or spacing). Two indexes with the same one differ in
+    /// mentions only where the names of the entities they discovered differently are.
+    var matchFingerprint: UInt64
 
     /// The lexicon file as read: its text's bytes and what it says, or nil without one.
     struct FileText {
@@ -59,6 +64,15 @@ struct LexiconBuild {
         }
         lexicon = Lexicon(definitions: definitions, issues: (file?.file.issues ?? []) + extra)
         fingerprint = Checksum.of(fingerprintInput.bytes)
+        var match = BinaryWriter()
+        match.int(Analyzer.version)
+        match.u8(CandidateExtractor.version)
+        match.u8(LexiconBuild.discovers(file) ? 1 : 0)
+        for d in LexiconBuild.definitions(file, files: files) {
+            match.string(d.source)
+            match.entity(d.entity)
+        }
+        matchFingerprint = Checksum.of(match.bytes)
     }
 }
 

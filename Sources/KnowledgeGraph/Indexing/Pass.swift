@@ -61,7 +61,7 @@ struct Pass {
     static func run(
         notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
         previous: IndexReader?,
-        analyzer: Analyzer, vault: Vault, speculative: Bool = false, progress: (@Sendable (Int, Int) -> Void)?,
+        analyzer: Analyzer, vault: Vault, speculative: Bool = false, entityMap: [Int32]? = nil, progress: (@Sendable (Int, Int) -> Void)?,
         assembled: @escaping (Assembled) -> Void
     ) throws(PassFailure) -> Pass {
         var pass = Pass()
@@ -210,7 +210,8 @@ struct Pass {
                 (pass.noteCount, pass.tokenTotal) = a
                 pass.terms = t
             } else {
-                let a = try assemble(outputs, old: old, previous: previous, remap: remap, entityCount: entityCount)
+                let a = try assemble(outputs, old: old, previous: previous, remap: remap, entityCount: entityCount,
+                    entityMap: previous == nil ? nil : entityMap)
                 outputs = []
                 (pass.noteCount, pass.tokenTotal) = (a.tokenCounts.count, a.tokenCounts.reduce(0) { $0 + Int($1) })
                 assembled(a)

@@ -36,6 +36,10 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         public var tokens: Int
         public var entities: Int
         public var terms: Int
+        /// What decides mentions apart from the discovered entities (the lexicon file's and
+        /// entity notes' definitions, whether discovery is on, kg's rules): when only the
+        /// discovered entities differ, an update matches again only the notes their names are in.
+        public var matchFingerprint: UInt64 = 0
     }
 
     /// Size of the index file (for a delta, without its base).
@@ -105,7 +109,8 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     public func meta() throws(CorruptIndex) -> Meta {
         if let m = tables.withLock({ $0.meta }) { return m }
         var r = try file.section(.meta)
-        let m = Meta(fingerprint: try r.u64(), notes: try r.int(), tokens: try r.int(), entities: try r.int(), terms: try r.int())
+        let m = Meta(fingerprint: try r.u64(), notes: try r.int(), tokens: try r.int(), entities: try r.int(), terms: try r.int(),
+            matchFingerprint: try r.u64())
         tables.withLock { $0.meta = m }
         return m
     }

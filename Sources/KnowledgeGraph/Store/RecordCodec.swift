@@ -120,7 +120,9 @@ extension Postings {
             let note = lastNote &+ 1 &+ (try r.int32())
             guard note > lastNote, Int(note) < noteCount else { throw CorruptIndex(reason: "bad posting") }
             lastNote = note
-            let length = try r.count(max: r.end - r.offset)
+            // The room left is measured after the length is read.
+            let length = try r.int()
+            guard length <= r.end - r.offset else { throw CorruptIndex(reason: "bad posting") }
             let end = r.offset + length
             var last: Int32 = -1
             var inner = BinaryReader(r.base, range: r.offset..<end)

@@ -187,11 +187,14 @@ struct IndexParts {
     var fingerprint: UInt64
     var notes: NoteParts
     var terms: TermsWriter
+    var matchFingerprint: UInt64 = 0
 
     /// META, BASE and TDIC, which follow the note sections in the file (PEXT, PCHK and the
     /// postings follow). `base` names the base file of a delta: its header checksum and size.
-    static func sections(fingerprint: UInt64, noteCount: Int, tokenTotal: Int, entityCount: Int, terms: TermsWriter,
-        base: (UInt64, Int)?) -> [(Section, [UInt8])]
+    /// `matchFingerprint` identifies what decides mentions apart from discovered entities (see
+    /// `LexiconBuild.matchFingerprint`).
+    static func sections(fingerprint: UInt64, matchFingerprint: UInt64 = 0, noteCount: Int, tokenTotal: Int, entityCount: Int,
+        terms: TermsWriter, base: (UInt64, Int)?) -> [(Section, [UInt8])]
     {
         var w = BinaryWriter()
         w.u64(fingerprint)
@@ -199,6 +202,7 @@ struct IndexParts {
         w.varint(UInt64(tokenTotal))
         w.int(entityCount)
         w.int(terms.count)
+        w.u64(matchFingerprint)
         var b = BinaryWriter()
         if let (sum, size) = base {
             b.u64(sum)
@@ -215,7 +219,7 @@ struct IndexParts {
         let post = terms.post.bytes
         let sections = notes.sections()
             + [(.noteExtents, []), (.noteChecks, IndexParts.blockChecks(noteBytes)), (.notes, noteBytes)]
-            + IndexParts.sections(fingerprint: fingerprint, noteCount: notes.tokenCounts.count,
+            + IndexParts.sections(fingerprint: fingerprint, matchFingerprint: matchFingerprint, noteCount: notes.tokenCounts.count,
                 tokenTotal: notes.tokenCounts.reduce(0) { $0 + Int($1) }, entityCount: notes.lexicon.entities.count,
                 terms: terms, base: nil)
             + [(.postingExtents, []), (.postingChecks, IndexParts.blockChecks(post)), (.postings, post)]

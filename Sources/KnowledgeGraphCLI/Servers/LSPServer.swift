@@ -421,7 +421,7 @@ final class LSPServer {
                 }
             }
         } catch {
-            log("kg lsp: no diagnostics for \(uri): \((error as? KGError)?.message ?? "\(error)")\n")
+            log("kg lsp: no diagnostics for \(uri): \(error.message)\n")
         }
         send(RPC.notification("textDocument/publishDiagnostics", .object([("uri", .string(uri)), ("diagnostics", .array(out))])))
     }

@@ -186,6 +186,49 @@ import Testing
         #expect(try reader.notes().first { $0.path == "b.md" }?.mentions.count == 3)
     }
 
+    /// Discovery on: when an edit makes kg discover a name (or stop discovering one), only the
+    /// notes that name may be in are matched again; the rest keep their records, renumbered.
+    @Test func discoveredNamesThatComeAndGoMatchAgainOnlyTheNotesTheyAreIn() throws {
+        var files: [String: String] = [:]
+        for i in 0..<30 { files["n\(i).md"] = "# 노트 \(i)\nFFM 과 LightGCN 을 비교. 카카오에서 면접\nLightGCN 은 그래프, FFM 은 필드\n" }
+        // Unedited notes that hold the names before kg discovers them: in lower case, spaced.
+        files["n0.md"]! += "zetarec 도 봤다\n"
+        files["n1.md"]! += "뤼튼 테크와 이야기\n"
+        let v = try TempVault(files: files)
+        func entities(_ r: IndexReader) throws -> [String] { try r.lexicon().entities.map(\.name) }
+        #expect(try entities(try v.update().0) == ["FFM", "LightGCN", "카카오"])
+        func step(_ edit: () throws -> Void, expecting: (IndexReader) throws -> Void) throws {
+            try edit()
+            let (reader, report) = try v.update()
+            #expect(report.rebuildReason == nil)
+            #expect(report.analyzed < 10, "\(report.analyzed) notes analysed: every note was matched again")
+            try expecting(reader)
+            let incremental = try Self.dump(reader)
+            let full = try Self.rebuilt(v)
+            #expect(incremental == full, "differs from a rebuild in \(incremental.differences(full))")
+        }
+        // Two new notes make ZetaRec and 뤼튼테크 names kg finds (뤼튼테크 sorts before 카카오, whose id moves).
+        try step({
+            try v.write("p.md", "ZetaRec 논문. ZetaRec 구조. 뤼튼테크가 발표, 뤼튼테크의 모델\n")
+            try v.write("q.md", "ZetaRec 정리. 뤼튼테크를 봤다, 뤼튼테크와 협업\n")
+        }) { reader in
+            let names = try entities(reader)
+            #expect(names.contains("ZetaRec") && names.contains("뤼튼테크"), "\(names)")
+            let n0 = try #require(try reader.notes().first { $0.path == "n0.md" })
+            #expect(n0.mentions.contains { $0.surface == "zetarec" })
+            let n1 = try #require(try reader.notes().first { $0.path == "n1.md" })
+            #expect(n1.mentions.contains { $0.surface == "뤼튼 테크" })
+        }
+        // Without those notes the names go again.
+        try step({
+            try v.remove("p.md")
+            try v.remove("q.md")
+        }) { reader in
+            let names = try entities(reader)
+            #expect(!names.contains("ZetaRec") && !names.contains("뤼튼테크"), "\(names)")
+        }
+    }
+
     @Test func touchedButUnchangedFileIsNotReanalysed() throws {
         let v = try TempVault(files: ["a.md": "FM\n"], lexicon: Self.lexicon)
         _ = try v.update()
