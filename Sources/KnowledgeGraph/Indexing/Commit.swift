@@ -64,7 +64,7 @@ extension Indexer {
             do throws(PassFailure) {
                 pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
                     previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: old, analyzer: analyzer,
-                    vault: vault, speculative: speculate, entityMap: old == nil ? nil : entityChange?.map, progress: progress
+                    vault: vault, speculative: speculate, entityMap: old == nil ? nil : entityChange?.moving, progress: progress
                 ) { a in
                     let (file, lexicon, _, build, discovery) = noteParts.value
                     guard build else { return held.put(0, a) }

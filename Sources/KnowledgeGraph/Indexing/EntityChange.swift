@@ -18,6 +18,10 @@
 struct EntityChange {
     /// Old entity id → new id, or -1 for an entity that is gone.
     var map: [Int32]
+    /// Number of entities after the change.
+    var entityCount: Int
+    /// `map` unless every entity keeps its id: records need renumbering only then.
+    var moving: [Int32]? { map.count == entityCount && map.enumerated().allSatisfy { $0.element == Int32($0.offset) } ? nil : map }
     /// The notes to analyse again though their text did not change.
     var notes: Set<PathKey>
     /// Names (match keys) whose entity came, went or changed.
@@ -56,7 +60,7 @@ struct EntityChange {
         }
         var paths = Set<PathKey>()
         for id in ids where Int(id) < notePaths.count { paths.insert(PathKey(notePaths[Int(id)])) }
-        return EntityChange(map: map, notes: paths, changedKeys: changed.count)
+        return EntityChange(map: map, entityCount: new.entities.count, notes: paths, changedKeys: changed.count)
     }
 
     /// The notes a match key may fit in (a superset), ascending; nil if the key has no term to

@@ -147,24 +147,30 @@ public struct Indexer: Sendable {
             report.removed = changes.removed
             report.lexiconIssues = lexicon.lexicon.issues
             var entityChange: EntityChange?
-            if report.rebuildReason == nil, previous.fingerprint != lexicon.fingerprint {
-                // Only discovered entities differ: the notes their names may be in are matched
-                // again, the others keep their records.
-                if discover, let reader = previous.reader, (try? reader.meta().matchFingerprint) == lexicon.matchFingerprint,
-                    let old = try? reader.lexicon(),
-                    let plan = try? EntityChange.plan(previous: reader, old: old, new: lexicon.lexicon, notePaths: previous.notePaths)
-                {
-                    entityChange = plan
-                    trace("discovered entities changed (\(plan.changedKeys) names): \(plan.notes.count) notes to match again", started)
-                } else {
-                    report.rebuildReason = "the lexicon changed"
-                }
+            // Only discovered entities differ: the notes their names may be in are matched
+            // again, the others keep their records.
+            func discoveredOnly(_ reader: IndexReader, names: Bool) -> EntityChange? {
+                guard discover, (try? reader.meta().matchFingerprint) == lexicon.matchFingerprint, let old = try? reader.lexicon(),
+                    !names || old.entities.map({ [$0.name] + $0.aliases }) == lexicon.lexicon.entities.map({ [$0.name] + $0.aliases })
+                else { return nil }
+                guard let plan = try? EntityChange.plan(previous: reader, old: old, new: lexicon.lexicon, notePaths: previous.notePaths) else { return nil }
+                trace("discovered entities changed (\(plan.changedKeys) names): \(plan.notes.count) notes to match again", started)
+                return plan
+            }
+            if report.rebuildReason == nil, let reader = previous.reader, previous.fingerprint != lexicon.fingerprint {
+                entityChange = discoveredOnly(reader, names: false)
+                if entityChange == nil { report.rebuildReason = "the lexicon changed" }
             } else if report.rebuildReason == nil, let reader = previous.reader,
                 (try? reader.lexiconBytes()) != NoteParts.lexiconSection(lexicon.lexicon)
             {
-                // The file's checksums hold but its lexicon is not the one it was built with.
-                notice("the index's lexicon does not match the notes' and lexicon file's; rebuilding it")
-                report.rebuildReason = "index was damaged (its lexicon differs)"
+                // The same names, but what discovery says of them (confidence, signals, type)
+                // moved with its statistics: the lexicon is written again. Otherwise the file's
+                // checksums hold but its lexicon is not the one it was built with.
+                entityChange = discoveredOnly(reader, names: true)
+                if entityChange == nil {
+                    notice("the index's lexicon does not match the notes' and lexicon file's; rebuilding it")
+                    report.rebuildReason = "index was damaged (its lexicon differs)"
+                }
             }
             // Nothing to apply: answer from the index as it is.
             if report.rebuildReason == nil, entityChange == nil, changes.isEmpty(comparedTo: previous.files), let reader = previous.reader {

@@ -200,8 +200,8 @@ import Testing
         func step(_ edit: () throws -> Void, expecting: (IndexReader) throws -> Void) throws {
             try edit()
             let (reader, report) = try v.update()
-            #expect(report.rebuildReason == nil)
             #expect(report.analyzed < 10, "\(report.analyzed) notes analysed: every note was matched again")
+            #expect(report.rebuildReason == nil, "\(report.rebuildReason ?? "")")
             try expecting(reader)
             let incremental = try Self.dump(reader)
             let full = try Self.rebuilt(v)
@@ -226,6 +226,13 @@ import Testing
         }) { reader in
             let names = try entities(reader)
             #expect(!names.contains("ZetaRec") && !names.contains("뤼튼테크"), "\(names)")
+        }
+        // A new note changes what discovery says of FFM (in how many notes), not its names:
+        // only that note is analysed.
+        let before = try #require(try v.update().0.lexicon().origins.first)
+        try step({ try v.write("r.md", "FFM 과 LightGCN 을 비교. 카카오에서\n") }) { reader in
+            let after = try reader.lexicon().origins.first
+            #expect(after != before)
         }
     }
 
