@@ -24,8 +24,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         var entities: EntityTable?
         var paths: [String]?
         var files: [FileEntry]?
-        /// Paths looked up one at a time so far; past a few, every path is decoded.
-        var pathLookups = 0
+        var pathTable: (bytes: [UInt8], ends: [Int32])?
     }
 
     /// Counts stored in META.
@@ -295,30 +294,60 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     /// The notes' paths by id: the file table's entries that are not skipped.
     public func notePaths() throws(CorruptIndex) -> [String] {
         if let p = tables.withLock({ $0.paths }) { return p }
-        let p = try files().filter { $0.skipReason == nil }.map(\.path)
+        var p: [String] = []
+        if let f = tables.withLock({ $0.files }) {
+            p = f.filter { $0.skipReason == nil }.map(\.path)
+        } else {
+            try walkNotePaths { _, bytes throws(CorruptIndex) in
+                guard let path = String(validating: bytes, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
+                p.append(path)
+                return true
+            }
+        }
         guard p.count == (try noteCount()) else { throw CorruptIndex(reason: "the file table does not match the notes") }
         tables.withLock { $0.paths = p }
         return p
     }
 
-    /// Note `id`'s path. Until every path is decoded (`notePaths`), the file table is walked
-    /// to that note only, making no string but the one asked for: an answer that shows a few
-    /// notes does not decode ten thousand paths.
+    /// Note `id`'s path; until every path is decoded (`notePaths`), made from the path table.
     public func notePath(_ id: Int) throws(CorruptIndex) -> String {
-        let cached = tables.withLock { t -> [String]? in
-            t.pathLookups += 1
-            return t.paths
-        }
-        var all = cached
-        if all == nil && tables.withLock({ $0.pathLookups }) > 32 { all = try notePaths() }
-        if let p = all {
+        if let p = tables.withLock({ $0.paths }) {
             guard id >= 0, id < p.count else { throw CorruptIndex(reason: "bad note id") }
             return p[id]
         }
-        guard id >= 0, id < (try noteCount()) else { throw CorruptIndex(reason: "bad note id") }
+        let table = try pathTable()
+        guard id >= 0, id + 1 < table.ends.count else { throw CorruptIndex(reason: "bad note id") }
+        let bytes = table.bytes[Int(table.ends[id])..<Int(table.ends[id + 1])]
+        guard let path = String(validating: bytes, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
+        return path
+    }
+
+    /// Every note's path as bytes in one buffer (`ends[id]..<ends[id + 1]`), read in one walk
+    /// of the file table: an answer that shows a few notes makes a string for those only.
+    private func pathTable() throws(CorruptIndex) -> (bytes: [UInt8], ends: [Int32]) {
+        if let t = tables.withLock({ $0.pathTable }) { return t }
+        var bytes: [UInt8] = []
+        var ends: [Int32] = [0]
+        try walkNotePaths { _, path throws(CorruptIndex) in
+            bytes.append(contentsOf: path)
+            ends.append(Int32(truncatingIfNeeded: bytes.count))
+            return true
+        }
+        guard ends.count == (try noteCount()) + 1, bytes.count < Int(Int32.max) else {
+            throw CorruptIndex(reason: "the file table does not match the notes")
+        }
+        let t = (bytes, ends)
+        tables.withLock { $0.pathTable = t }
+        return t
+    }
+
+    /// Walks the file table, handing each note's id and path bytes to `body` (valid during
+    /// the call) until it returns false; no string is made and no entry is decoded whole.
+    private func walkNotePaths(_ body: (Int, UnsafeRawBufferPointer) throws(CorruptIndex) -> Bool) throws(CorruptIndex) {
         var r = try file.section(.files)
         let n = try r.count(max: r.end - r.offset)
         var previous: [UInt8] = []
+        previous.reserveCapacity(256)
         var note = 0
         for _ in 0..<n {
             let shared = try r.int()
@@ -336,13 +365,17 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
             if skipped { _ = try r.string() }
             _ = try r.entity()
             if skipped { continue }
-            if note == id {
-                guard let path = String(validating: previous, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
-                return path
+            var failure: CorruptIndex?
+            let go = previous.withUnsafeBytes { bytes -> Bool in
+                do throws(CorruptIndex) { return try body(note, bytes) } catch {
+                    failure = error
+                    return false
+                }
             }
+            if let failure { throw failure }
+            if !go { return }
             note += 1
         }
-        throw CorruptIndex(reason: "the file table does not match the notes")
     }
 
     /// Gives this reader the file table its writer wrote, when it reads that very file.

@@ -71,6 +71,8 @@ enum WatchCommand {
         if !r.added.isEmpty { parts.append("\(r.added.count) added") }
         if !r.changed.isEmpty { parts.append("\(r.changed.count) changed") }
         if !r.removed.isEmpty { parts.append("\(r.removed.count) removed") }
+        // A start that only wrote what it learnt of the files (new inodes after a copy).
+        if parts.isEmpty { parts.append("up to date, \(r.unchanged) unchanged") }
         let paths = r.added + r.changed + r.removed
         var line = "\(clock)  \(parts.joined(separator: ", ")) in \(ms) ms"
         if !paths.isEmpty && paths.count <= 3 { line += ": " + paths.joined(separator: ", ") }

@@ -210,4 +210,13 @@ import Testing
         _ = try Indexer(vault: Vault(root: v.root)).update(options, notice: { notes.append($0) })
         #expect(notes.text.contains("indexing 2 notes in \(v.root) for the first time"))
     }
+
+    /// A watcher's line for an update that changed no note still says what happened.
+    @Test func aWatcherLineAlwaysSaysWhatHappened() {
+        var report = IndexReport()
+        report.unchanged = 5
+        #expect(WatchCommand.updateLine(report, json: false).hasSuffix("  up to date, 5 unchanged in 0 ms"))
+        report.changed = ["a.md"]
+        #expect(WatchCommand.updateLine(report, json: false).hasSuffix("  1 changed in 0 ms: a.md"))
+    }
 }
