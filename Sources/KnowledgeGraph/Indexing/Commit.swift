@@ -89,7 +89,7 @@ extension Indexer {
                         let repeated = sections.reduce(pass.terms.dictionaryByteCount) { $0 + $1.1.count }
                         let notesSize = files.reduce(0) { $0 + Int($1.stat.size) }
                         base = try deltaBase(old.file, notes: a.notes, postings: pass.terms.post, share: options.deltaShare,
-                            repeated: repeated, footprintLimit: notesSize)
+                            repeated: repeated, footprintLimit: options.compact ? notesSize : Int(min(Double(notesSize) * options.footprintSlack, Double(Int.max / 2))))
                         if base != nil && !old.isDelta && !makeBase() { base = nil }
                         delta = base != nil
                         file.add(sections)

@@ -42,6 +42,13 @@ public struct Indexer: Sendable {
         var deltaShare = 0.1
         /// A first build of more notes than this says what it indexes.
         var largeFirstBuild = 10_000
+        /// How much room base and delta may take together, as a multiple of the notes' size,
+        /// when not `compact`; past it, the whole file is written.
+        var footprintSlack = 1.0
+        /// Base and delta may take no more room than the notes: an index past that (left by a
+        /// watcher) is written whole, even if nothing changed. A watcher's saves set it off and
+        /// allow `footprintSlack` while edits come.
+        var compact = true
         public init(rebuild: Bool = false, wait: Bool = true, allowMassDelete: Bool = false) {
             self.rebuild = rebuild
             self.wait = wait
@@ -173,7 +180,9 @@ public struct Indexer: Sendable {
                 }
             }
             // Nothing to apply: answer from the index as it is.
-            if report.rebuildReason == nil, entityChange == nil, changes.isEmpty(comparedTo: previous.files), let reader = previous.reader {
+            if report.rebuildReason == nil, entityChange == nil, changes.isEmpty(comparedTo: previous.files), let reader = previous.reader,
+                !(options.compact && reader.isDelta && reader.totalByteCount > changes.files.reduce(0) { $0 + Int($1.stat.size) })
+            {
                 report.unchanged = changes.notePaths.count
                 trustRacyFiles(changes.files)
                 report.seconds = monotonicSeconds() - started

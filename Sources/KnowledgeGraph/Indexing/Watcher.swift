@@ -36,6 +36,11 @@ public struct Watcher: Sendable {
     public var forcePolling = false
     /// More events than this read at once count as an overflow: the vault is checked whole.
     public var eventLimit = 16_384
+    /// While edits come, base and delta may take this much more room than the notes (a save
+    /// then writes a delta, not the whole file); once no edit came for `compactSeconds`, a
+    /// delta past the notes' size is written whole again (as any later update of kg does).
+    public var footprintSlack = 1.25
+    public var compactSeconds = 5.0
     /// Folders whose watches are dropped once the watcher has started (tests of a lost watch).
     var dropWatches: [String] = []
 
@@ -95,10 +100,13 @@ public struct Watcher: Sendable {
     /// changed. A refused mass deletion is reported and the watcher goes on; an index that
     /// cannot be written (a full disk) is reported, the last good index stays, and false says
     /// to try again later.
-    private func apply(_ events: (Event) -> Void, hints: ChangeHints? = nil, initial: Bool = false) throws(KGError) -> Bool {
+    private func apply(_ events: (Event) -> Void, hints: ChangeHints? = nil, initial: Bool = false, compact: Bool = false) throws(KGError) -> Bool {
         do {
+            var options = Indexer.Options()
+            options.footprintSlack = footprintSlack
+            options.compact = compact || hints == nil
             // A full check opens the index afresh, its blocks checked again as they are read.
-            let (reader, report) = try indexer.update(.init(), hints: hints, current: hints == nil ? nil : current.withLock { $0 },
+            let (reader, report) = try indexer.update(options, hints: hints, current: hints == nil ? nil : current.withLock { $0 },
                 notice: { events(.notice($0)) })
             current.withLock { $0 = reader }
             if report.hasChanges || report.rebuildReason != nil || (initial && report.wroteIndex) {
@@ -164,6 +172,7 @@ public struct Watcher: Sendable {
             var eventsInBatch = 0
             var retryAt: Double? = whole ? monotonicSeconds() + retrySeconds : nil
             var nextFullCheck = monotonicSeconds() + fullCheckSeconds
+            var compactAt: Double?
             for folder in dropWatches { watches.drop(folder) }
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             while true {
@@ -174,6 +183,8 @@ public struct Watcher: Sendable {
                 } else if dirty {
                     let quiet = changesInBatch > 1 ? burstQuietSeconds : quietSeconds
                     due = min(due, min(lastEvent + quiet, dirtySince + maxDelaySeconds))
+                } else if let compactAt {
+                    due = min(due, compactAt)
                 }
                 let ready = Watcher.wait([stopFD, fd], seconds: max(0, due - now))
                 if ready[0] { return true }
@@ -225,6 +236,7 @@ public struct Watcher: Sendable {
                 if (settled && retryAt == nil) || (retryAt.map { at >= $0 } ?? false) {
                     if try apply(events, hints: whole ? nil : pending) {
                         if whole { nextFullCheck = at + fullCheckSeconds }
+                        compactAt = whole ? nil : monotonicSeconds() + compactSeconds
                         eventsInBatch = 0
                         pending = ChangeHints()
                         whole = false
@@ -233,6 +245,11 @@ public struct Watcher: Sendable {
                     } else {
                         retryAt = monotonicSeconds() + retrySeconds
                     }
+                } else if !dirty, let c = compactAt, at >= c {
+                    // Quiet again: a delta past the notes' size is written whole (nothing is
+                    // read but the file table; nothing to say).
+                    compactAt = nil
+                    _ = try apply(events, hints: ChangeHints(), compact: true)
                 } else if !dirty && at >= nextFullCheck {
                     // The safety net: what no event said (a change while events were lost).
                     if !(try apply(events)) {

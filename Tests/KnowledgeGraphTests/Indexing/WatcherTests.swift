@@ -240,6 +240,32 @@ func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
         #expect(found(v, "하나"))
     }
 
+    /// A save writes a delta even past the footprint rule, and once the edits stop the delta
+    /// is written whole again.
+    @Test func savesWriteDeltasAndAQuietWatcherCompactsThem() throws {
+        var files: [String: String] = [:]
+        // Words of their own in every note: an index about as large as the notes.
+        for i in 0..<300 { files["n\(i).md"] = "# 노트 \(i)\n" + (0..<20).map { "word\(i)x\($0) 항목\(i)번 모델\n" }.joined() }
+        let v = try TempVault(files: files)
+        let w = RunningWatcher(v) {
+            $0.footprintSlack = .infinity
+            $0.compactSeconds = 2
+        }
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+        let base = v.path(".kg/index.base")
+        #expect(!FileManager.default.fileExists(atPath: base))
+        try v.write("n3.md", "# 노트 3\n압축되기 전의 저장\n")
+        #expect(eventually { found(v, "압축되기") })
+        #expect(FileManager.default.fileExists(atPath: base))
+        #expect(eventually { !FileManager.default.fileExists(atPath: base) })
+        let notes = try (0..<300).reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: v.path("n\($1).md"))[.size] as? Int ?? 0) }
+        let index = try FileManager.default.attributesOfItem(atPath: v.path(".kg/index"))[.size] as? Int ?? 0
+        #expect(index > notes * 8 / 10, "the test needs an index about as large as the notes: \(index) bytes for \(notes)")
+        #expect(found(v, "압축되기"))
+        #expect(v.kg("index", "--check").status == 0)
+    }
+
     @Test func vaultDisappearingStopsTheWatcherWithAMessage() throws {
         let v = try TempVault(files: ["a.md": "하나\n"])
         let w = RunningWatcher(v)
