@@ -39,7 +39,14 @@ final class IndexFile: @unchecked Sendable {
         var verified: [Section: [Bool]] = [:]
         /// The sections other than NOTE and POST whose checksum held (each checked once).
         var sectionsChecked: Set<Section> = []
-        var gathered: [Int: UnsafeMutableRawBufferPointer] = [:]
+        /// Keyed by section and range: a list's head and the whole list are two buffers.
+        var gathered: [GatherKey: UnsafeMutableRawBufferPointer] = [:]
+    }
+
+    struct GatherKey: Hashable {
+        var notes: Bool
+        var start: Int
+        var count: Int
     }
 
     /// Part of a delta's NOTE or POST section: `length` bytes at `logical` in the section,
@@ -216,7 +223,7 @@ final class IndexFile: @unchecked Sendable {
             return try physicalBytes(s, inBase: list[k].inBase, start..<(start + range.count))
         }
         // A list an update changed in the middle: its parts, gathered once.
-        let key = range.lowerBound * 2 + (s == .notes ? 0 : 1)
+        let key = GatherKey(notes: s == .notes, start: range.lowerBound, count: range.count)
         if let done = state.withLock({ $0.gathered[key] }) { return UnsafeRawBufferPointer(done) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: range.count, alignment: 8)
         var at = 0
