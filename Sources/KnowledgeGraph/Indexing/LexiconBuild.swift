@@ -45,6 +45,15 @@ struct LexiconBuild {
 
     init(file: FileText?, files: [FileEntry], discovered: [DiscoveredName] = [], issues extra: [LexiconIssue] = []) {
         var definitions = LexiconBuild.definitions(file, files: files)
+        var match = BinaryWriter()
+        match.int(Analyzer.version)
+        match.u8(CandidateExtractor.version)
+        match.u8(LexiconBuild.discovers(file) ? 1 : 0)
+        for d in definitions {
+            match.string(d.source)
+            match.entity(d.entity)
+        }
+        matchFingerprint = Checksum.of(match.bytes)
         var fingerprintInput = BinaryWriter()
         fingerprintInput.int(Analyzer.version)
         if let file { fingerprintInput.bytes += file.bytes }
@@ -64,15 +73,6 @@ struct LexiconBuild {
         }
         lexicon = Lexicon(definitions: definitions, issues: (file?.file.issues ?? []) + extra)
         fingerprint = Checksum.of(fingerprintInput.bytes)
-        var match = BinaryWriter()
-        match.int(Analyzer.version)
-        match.u8(CandidateExtractor.version)
-        match.u8(LexiconBuild.discovers(file) ? 1 : 0)
-        for d in LexiconBuild.definitions(file, files: files) {
-            match.string(d.source)
-            match.entity(d.entity)
-        }
-        matchFingerprint = Checksum.of(match.bytes)
     }
 }
 

@@ -91,7 +91,7 @@ final class IndexFile: @unchecked Sendable {
         try readHeader()
         if let (sum, baseSize) = try baseIdentity() {
             var onDisk = stat()
-            let known = stat(path + ".base", &onDisk) == 0
+            let known = !bases.isEmpty && stat(path + ".base", &onDisk) == 0
                 ? bases.first { $0.inode == UInt64(onDisk.st_ino) && $0.byteCount == Int(onDisk.st_size) && $0.inode != 0 } : nil
             guard let b = known ?? (try? IndexFile(path: path + ".base")), b.base == nil, b.headerChecksum == sum, b.byteCount == baseSize
             else { throw CorruptIndex(reason: IndexFile.baseMismatch) }

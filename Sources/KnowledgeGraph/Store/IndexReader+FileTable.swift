@@ -7,14 +7,12 @@ extension IndexReader {
         var p: [String] = []
         if let f = tables.withLock({ $0.files }) {
             p = f.filter { $0.skipReason == nil }.map(\.path)
+            guard p.count == (try noteCount()) else { throw CorruptIndex(reason: "the file table does not match the notes") }
         } else {
-            try walkNotePaths { _, bytes throws(CorruptIndex) in
-                guard let path = String(validating: bytes, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
-                p.append(path)
-                return true
-            }
+            let table = try pathTable()
+            p.reserveCapacity(table.ends.count - 1)
+            for id in 0..<(table.ends.count - 1) { p.append(try IndexReader.path(id, in: table)) }
         }
-        guard p.count == (try noteCount()) else { throw CorruptIndex(reason: "the file table does not match the notes") }
         tables.withLock { $0.paths = p }
         return p
     }
@@ -27,8 +25,13 @@ extension IndexReader {
         }
         let table = try pathTable()
         guard id >= 0, id + 1 < table.ends.count else { throw CorruptIndex(reason: "bad note id") }
-        let bytes = table.bytes[Int(table.ends[id])..<Int(table.ends[id + 1])]
-        guard let path = String(validating: bytes, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
+        return try IndexReader.path(id, in: table)
+    }
+
+    fileprivate static func path(_ id: Int, in table: (bytes: [UInt8], ends: [Int32])) throws(CorruptIndex) -> String {
+        guard let path = String(validating: table.bytes[Int(table.ends[id])..<Int(table.ends[id + 1])], as: UTF8.self) else {
+            throw CorruptIndex(reason: "bad text")
+        }
         return path
     }
 
@@ -36,36 +39,14 @@ extension IndexReader {
     /// of the file table: an answer that shows a few notes makes a string for those only.
     fileprivate func pathTable() throws(CorruptIndex) -> (bytes: [UInt8], ends: [Int32]) {
         if let t = tables.withLock({ $0.pathTable }) { return t }
-        var bytes: [UInt8] = []
-        var ends: [Int32] = [0]
-        try walkNotePaths { _, path throws(CorruptIndex) in
-            bytes.append(contentsOf: path)
-            ends.append(Int32(truncatingIfNeeded: bytes.count))
-            return true
-        }
-        guard ends.count == (try noteCount()) + 1, bytes.count < Int(Int32.max) else {
-            throw CorruptIndex(reason: "the file table does not match the notes")
-        }
-        let t = (bytes, ends)
-        tables.withLock { $0.pathTable = t }
-        return t
-    }
-
-    /// Walks the file table, handing each note's id and path bytes to `body` (valid during
-    /// the call) until it returns false; no string is made and no entry is decoded whole.
-    fileprivate func walkNotePaths(_ body: (Int, UnsafeRawBufferPointer) throws(CorruptIndex) -> Bool) throws(CorruptIndex) {
+        // One walk of the file table: the rest of each entry is skipped, not decoded.
         var r = try file.section(.files)
         let n = try r.count(max: r.end - r.offset)
         var previous: [UInt8] = []
-        previous.reserveCapacity(256)
-        var note = 0
+        var bytes: [UInt8] = []
+        var ends: [Int32] = [0]
         for _ in 0..<n {
-            let shared = try r.int()
-            let rest = try r.int()
-            guard shared <= previous.count, rest <= r.end - r.offset else { throw CorruptIndex(reason: "bad file table") }
-            previous.removeSubrange(shared...)
-            previous.append(contentsOf: UnsafeRawBufferPointer(rebasing: r.base[r.offset..<(r.offset + rest)]))
-            r.offset += rest
+            try r.frontCodedPath(after: &previous)
             _ = try r.sint()
             _ = try r.sint()
             _ = try r.sint()
@@ -75,17 +56,15 @@ extension IndexReader {
             if skipped { _ = try r.string() }
             _ = try r.entity()
             if skipped { continue }
-            var failure: CorruptIndex?
-            let go = previous.withUnsafeBytes { bytes -> Bool in
-                do throws(CorruptIndex) { return try body(note, bytes) } catch {
-                    failure = error
-                    return false
-                }
-            }
-            if let failure { throw failure }
-            if !go { return }
-            note += 1
+            bytes.append(contentsOf: previous)
+            ends.append(Int32(truncatingIfNeeded: bytes.count))
         }
+        guard ends.count == (try noteCount()) + 1, bytes.count < Int(Int32.max) else {
+            throw CorruptIndex(reason: "the file table does not match the notes")
+        }
+        let t = (bytes, ends)
+        tables.withLock { $0.pathTable = t }
+        return t
     }
 
     /// Gives this reader the file table its writer wrote, when it reads that very file.
@@ -109,13 +88,7 @@ extension IndexReader {
         out.reserveCapacity(n)
         var previous: [UInt8] = []
         for _ in 0..<n {
-            // Front-coded: the bytes shared with the path before, then the rest.
-            let shared = try r.int()
-            let rest = try r.int()
-            guard shared <= previous.count, rest <= r.end - r.offset else { throw CorruptIndex(reason: "bad file table") }
-            previous.removeSubrange(shared...)
-            previous.append(contentsOf: UnsafeRawBufferPointer(rebasing: r.base[r.offset..<(r.offset + rest)]))
-            r.offset += rest
+            try r.frontCodedPath(after: &previous)
             guard let path = String(validating: previous, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
             let size = try r.sint()
             let mtime = try r.sint()
@@ -125,5 +98,18 @@ extension IndexReader {
             out.append(FileEntry(path: path, stat: stat, hash: hash, skipReason: reason, entity: try r.entity()))
         }
         return out
+    }
+}
+
+extension BinaryReader {
+    /// Reads a front-coded path into `previous`: the count of bytes it shares with the path
+    /// before, then the rest.
+    fileprivate mutating func frontCodedPath(after previous: inout [UInt8]) throws(CorruptIndex) {
+        let shared = try int()
+        let rest = try int()
+        guard shared <= previous.count, rest <= end - offset else { throw CorruptIndex(reason: "bad file table") }
+        previous.removeSubrange(shared...)
+        previous.append(contentsOf: UnsafeRawBufferPointer(rebasing: base[offset..<(offset + rest)]))
+        offset += rest
     }
 }
