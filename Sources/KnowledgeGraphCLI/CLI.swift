@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import KnowledgeGraph
 
 /// Where a command writes: results to `out`, messages and progress to `err`.
@@ -17,9 +21,23 @@ public struct Console: Sendable {
     /// The process's stdout and stderr.
     public static var standard: Console {
         Console(
-            out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            err: { FileHandle.standardError.write(Data($0.utf8)) },
+            out: { writeAll(1, $0) },
+            err: { writeAll(2, $0) },
             errIsTerminal: isatty(2) == 1)
+    }
+}
+
+/// Writes all of `text` to `fd` (retrying short writes and interrupts; a closed pipe ends it).
+private func writeAll(_ fd: Int32, _ text: String) {
+    var text = text
+    text.withUTF8 { buffer in
+        var done = 0
+        while done < buffer.count {
+            let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            done += n
+        }
     }
 }
 
@@ -27,8 +45,8 @@ public struct Console: Sendable {
 public enum CLI {
     /// Runs kg with `arguments` (without the program name) and returns the exit status.
     public static func run(
-        _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-        currentDirectory: String = FileManager.default.currentDirectoryPath, console: Console = .standard
+        _ arguments: [String], environment: [String: String] = CLI.environment,
+        currentDirectory: String = CLI.currentDirectory, console: Console = .standard
     ) -> Int32 {
         do throws(KGError) {
             let args = try Arguments.parse(arguments)
@@ -119,10 +137,48 @@ public enum CLI {
     }
 
     /// `--vault`, else `$KG_VAULT`, else the nearest folder upward holding `.kg/`, else `./vault`.
+    /// The variables kg reads (`KG_VAULT`), without making the whole environment a dictionary.
+    public static var environment: [String: String] {
+        var out: [String: String] = [:]
+        for name in ["KG_VAULT"] {
+            if let v = getenv(name) { out[name] = String(cString: v) }
+        }
+        return out
+    }
+
+    /// The process's working folder ("/" if it cannot be read, as when it was deleted).
+    public static var currentDirectory: String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "/" }
+        return String(cString: buffer)
+    }
+
+    /// `path` with `.` and `..` resolved and no repeated or trailing slash (as written, not
+    /// following links).
+    static func standardized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/") {
+            if c == "." { continue }
+            if c == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(c)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// Whether `path` exists, and whether it is a folder (following links).
+    static func exists(_ path: String) -> (exists: Bool, folder: Bool) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return (false, false) }
+        return (true, (st.st_mode & S_IFMT) == S_IFDIR)
+    }
+
     static func resolveVault(_ args: Arguments, environment: [String: String], currentDirectory: String) throws(KGError) -> Vault {
         func absolute(_ p: String) -> String {
             let joined = p.hasPrefix("/") ? p : currentDirectory + "/" + p
-            return URL(fileURLWithPath: joined).standardizedFileURL.path
+            return standardized(joined)
         }
         var chosen: String
         let how: String
@@ -136,24 +192,22 @@ public enum CLI {
         } else {
             chosen = absolute("vault")
             how = "./vault, the default when there is no --vault, no $KG_VAULT and no .kg/ folder here or upward"
-            var dir = URL(fileURLWithPath: currentDirectory).standardizedFileURL
+            var dir = standardized(currentDirectory)
             while true {
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: dir.path + "/.kg", isDirectory: &isDir), isDir.boolValue {
-                    chosen = dir.path
+                if exists(dir == "/" ? "/.kg" : dir + "/.kg").folder {
+                    chosen = dir
                     break
                 }
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
+                guard dir != "/", let slash = dir.lastIndex(of: "/") else { break }
+                dir = slash == dir.startIndex ? "/" : String(dir[..<slash])
             }
         }
         while chosen.count > 1 && chosen.hasSuffix("/") { chosen.removeLast() }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: chosen, isDirectory: &isDir) else {
+        let found = exists(chosen)
+        guard found.exists else {
             throw .vaultNotFound("\(chosen) (\(how)); point kg at your notes with --vault PATH, or --vault . for this folder")
         }
-        guard isDir.boolValue else { throw .vaultNotAFolder(chosen) }
+        guard found.folder else { throw .vaultNotAFolder(chosen) }
         return Vault(root: chosen)
     }
 }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import KnowledgeGraphCLI
 
 // A write beyond a file-size limit must fail with an error kg can report, not kill it.

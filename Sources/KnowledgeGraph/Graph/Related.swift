@@ -83,16 +83,16 @@ public enum Related {
     /// The lines where `a` and `b` stand closest: a shared line, else the nearest lines in a
     /// shared block, section or note; best notes first.
     public static func evidence(_ a: Int32, _ b: Int32, notes: [NoteRecord], limit: Int) -> [Evidence] {
-        evidence(a, b, count: notes.count, limit: limit) { (k) throws(Never) -> NoteRecord in notes[k] }
+        evidence(a, b, count: notes.count, limit: limit, load: { (k) throws(Never) -> NoteRecord in notes[k] }, path: { (k) throws(Never) -> String in notes[k].path })
     }
 
     /// Evidence from notes loaded one by one in path order (`load(k)` gives the k-th of
-    /// `count`); stops early once `limit` notes with a shared line are found, as nothing
-    /// can rank above those.
+    /// `count`, whose path `path(k)` gives only for the notes shown); stops early once `limit`
+    /// notes with a shared line are found, as nothing can rank above those.
     public static func evidence<E: Error>(
-        _ a: Int32, _ b: Int32, count: Int, limit: Int, load: (Int) throws(E) -> NoteRecord
+        _ a: Int32, _ b: Int32, count: Int, limit: Int, load: (Int) throws(E) -> NoteRecord, path: (Int) throws(E) -> String
     ) throws(E) -> [Evidence] {
-        var candidates: [(rank: Int, distance: Int32, note: String, lines: [Int])] = []
+        var candidates: [(rank: Int, distance: Int32, note: Int, lines: [Int])] = []
         var sameLine = 0
         for k in 0..<count {
             if sameLine >= limit { break }
@@ -111,15 +111,17 @@ public enum Related {
                 }
             }
             if let best {
-                candidates.append((best.rank, best.distance, note.path, best.lines))
+                candidates.append((best.rank, best.distance, k, best.lines))
                 if best.rank == 0 { sameLine += 1 }
             }
         }
-        candidates.sort { ($0.rank, $0.distance) != ($1.rank, $1.distance) ? ($0.rank, $0.distance) < ($1.rank, $1.distance) : $0.note.utf8.bytesPrecede($1.note.utf8) }
+        // Ties in path order, which is the order the notes were loaded in.
+        candidates.sort { ($0.rank, $0.distance, $0.note) < ($1.rank, $1.distance, $1.note) }
         var out: [Evidence] = []
         for c in candidates {
             if out.count + c.lines.count > limit { break }  // never show half of a pair
-            for l in c.lines { out.append(Evidence(note: c.note, line: l)) }
+            let p = try path(c.note)
+            for l in c.lines { out.append(Evidence(note: p, line: l)) }
         }
         return out
     }

@@ -73,13 +73,14 @@ extension KnowledgeBase {
             var neighbours: [RelatedEntities.Neighbour] = []
             for r in all.prefix(limit) {
                 let shared = sortedIntersection(mine, try view.reader.notesMentioning(r.entity))
-                let evidence = try Related.evidence(id, r.entity, count: shared.count, limit: 3) { (i) throws(CorruptIndex) -> NoteRecord in
-                    let n = shared[i]
-                    if let rec = cache[n] { return rec }
-                    let rec = try view.reader.note(at: Int(n))
-                    cache[n] = rec
-                    return rec
-                }
+                let evidence = try Related.evidence(id, r.entity, count: shared.count, limit: 3,
+                    load: { (i) throws(CorruptIndex) -> NoteRecord in
+                        let n = shared[i]
+                        if let rec = cache[n] { return rec }
+                        let rec = try view.reader.note(at: Int(n), withPath: false)
+                        cache[n] = rec
+                        return rec
+                    }, path: { (i) throws(CorruptIndex) -> String in try view.reader.notePath(Int(shared[i])) })
                 let e = lexicon.entities[Int(r.entity)]
                 neighbours.append(RelatedEntities.Neighbour(name: e.name, type: e.type, score: r.score, notes: r.notes, sections: r.sections,
                     closeness: r.closeness, damping: r.damping, npmi: r.npmi, jaccard: r.jaccard,

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The file table as an `IndexReader` reads it: every entry (path, stat, hash, why skipped,
 /// the entity a note defines), and the notes' paths, made into strings only when asked for.
 extension IndexReader {
@@ -17,15 +23,54 @@ extension IndexReader {
         return p
     }
 
-    /// Note `id`'s path; until every path is decoded (`notePaths`), made from the path table.
+    /// Note `id`'s path. Until every path is decoded (`notePaths`), the first few are read
+    /// alone from the file table's nearest restart point; past that many, all are read at once.
     public func notePath(_ id: Int) throws(CorruptIndex) -> String {
-        if let p = tables.withLock({ $0.paths }) {
-            guard id >= 0, id < p.count else { throw CorruptIndex(reason: "bad note id") }
-            return p[id]
+        let (paths, table, reads) = tables.withLock { t in
+            t.pathReads += 1
+            return (t.paths, t.pathTable, t.pathReads)
         }
-        let table = try pathTable()
-        guard id >= 0, id + 1 < table.ends.count else { throw CorruptIndex(reason: "bad note id") }
-        return try IndexReader.path(id, in: table)
+        if let paths {
+            guard id >= 0, id < paths.count else { throw CorruptIndex(reason: "bad note id") }
+            return paths[id]
+        }
+        if table == nil && reads <= FileTable.pathsReadAlone { return try pathAlone(id) }
+        let t: (bytes: [UInt8], ends: [Int32])
+        if let table { t = table } else { t = try pathTable() }
+        guard id >= 0, id + 1 < t.ends.count else { throw CorruptIndex(reason: "bad note id") }
+        return try IndexReader.path(id, in: t)
+    }
+
+    /// Note `id`'s path, read from the restart point before it: at most
+    /// `FileTable.restartInterval` entries are walked.
+    fileprivate func pathAlone(_ id: Int) throws(CorruptIndex) -> String {
+        var r = try file.section(.files)
+        let start = r.offset
+        _ = try r.count(max: r.end - r.offset)
+        // The restart table ends the section: an offset per restart point, then their count.
+        guard r.end - r.offset >= 4 else { throw CorruptIndex(reason: "bad file table") }
+        var t = BinaryReader(r.base, range: (r.end - 4)..<r.end)
+        let count = Int(try t.u32())
+        let tableStart = r.end - 4 - 4 * count
+        let k = id / FileTable.restartInterval
+        guard tableStart >= r.offset else { throw CorruptIndex(reason: "bad file table") }
+        guard id >= 0, k < count else { throw CorruptIndex(reason: "bad note id") }
+        t = BinaryReader(r.base, range: (tableStart + 4 * k)..<(tableStart + 4 * k + 4))
+        let at = start + Int(try t.u32())
+        guard at >= r.offset, at < tableStart else { throw CorruptIndex(reason: "bad file table") }
+        r = BinaryReader(r.base, range: at..<tableStart)
+        var previous: [UInt8] = []
+        var note = k * FileTable.restartInterval
+        while !r.atEnd {
+            try r.frontCodedPath(after: &previous)
+            if try r.skipFileEntryRest() { continue }
+            if note == id {
+                guard let path = String(validating: previous, as: UTF8.self) else { throw CorruptIndex(reason: "bad text") }
+                return path
+            }
+            note += 1
+        }
+        throw CorruptIndex(reason: "bad note id")
     }
 
     fileprivate static func path(_ id: Int, in table: (bytes: [UInt8], ends: [Int32])) throws(CorruptIndex) -> String {
@@ -39,26 +84,36 @@ extension IndexReader {
     /// of the file table: an answer that shows a few notes makes a string for those only.
     fileprivate func pathTable() throws(CorruptIndex) -> (bytes: [UInt8], ends: [Int32]) {
         if let t = tables.withLock({ $0.pathTable }) { return t }
-        // One walk of the file table: the rest of each entry is skipped, not decoded.
+        // One walk of the file table: the rest of each entry is skipped, not decoded. Each
+        // path is front-coded against the one before: it is built at the end of the buffer
+        // from the previous path's bytes, which stay there when that entry is a note.
         var r = try file.section(.files)
         let n = try r.count(max: r.end - r.offset)
-        var previous: [UInt8] = []
-        var bytes: [UInt8] = []
+        var out = GrowingBytes(capacity: max(64, (r.end - r.offset) * 2))
+        defer { out.free() }
         var ends: [Int32] = [0]
+        ends.reserveCapacity(n + 1)
+        var previousStart = 0
+        var previousCount = 0
         for _ in 0..<n {
-            try r.frontCodedPath(after: &previous)
-            _ = try r.sint()
-            _ = try r.sint()
-            _ = try r.sint()
-            _ = try r.varint()
-            _ = try r.u64()
-            let skipped = try r.u8() == 1
-            if skipped { _ = try r.string() }
-            _ = try r.entity()
-            if skipped { continue }
-            bytes.append(contentsOf: previous)
-            ends.append(Int32(truncatingIfNeeded: bytes.count))
+            let shared = try r.int()
+            let rest = try r.int()
+            guard shared <= previousCount, rest <= r.end - r.offset else { throw CorruptIndex(reason: "bad file table") }
+            // The notes' paths so far fill `0..<kept`; the previous path (a note's, or a
+            // skipped file's kept after them) starts at `previousStart`.
+            let kept = Int(ends[ends.count - 1])
+            let start = out.count
+            out.appendOwn(previousStart..<(previousStart + shared))
+            out.append(UnsafeRawBufferPointer(rebasing: r.base[r.offset..<(r.offset + rest)]))
+            r.offset += rest
+            let skipped = try r.skipFileEntryRest()
+            previousCount = out.count - start
+            out.moveDown(start, count: previousCount, to: kept)
+            previousStart = kept
+            // A skipped file's path only serves as the next one's prefix.
+            if !skipped { ends.append(Int32(truncatingIfNeeded: out.count)) }
         }
+        let bytes = out.array(upTo: Int(ends[ends.count - 1]))
         guard ends.count == (try noteCount()) + 1, bytes.count < Int(Int32.max) else {
             throw CorruptIndex(reason: "the file table does not match the notes")
         }
@@ -101,7 +156,75 @@ extension IndexReader {
     }
 }
 
+/// A byte buffer that grows by doubling, for `pathTable`'s walk: appending part of itself
+/// copies no array.
+private struct GrowingBytes {
+    var base: UnsafeMutablePointer<UInt8>
+    var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var c = capacity * 2
+        while c < count + extra { c *= 2 }
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        b.update(from: base, count: count)
+        base.deallocate()
+        base = b
+        capacity = c
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        reserve(bytes.count)
+        if let src = bytes.baseAddress { (base + count).update(from: src.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+        count += bytes.count
+    }
+
+    /// Appends `range` of what the buffer already holds.
+    mutating func appendOwn(_ range: Range<Int>) {
+        reserve(range.count)
+        (base + count).update(from: base + range.lowerBound, count: range.count)
+        count += range.count
+    }
+
+    /// Moves the last `n` bytes, at `start`, down to `to`, dropping what lay between.
+    mutating func moveDown(_ start: Int, count n: Int, to: Int) {
+        if to != start { memmove(base + to, base + start, n) }
+        count = to + n
+    }
+
+    func array(upTo n: Int) -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: n)) }
+
+    func free() { base.deallocate() }
+}
+
+/// The file table's layout constants.
+enum FileTable {
+    /// Every this many notes, a path is written whole and its entry's offset listed.
+    static let restartInterval = 32
+    /// Paths a reader reads alone before it decodes them all.
+    static let pathsReadAlone = 64
+}
+
 extension BinaryReader {
+    /// Skips a file table entry after its path; whether the file is skipped (not a note).
+    fileprivate mutating func skipFileEntryRest() throws(CorruptIndex) -> Bool {
+        _ = try sint()
+        _ = try sint()
+        _ = try sint()
+        _ = try varint()
+        _ = try u64()
+        let skipped = try u8() == 1
+        if skipped { _ = try string() }
+        _ = try entity()
+        return skipped
+    }
+
     /// Reads a front-coded path into `previous`: the count of bytes it shares with the path
     /// before, then the rest.
     fileprivate mutating func frontCodedPath(after previous: inout [UInt8]) throws(CorruptIndex) {

@@ -25,6 +25,8 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         var paths: [String]?
         var files: [FileEntry]?
         var pathTable: (bytes: [UInt8], ends: [Int32])?
+        /// How many paths were asked for one by one.
+        var pathReads = 0
     }
 
     /// Counts stored in META.
@@ -157,10 +159,14 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         return try NoteRecord.decode(&r, path: "", entityCount: try meta().entities)
     }
 
-    public func note(at id: Int) throws(CorruptIndex) -> NoteRecord {
+    /// Note `id`'s record; with `withPath` false, its path is left empty (for a caller that
+    /// asks `notePath` only for the notes it shows).
+    public func note(at id: Int) throws(CorruptIndex) -> NoteRecord { try note(at: id, withPath: true) }
+
+    public func note(at id: Int, withPath: Bool) throws(CorruptIndex) -> NoteRecord {
         let bytes = try noteRecordBytes(at: id)
         var r = BinaryReader(bytes, range: 0..<bytes.count)
-        return try NoteRecord.decode(&r, path: try notePath(id), entityCount: try meta().entities)
+        return try NoteRecord.decode(&r, path: withPath ? try notePath(id) : "", entityCount: try meta().entities)
     }
 
     /// Note `id`'s encoded record, checked.

@@ -111,8 +111,19 @@ struct NoteParts {
         w.int(files.count)
         // Paths front-coded (sorted paths share long prefixes: the bytes shared with the path
         // before, then the rest), the status-change time as its distance from the mtime.
+        // Every `FileTable.restartInterval`-th note's path is whole, and where its entry starts
+        // is listed after the entries, so that one note's path is read without the others.
         var previous: [UInt8] = []
+        var restarts: [UInt32] = []
+        var noteID = 0
         for f in files {
+            if f.skipReason == nil {
+                if noteID % FileTable.restartInterval == 0 {
+                    restarts.append(UInt32(truncatingIfNeeded: w.bytes.count))
+                    previous.removeAll(keepingCapacity: true)
+                }
+                noteID += 1
+            }
             var path = f.path
             path.withUTF8 { p in
                 var shared = 0
@@ -136,6 +147,8 @@ struct NoteParts {
             }
             w.entity(f.entity)
         }
+        for r in restarts { w.u32(r) }
+        w.u32(UInt32(restarts.count))
         sections.append((.files, w.bytes))
 
         // Note records, with a fixed-width table of their offsets and token counts so a query

@@ -30,6 +30,34 @@ import Testing
         #expect(try IndexReader(bytes: snapshot.encoded()).files() == files)
     }
 
+    /// A note's path is read alone from the nearest whole path before it (every 32nd note's),
+    /// walking over skipped files whose paths are prefixes of the next: the same path as
+    /// reading all of them, for every note, before and after the reader switches to that.
+    @Test func aNotesPathReadAloneIsTheSameAsReadWithAll() throws {
+        var files: [FileEntry] = []
+        for k in 0..<150 {
+            let path = "폴더 \(k / 40)/노트 \(String(k, radix: 7)).md"
+            // Every fifth file skipped, and runs of them around the restart points.
+            let skipped = k % 5 == 3 || (31...34).contains(k) || k == 64
+            files.append(FileEntry(path: path, stat: FileStat(size: Int64(k), mtimeNs: Int64(k), ctimeNs: Int64(k), inode: UInt64(k)),
+                hash: UInt64(k), skipReason: skipped ? "binary" : nil))
+        }
+        files.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        var snapshot = IndexSnapshot.empty(lexicon: Lexicon(definitions: [], issues: []), fingerprint: 1)
+        snapshot.files = files
+        let notes = files.filter { $0.skipReason == nil }.map(\.path)
+        snapshot.notes = notes.map { NoteRecord(path: $0, title: "", tags: [], links: [], lineCount: 0, tokenCount: 0, lineTokenStarts: [], mentions: []) }
+        let bytes = snapshot.encoded()
+        for id in notes.indices {
+            // A new reader each time: its first reads are the paths read alone.
+            #expect(try IndexReader(bytes: bytes).notePath(id) == notes[id], "note \(id)")
+        }
+        let reader = try IndexReader(bytes: bytes)
+        #expect(try notes.indices.map { try reader.notePath($0) } == notes)
+        #expect(try reader.notePaths() == notes)
+        #expect(throws: CorruptIndex.self) { try IndexReader(bytes: bytes).notePath(notes.count) }
+    }
+
     @Test(arguments: ["garbage", "truncate", "flip", "version", "empty"])
     func damagedIndexIsRebuiltWithANotice(_ damage: String) throws {
         let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
