@@ -26,6 +26,10 @@ public protocol TermIndex {
     func find(_ term: String) throws(CorruptIndex) -> Int?
     func range(prefix: String) throws(CorruptIndex) -> Range<Int>
     func postings(at k: Int, noteCount: Int) throws(CorruptIndex) -> Postings
+    /// The entries of the list at `k` for `notes` (ascending) only.
+    func postings(at k: Int, noteCount: Int, within notes: [Int32]) throws(CorruptIndex) -> Postings
+    /// The size of the list at `k`, without reading it.
+    func postingByteCount(at k: Int) throws(CorruptIndex) -> Int
     func tokenCount(_ id: Int) throws(CorruptIndex) -> Int32
     func note(at id: Int) throws(CorruptIndex) -> NoteRecord
 }
@@ -46,15 +50,25 @@ public struct Searcher {
 
     /// Positions of `token` per note, notes ascending; each token's list is read once per
     /// search.
-    private func postings(_ token: SearchQuery.Token, _ cache: inout [SearchQuery.Token: Postings]) throws(CorruptIndex) -> Postings {
+    private func postings(_ token: SearchQuery.Token, _ cache: inout [SearchQuery.Token: Postings], indices: [Int]? = nil) throws(CorruptIndex) -> Postings {
         if let p = cache[token] { return p }
-        let p = try postings(token)
+        let ks: [Int]
+        if let indices { ks = indices } else { ks = try termIndices(token) }
+        let p = try postings(ks)
         cache[token] = p
         return p
     }
 
-    /// Positions of `token` per note, notes ascending.
-    private func postings(_ token: SearchQuery.Token) throws(CorruptIndex) -> Postings {
+    /// Positions of the terms at dictionary positions `indices` per note, notes ascending.
+    private func postings(_ indices: [Int]) throws(CorruptIndex) -> Postings {
+        if indices.isEmpty { return Postings() }
+        if indices.count == 1 { return try reader.postings(at: indices[0], noteCount: noteCount) }
+        // Several terms (a syllable inside longer words): their lists merged note by note.
+        return Postings.union(try indices.map { (k: Int) throws(CorruptIndex) in try reader.postings(at: k, noteCount: noteCount) })
+    }
+
+    /// The dictionary positions of the terms `token` stands for.
+    private func termIndices(_ token: SearchQuery.Token) throws(CorruptIndex) -> [Int] {
         var indices: [Int] = []
         switch token {
         case .exact(let t):
@@ -78,98 +92,49 @@ public struct Searcher {
                 }
             }
         }
-        if indices.count == 1 { return try reader.postings(at: indices[0], noteCount: noteCount) }
-        // Several terms (a syllable inside longer words): their lists merged note by note.
-        let lists = try indices.map { (k: Int) throws(CorruptIndex) in try reader.postings(at: k, noteCount: noteCount) }
-        var entries: [(note: Int32, list: Int32, k: Int32)] = []
-        for (l, p) in lists.enumerated() {
-            for k in p.notes.indices { entries.append((p.notes[k], Int32(l), Int32(k))) }
-        }
-        entries.sort { ($0.note, $0.list) < ($1.note, $1.list) }
-        var out = Postings()
-        var e = 0
-        var positions: [Int32] = []
-        while e < entries.count {
-            let note = entries[e].note
-            positions.removeAll(keepingCapacity: true)
-            while e < entries.count && entries[e].note == note {
-                positions.append(contentsOf: lists[Int(entries[e].list)].positions(at: Int(entries[e].k)))
-                e += 1
-            }
-            positions.sort()
-            out.append(note: note, positions: positions)
-        }
-        return out
+        return indices
     }
 
     /// Occurrences of a term per note, in any of its spellings: the start positions where
     /// all the tokens of one spelling follow one another; notes ascending.
     private func occurrences(_ term: SearchQuery.Term, _ cache: inout [SearchQuery.Token: Postings]) throws(CorruptIndex) -> Postings {
-        var found = try occurrences(term.variants[0], &cache)
-        for variant in term.variants.dropFirst() { found = Searcher.union(found, try occurrences(variant, &cache)) }
-        return found
+        var found: [Postings] = []
+        for variant in term.variants { found.append(try occurrences(variant, &cache)) }
+        return Postings.union(found)
     }
 
-    /// Positions in either list, per note; notes ascending.
-    static func union(_ a: Postings, _ b: Postings) -> Postings {
-        if b.notes.isEmpty { return a }
-        if a.notes.isEmpty { return b }
-        var out = Postings()
-        var i = 0
-        var j = 0
-        while i < a.notes.count || j < b.notes.count {
-            if j == b.notes.count || (i < a.notes.count && a.notes[i] < b.notes[j]) {
-                out.append(note: a.notes[i], positions: Array(a.positions(at: i)))
-                i += 1
-            } else if i == a.notes.count || b.notes[j] < a.notes[i] {
-                out.append(note: b.notes[j], positions: Array(b.positions(at: j)))
-                j += 1
-            } else {
-                out.append(note: a.notes[i], positions: Array(Set(a.positions(at: i)).union(b.positions(at: j))).sorted())
-                i += 1
-                j += 1
-            }
-        }
-        return out
-    }
-
-    /// Occurrences of one spelling of a term.
+    /// Occurrences of one spelling of a term: the token whose lists are smallest is read
+    /// whole, the others (in size order) only in the notes that still hold the phrase, so a
+    /// common syllable's many lists cost little next to a rare word.
     private func occurrences(_ tokens: [SearchQuery.Token], _ cache: inout [SearchQuery.Token: Postings]) throws(CorruptIndex) -> Postings {
-        var lists: [Postings] = []
-        for t in tokens { lists.append(try postings(t, &cache)) }
-        guard let first = lists.first else { return Postings() }
-        if lists.count == 1 { return first }
-        var out = Postings()
-        var cursors = [Int](repeating: 0, count: lists.count)
-        var starts: [Int32] = []
-        notes: for k in first.notes.indices {
-            let note = first.notes[k]
-            for i in 1..<lists.count {
-                let l = lists[i]
-                while cursors[i] < l.notes.count && l.notes[cursors[i]] < note { cursors[i] += 1 }
-                if cursors[i] == l.notes.count { break notes }
-                if l.notes[cursors[i]] != note { continue notes }
-            }
-            starts.removeAll(keepingCapacity: true)
-            var inner = [Int](repeating: 0, count: lists.count)
-            for p in first.positions(at: k) {
-                var all = true
-                for i in 1..<lists.count {
-                    let ps = lists[i].positions(at: cursors[i])
-                    let want = p + Int32(i)
-                    var c = max(inner[i], ps.startIndex)
-                    while c < ps.endIndex && ps[c] < want { c += 1 }
-                    inner[i] = c
-                    if c == ps.endIndex || ps[c] != want {
-                        all = false
-                        break
-                    }
-                }
-                if all { starts.append(p) }
-            }
-            if !starts.isEmpty { out.append(note: note, positions: starts) }
+        guard tokens.count > 1 else { return tokens.isEmpty ? Postings() : try postings(tokens[0], &cache) }
+        let indices = try tokens.map { (t) throws(CorruptIndex) in try termIndices(t) }
+        var sizes: [Int] = []
+        for ks in indices {
+            var size = 0
+            for k in ks { size += try reader.postingByteCount(at: k) }
+            sizes.append(size)
         }
-        return out
+        let order = tokens.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] < sizes[$1] : $0 < $1 }
+        let anchor = order[0]
+        // Positions of the anchor token where the phrase holds so far.
+        var out = try postings(tokens[anchor], &cache, indices: indices[anchor])
+        for i in order.dropFirst() {
+            if out.notes.isEmpty { break }
+            let gap = Int32(i - anchor)
+            if let whole = cache[tokens[i]] {
+                out = Postings.followed(out, by: whole, gap: gap)
+            } else {
+                // Each of the token's lists in the notes left, the phrase checked against it
+                // alone: what is left of each is small, and only that is merged.
+                let notes = out.notes
+                let phrase = out
+                out = Postings.union(try indices[i].map { (k) throws(CorruptIndex) in
+                    Postings.followed(phrase, by: try reader.postings(at: k, noteCount: noteCount, within: notes), gap: gap)
+                })
+            }
+        }
+        return anchor == 0 ? out : out.shifted(by: -Int32(anchor))
     }
 
     static func line(of position: Int32, in note: NoteRecord) -> Int {

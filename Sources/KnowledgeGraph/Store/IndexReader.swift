@@ -411,6 +411,16 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         return try Postings.decode(&r, noteCount: noteCount)
     }
 
+    /// The entries of the list at `k` for `notes` (ascending) only.
+    public func postings(at k: Int, noteCount: Int, within notes: [Int32]) throws(CorruptIndex) -> Postings {
+        let bytes = try postingBytes(at: k)
+        var r = BinaryReader(bytes, range: 0..<bytes.count)
+        return try Postings.decode(&r, noteCount: noteCount, within: notes)
+    }
+
+    /// The size in bytes of the list at `k`, from the dictionary alone.
+    public func postingByteCount(at k: Int) throws(CorruptIndex) -> Int { try postingRange(at: k).count }
+
     /// The encoded list of the term at dictionary position `k` (count, then entries), checked.
     func postingBytes(at k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
         try file.logical(.postings, try postingRange(at: k))

@@ -44,6 +44,21 @@ import Testing
         #expect(try notes("\"phrase a\"") == [])
     }
 
+    /// A phrase is found from its rarest word, then checked word by word around it; where it
+    /// matched is still where it starts, whichever word is rarer, across a line break too.
+    @Test(arguments: [("\"common rare\"", 1), ("\"rare common\"", 3), ("\"common common rare\"", 5), ("\"이름난 드문말\"", 7)])
+    func aPhraseMatchesWhereItStarts(_ query: String, _ line: Int) throws {
+        let v = try TempVault(files: [
+            "a.md": "ends with common\nrare starts here\nrare\ncommon\ncommon common\nrare\n한 줄 이름난\n드문말 둘째\n",
+            "b.md": "common common common 이름난 이름난\n", "c.md": "common again 이름난\n",
+        ])
+        let r = v.kg("search", "--json", "--", query)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("\"note\": \"a.md\""))
+        #expect(r.out.contains("\"line\": \(line),"), "\(r.out)")
+        #expect(!r.out.contains("\"note\": \"b.md\""))
+    }
+
     @Test(arguments: [("node.js", ["kakao.md"]), ("C++", ["kakao.md"]), ("A/B", ["kakao.md"]), ("a/b 테스트", ["kakao.md"])])
     func punctuationIsMatchedLiterally(_ query: String, _ expected: [String]) throws {
         #expect(try notes(query) == expected)
