@@ -18,8 +18,8 @@ final class IndexFile: @unchecked Sendable {
     private let mapped: UnsafeMutableRawPointer?
     private let mappedLength: Int
     /// Where each section lies, and its checksum (0 for block-checked sections); set at open.
-    private var table: [Section: Range<Int>] = [:]
-    private var checksums: [Section: UInt64] = [:]
+    private var table = SectionMap<Range<Int>>()
+    private var checksums = SectionMap<UInt64>()
     /// Size of this file (for a delta, without its base).
     let byteCount: Int
     /// The file's inode (0 in memory).
@@ -28,17 +28,17 @@ final class IndexFile: @unchecked Sendable {
     private(set) var headerChecksum: UInt64 = 0
     /// For a delta: the base file, and the extents of its NOTE and POST sections.
     private(set) var base: IndexFile?
-    private var extents: [Section: [Extent]] = [:]
-    private var logicalCounts: [Section: Int] = [:]
+    private var extents = SectionMap<[Extent]>()
+    private var logicalCounts = SectionMap<Int>()
     /// What is learned while reading: block checksums loaded, blocks verified, and lists of a
     /// delta gathered from several extents into one buffer each. Shared by threads.
     private let state = Locked(State())
 
     private struct State {
-        var checks: [Section: [UInt64]] = [:]
-        var verified: [Section: [Bool]] = [:]
+        var checks = SectionMap<[UInt64]>()
+        var verified = SectionMap<[Bool]>()
         /// The sections other than NOTE and POST whose checksum held (each checked once).
-        var sectionsChecked: Set<Section> = []
+        var sectionsChecked = SectionMap<Bool>()
         /// Keyed by section and range: a list's head and the whole list are two buffers.
         var gathered: [GatherKey: UnsafeMutableRawBufferPointer] = [:]
     }
@@ -62,7 +62,7 @@ final class IndexFile: @unchecked Sendable {
     var totalByteCount: Int { byteCount + (base?.byteCount ?? 0) }
     var isDelta: Bool { base != nil }
     /// Number of extents of a delta's notes and postings.
-    var extentCount: Int { extents.values.reduce(0) { $0 + $1.count } }
+    var extentCount: Int { extents.present.reduce(0) { $0 + $1.count } }
 
     static let baseMismatch = "its base file (index.base) is missing or is not the one it was written over"
 
@@ -188,11 +188,11 @@ final class IndexFile: @unchecked Sendable {
     /// A section other than NOTE and POST, checked whole, to be read with a `BinaryReader`.
     func section(_ s: Section) throws(CorruptIndex) -> BinaryReader {
         guard let range = table[s] else { throw CorruptIndex(reason: "missing section") }
-        if !IndexFormat.blockChecked.contains(s) && !state.withLock({ $0.sectionsChecked.contains(s) }) {
+        if !s.isBlockChecked && state.withLock({ $0.sectionsChecked[s] }) == nil {
             guard Checksum.of(UnsafeRawBufferPointer(rebasing: bytes[range])) == checksums[s] else {
                 throw CorruptIndex(reason: "checksum mismatch")
             }
-            state.withLock { _ = $0.sectionsChecked.insert(s) }
+            state.withLock { $0.sectionsChecked[s] = true }
         }
         return BinaryReader(bytes, range: range)
     }
@@ -344,7 +344,7 @@ final class IndexFile: @unchecked Sendable {
         let notes = blocks(.notes)
         let postings = blocks(.postings)
         state.withLock { state in
-            state.sectionsChecked = Set(Section.allCases.filter { !IndexFormat.blockChecked.contains($0) })
+            for s in Section.allCases where !s.isBlockChecked { state.sectionsChecked[s] = true }
             state.verified[.notes] = [Bool](repeating: true, count: notes)
             state.verified[.postings] = [Bool](repeating: true, count: postings)
         }
@@ -374,8 +374,8 @@ final class IndexFile: @unchecked Sendable {
     /// Reads every section and checks every checksum: the header's, each small section's,
     /// and every block of NOTE and POST, in this file and in the base of a delta.
     func checkAll() throws(CorruptIndex) {
-        state.withLock { $0.sectionsChecked = [] }
-        for s in Section.allCases where !IndexFormat.blockChecked.contains(s) { _ = try section(s) }
+        state.withLock { $0.sectionsChecked = SectionMap() }
+        for s in Section.allCases where !s.isBlockChecked { _ = try section(s) }
         try verifyAll(.notes)
         try verifyAll(.postings)
         try base?.checkAll()

@@ -17,6 +17,23 @@ enum IndexFormat {
     static var headerSize: Int { magic.count + 8 + Section.allCases.count * 28 + 8 }
 }
 
+/// A value for each section, in an array: looked up on every read of a note or list, where a
+/// hashed dictionary would cost more than the read.
+struct SectionMap<Value> {
+    private var values = [Value?](repeating: nil, count: Section.allCases.count)
+
+    subscript(_ s: Section) -> Value? {
+        get { values[s.slot] }
+        // In place, so that changing one block's flag does not copy the section's array.
+        _modify { yield &values[s.slot] }
+    }
+
+    /// How many sections have a value.
+    var count: Int { values.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    /// The values set, in slot order.
+    var present: [Value] { values.compactMap { $0 } }
+}
+
 /// Section tags of the index file.
 enum Section: UInt32, CaseIterable, Sendable {
     case meta = 0x4154_454D  // "META": lexicon fingerprint and counts
@@ -34,6 +51,30 @@ enum Section: UInt32, CaseIterable, Sendable {
     case noteExtents = 0x5458_454E  // "NEXT": where a delta's note records are stored
     case postingExtents = 0x5458_4550  // "PEXT": where a delta's posting lists are stored
     case discovery = 0x4353_4944  // "DISC": discovery's statistics, sums over the notes
+
+    /// A dense number for the section (0 up to the number of sections), for `SectionMap`.
+    var slot: Int {
+        switch self {
+        case .meta: 0
+        case .lexicon: 1
+        case .files: 2
+        case .noteIndex: 3
+        case .entityNotes: 4
+        case .graph: 5
+        case .terms: 6
+        case .noteChecks: 7
+        case .notes: 8
+        case .postingChecks: 9
+        case .postings: 10
+        case .base: 11
+        case .noteExtents: 12
+        case .postingExtents: 13
+        case .discovery: 14
+        }
+    }
+
+    /// Whether the section is checked block by block (`IndexFormat.blockChecked`).
+    var isBlockChecked: Bool { self == .notes || self == .postings }
 
     /// The section holding the block checksums of NOTE or POST.
     var checks: Section { self == .notes ? .noteChecks : .postingChecks }
