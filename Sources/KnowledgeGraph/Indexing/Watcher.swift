@@ -21,7 +21,7 @@ public struct Watcher: Sendable {
     /// file on disk, with the bytes it has checked.
     private let current = Locked<IndexReader?>(nil)
     /// Quiet time after a change before it is applied.
-    public var quietSeconds = 0.02
+    public var quietSeconds = 0.01
     /// Quiet time once several changes came in a row: a burst is applied as one update.
     public var burstQuietSeconds = 0.1
     /// Longest an update waits under a continuous stream of events.

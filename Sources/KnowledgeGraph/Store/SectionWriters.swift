@@ -186,7 +186,13 @@ struct NoteParts {
         }
         w.int(graph.edges.count)
         for e in graph.edges {
-            for v in [e.a, e.b, e.notes, e.sections, e.blocks, e.lines, e.closeness] { w.int32(v) }
+            w.int32(e.a)
+            w.int32(e.b)
+            w.int32(e.notes)
+            w.int32(e.sections)
+            w.int32(e.blocks)
+            w.int32(e.lines)
+            w.int32(e.closeness)
         }
         sections.append((.graph, w.bytes))
         sections.append((.discovery, discovery))
