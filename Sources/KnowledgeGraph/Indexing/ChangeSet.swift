@@ -53,9 +53,12 @@ struct ChangeSet {
         var toRead: [(Int, String, FileStat, FileEntry?)] = []
         var j = 0
         for (i, item) in listing.notes.enumerated() {
-            while j < previous.count && previous[j].path.utf8.bytesPrecede(item.path.utf8) { j += 1 }
+            // Mostly the very same path (the listing was made from the previous file table):
+            // equal bytes are one length test and a memcmp, before any byte order.
+            let same = j < previous.count && previous[j].path.utf8.bytesEqual(item.path.utf8)
+            while !same && j < previous.count && previous[j].path.utf8.bytesPrecede(item.path.utf8) { j += 1 }
             var old: FileEntry?
-            if j < previous.count && !item.path.utf8.bytesPrecede(previous[j].path.utf8) {
+            if same || (j < previous.count && !item.path.utf8.bytesPrecede(previous[j].path.utf8)) {
                 matched[j] = true
                 old = previous[j]
             }

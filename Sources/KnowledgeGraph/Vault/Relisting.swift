@@ -61,7 +61,17 @@ extension Vault {
             (!files.isEmpty && files.contains(PathKey(path))) || (!folders.isEmpty && folders.contains { path == $0 || Vault.isInside(path, $0) })
         }
         var listing = previous
-        listing.notes.removeAll { gone($0.path) }
+        if files.count + folders.count <= Vault.fewHints {
+            // A few paths: each found by binary search (a folder's files are one run of the
+            // sorted paths), so that a save costs no pass over the vault's paths.
+            for f in hints.files { listing.notes.removeSorted(path: f) }
+            for f in folders {
+                listing.notes.removeSorted(path: f)
+                listing.notes.removeSorted(under: f)
+            }
+        } else {
+            listing.notes.removeAll { gone($0.path) }
+        }
         listing.skipped.removeAll { s in
             let path = s.path.hasSuffix("/") ? String(s.path.dropLast()) : s.path
             return gone(path)
@@ -73,6 +83,7 @@ extension Vault {
             guard lstat(root + "/" + folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
             walk(relative: Array(folder.utf8), into: &listing, depth: 2, rules: rules)
         }
+        var added: [(path: String, stat: FileStat)] = []
         for path in hints.files where !folders.contains(where: { Vault.isInside(path, $0) }) {
             let name = Array(Vault.lastComponent(path).utf8)
             guard Vault.isNoteName(name), !name.isEmpty, name[0] != 0x2E else { continue }
@@ -85,15 +96,23 @@ extension Vault {
             let kind = st.st_mode & S_IFMT
             if !rulesHere.isEmpty && ignored(Array(path.utf8), isFolder: kind == S_IFDIR, rules: rulesHere) { continue }
             if kind == S_IFREG {
-                listing.notes.append((path, Vault.fileStat(st)))
+                added.append((path, Vault.fileStat(st)))
             } else if kind == S_IFLNK {
                 listing.skipped.append(SkippedFile(path: path, reason: "symbolic link (not followed)"))
             }
         }
-        listing.notes.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        if folders.isEmpty && added.count <= Vault.fewHints {
+            for a in added { listing.notes.insertSorted(a) }
+        } else {
+            listing.notes += added
+            listing.notes.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        }
         listing.skipped.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
         return listing
     }
+
+    /// Up to this many hinted paths are found by binary search; more, by a pass over all.
+    static let fewHints = 64
 
     /// Throws unless the vault's root is a folder.
     func checkRoot() throws(KGError) {
@@ -145,5 +164,39 @@ extension Vault {
             if k < parts.count - 1, let own = ownRules(here) { rules += own }
         }
         return rules
+    }
+}
+
+extension Array where Element == (path: String, stat: FileStat) {
+    /// The first index whose path does not precede `path` (the array sorted by path bytes).
+    func sortedIndex(of path: String) -> Int {
+        var lo = 0
+        var hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid].path.utf8.bytesPrecede(path.utf8) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Removes the entry of `path`, if any.
+    mutating func removeSorted(path: String) {
+        let k = sortedIndex(of: path)
+        if k < count && self[k].path.utf8.bytesEqual(path.utf8) { remove(at: k) }
+    }
+
+    /// Removes every entry inside `folder` (the paths that start with `folder/`: one run).
+    mutating func removeSorted(under folder: String) {
+        let prefix = folder + "/"
+        let start = sortedIndex(of: prefix)
+        var end = start
+        while end < count && self[end].path.utf8.starts(with: prefix.utf8) { end += 1 }
+        removeSubrange(start..<end)
+    }
+
+    /// Inserts `entry` where its path sorts, replacing an entry of the same path.
+    mutating func insertSorted(_ entry: (path: String, stat: FileStat)) {
+        let k = sortedIndex(of: entry.path)
+        if k < count && self[k].path.utf8.bytesEqual(entry.path.utf8) { self[k] = entry } else { insert(entry, at: k) }
     }
 }
