@@ -49,61 +49,69 @@ struct ChangeSet {
         alreadyRead: [UInt64?])
     {
         var matched = [Bool](repeating: false, count: previous.count)
-        var states = [FileState?](repeating: nil, count: listing.notes.count)
-        var toRead: [(Int, String, FileStat, FileEntry?)] = []
+        // The new table in listing order: unchanged entries as they were, and a place held
+        // for each file to check (most updates check few; the table is not copied twice).
+        files.reserveCapacity(listing.notes.count + listing.skipped.count)
+        var toRead: [(slot: Int, listed: Int, path: String, stat: FileStat, old: FileEntry?)] = []
+        var previousNotes = 0
+        var stillListed = 0
+        for f in previous where f.skipReason == nil { previousNotes += 1 }
         var j = 0
         for (i, item) in listing.notes.enumerated() {
             // Mostly the very same path (the listing was made from the previous file table):
             // equal bytes are one length test and a memcmp, before any byte order.
             let same = j < previous.count && previous[j].path.utf8.bytesEqual(item.path.utf8)
             while !same && j < previous.count && previous[j].path.utf8.bytesPrecede(item.path.utf8) { j += 1 }
-            var old: FileEntry?
+            var oldIndex: Int?
             if same || (j < previous.count && !item.path.utf8.bytesPrecede(previous[j].path.utf8)) {
                 matched[j] = true
-                old = previous[j]
+                oldIndex = j
+                if previous[j].skipReason == nil { stillListed += 1 }
             }
             // Unchanged files are settled by stat here, on a rebuild too: a rebuild analyses
             // every note again, and reads it once, when it is analysed.
-            if let old, old.stat == item.stat, old.stat.mtimeNs < racyFrom, old.stat.ctimeNs < racyFrom {
-                states[i] = old.skipReason == nil ? .same(old) : .skipped(old)
+            if let k = oldIndex, previous[k].stat == item.stat, previous[k].stat.mtimeNs < racyFrom, previous[k].stat.ctimeNs < racyFrom {
+                files.append(previous[k])
+                if let reason = previous[k].skipReason { skipped.append(SkippedFile(path: item.path, reason: reason)) }
             } else {
-                toRead.append((i, item.path, item.stat, old))
+                toRead.append((files.count, i, item.path, item.stat, oldIndex.map { previous[$0] }))
+                files.append(FileEntry(path: item.path, stat: item.stat, hash: 0))
             }
         }
         let budget = TextBudget(bytes: textBudget)
         let checked: [FileState] = speculate
-            ? toRead.map { .fresh(FileEntry(path: $0.1, stat: $0.2, hash: 0, skipReason: nil, entity: nil), nil) }
+            ? toRead.map { .fresh(FileEntry(path: $0.path, stat: $0.stat, hash: 0, skipReason: nil, entity: nil), nil) }
             : parallelMap(toRead) { item in
-                if item.0 < alreadyRead.count, let hash = alreadyRead[item.0] {
-                    return .fresh(FileEntry(path: item.1, stat: item.2, hash: hash, skipReason: nil, entity: nil), nil)
+                if item.listed < alreadyRead.count, let hash = alreadyRead[item.listed] {
+                    return .fresh(FileEntry(path: item.path, stat: item.stat, hash: hash, skipReason: nil, entity: nil), nil)
                 }
-                return ChangeSet.check(path: item.1, stat: item.2, previous: item.3, vault: vault, racyFrom: racyFrom, budget: budget)
+                return ChangeSet.check(path: item.path, stat: item.stat, previous: item.old, vault: vault, racyFrom: racyFrom, budget: budget)
             }
-        for (k, item) in toRead.enumerated() { states[item.0] = checked[k] }
-
-        files.reserveCapacity(listing.notes.count)
-        // Notes under folders that could not be listed are kept as they were.
-        var keptUnlisted = false
-        for (k, old) in previous.enumerated() where !matched[k] && old.skipReason == nil
-            && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
-        {
-            files.append(old)
-            matched[k] = true
-            keptUnlisted = true
-        }
-        for state in states {
-            switch state {
-            case .same(let f): files.append(f)
+        for (k, item) in toRead.enumerated() {
+            switch checked[k] {
+            case .same(let f): files[item.slot] = f
             case .fresh(let f, let text):
-                files.append(f)
+                files[item.slot] = f
                 if let text { fresh[PathKey(f.path)] = text } else { reread.insert(PathKey(f.path)) }
             case .skipped(let f):
-                files.append(f)
+                files[item.slot] = f
                 skipped.append(SkippedFile(path: f.path, reason: f.skipReason ?? ""))
             case .keptAfterError(let f, let reason):
-                files.append(f)
+                files[item.slot] = f
                 skipped.append(SkippedFile(path: f.path, reason: reason + "; its previous entry is kept"))
-            case nil: break
+            }
+        }
+
+        // Notes under folders that could not be listed are kept as they were.
+        var keptUnlisted = false
+        if !listing.unreadableFolders.isEmpty {
+            for (k, old) in previous.enumerated() where !matched[k] && old.skipReason == nil
+                && listing.unreadableFolders.contains(where: { $0.isEmpty || old.path.hasPrefix($0 + "/") })
+            {
+                files.append(old)
+                matched[k] = true
+                stillListed += 1
+                keptUnlisted = true
             }
         }
         skipped.append(contentsOf: listing.skipped)
@@ -117,14 +125,9 @@ struct ChangeSet {
         if keptUnlisted || !listing.skipped.isEmpty { files.sort { $0.path.utf8.bytesPrecede($1.path.utf8) } }
         // A previous note is gone if no listed file or kept entry took its path, or if its
         // file is now skipped.
-        let previousNotes = previous.filter { $0.skipReason == nil }.map(\.path)
-        if !previousNotes.isEmpty {
-            var stillListed = 0
-            for (k, old) in previous.enumerated() where old.skipReason == nil && matched[k] { stillListed += 1 }
-            if stillListed < previousNotes.count || files.contains(where: { $0.skipReason != nil }) {
-                let now = Set(notePaths.map(PathKey.init))
-                removed = previousNotes.filter { !now.contains(PathKey($0)) }
-            }
+        if previousNotes > 0 && (stillListed < previousNotes || !skipped.isEmpty) {
+            let now = Set(notePaths.map(PathKey.init))
+            removed = previous.filter { $0.skipReason == nil && !now.contains(PathKey($0.path)) }.map(\.path)
         }
     }
 

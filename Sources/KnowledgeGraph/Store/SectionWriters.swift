@@ -108,6 +108,8 @@ struct NoteParts {
         sections.append((.lexicon, NoteParts.lexiconSection(lexicon)))
 
         var w = BinaryWriter()
+        // About what a front-coded entry takes, so that the buffer is not copied as it grows.
+        w.bytes.reserveCapacity(files.count * 48 + 64)
         w.int(files.count)
         // Paths front-coded (sorted paths share long prefixes: the bytes shared with the path
         // before, then the rest), the status-change time as its distance from the mtime.
