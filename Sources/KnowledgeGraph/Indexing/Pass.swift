@@ -82,19 +82,29 @@ struct Pass {
         let texts = SharedSlots<String>(count: n)
         var work: [Int32] = []
         var o = 0
+        // The notes read or changed, by id: a few are found by binary search in the sorted
+        // paths (no key is made and hashed for every path of the vault); many, by hashing.
+        var marks: [UInt8]?
+        if fresh.count + changed.count <= n / 16 {
+            var m = [UInt8](repeating: 0, count: n)
+            for k in fresh.keys { if let id = Pass.index(of: k, in: notePaths) { m[id] |= 1 } }
+            for k in changed { if let id = Pass.index(of: k, in: notePaths) { m[id] |= 2 } }
+            marks = m
+        }
         for (id, path) in notePaths.enumerated() {
-            if !fresh.isEmpty, let text = fresh.removeValue(forKey: PathKey(path)) {
+            if !fresh.isEmpty, marks.map({ $0[id] & 1 != 0 }) ?? true, let text = fresh.removeValue(forKey: PathKey(path)) {
                 texts.put(id, text)
                 work.append(Int32(id))
                 continue
             }
-            if !changed.isEmpty && changed.contains(PathKey(path)) {
+            if !changed.isEmpty, marks.map({ $0[id] & 2 != 0 }) ?? changed.contains(PathKey(path)) {
                 work.append(Int32(id))
                 continue
             }
             if previous != nil {
-                while o < oldCount && previousNotePaths[o].utf8.bytesPrecede(path.utf8) { o += 1 }
-                if o < oldCount && !path.utf8.bytesPrecede(previousNotePaths[o].utf8) {
+                let same = o < oldCount && previousNotePaths[o].utf8.bytesEqual(path.utf8)
+                while !same && o < oldCount && previousNotePaths[o].utf8.bytesPrecede(path.utf8) { o += 1 }
+                if same || (o < oldCount && !path.utf8.bytesPrecede(previousNotePaths[o].utf8)) {
                     old[id] = Int32(o)
                     continue
                 }
@@ -222,5 +232,24 @@ struct Pass {
         }
         trace("postings merged (this pass)", t0)
         return pass
+    }
+}
+
+extension Pass {
+    /// The index of `key`'s path in `paths` (sorted by bytes), if it is there.
+    static func index(of key: PathKey, in paths: [String]) -> Int? {
+        key.bytes.withUnsafeBytes { k -> Int? in
+            func compare(_ path: String) -> Int {
+                var path = path
+                return path.withUTF8 { compareBytes(UnsafeRawBufferPointer($0), k) }
+            }
+            var lo = 0
+            var hi = paths.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if compare(paths[mid]) < 0 { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < paths.count && compare(paths[lo]) == 0 ? lo : nil
+        }
     }
 }

@@ -190,8 +190,9 @@ import Testing
     /// Discovery on: when an edit makes kg discover a name (or stop discovering one), only the
     /// notes that name may be in are matched again; the rest keep their records, renumbered.
     @Test func discoveredNamesThatComeAndGoMatchAgainOnlyTheNotesTheyAreIn() throws {
+        // Enough notes that the few to match again are found by binary search, not by hashing every path.
         var files: [String: String] = [:]
-        for i in 0..<30 { files["n\(i).md"] = "# 노트 \(i)\nFFM 과 LightGCN 을 비교. 카카오에서 면접\nLightGCN 은 그래프, FFM 은 필드\n" }
+        for i in 0..<80 { files["n\(i).md"] = "# 노트 \(i)\nFFM 과 LightGCN 을 비교. 카카오에서 면접\nLightGCN 은 그래프, FFM 은 필드\n" }
         // Unedited notes that hold the names before kg discovers them: in lower case, spaced.
         files["n0.md"]! += "zetarec 도 봤다\n"
         files["n1.md"]! += "뤼튼 테크와 이야기\n"
