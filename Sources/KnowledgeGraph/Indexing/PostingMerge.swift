@@ -106,6 +106,9 @@ extension Pass {
         } else {
             out.post.bytes.reserveCapacity(runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount })
         }
+        // Lists of a file whose blocks are all checked (the watcher's own last file, or after
+        // `verifyAll`) are read without checking each one's blocks again.
+        let checked = previous?.file.isChecked(.postings) ?? false
         var entries: [UInt8] = []
         // Runs of old entries kept as they are: where they go in `entries`, and where they are
         // in the old list.
@@ -156,7 +159,7 @@ extension Pass {
             let (listStart, listEnd) = try dictionary.listOffsets(i)
             guard listStart <= listEnd, listEnd <= postingsEnd else { throw CorruptIndex(reason: "bad posting offsets") }
             if news.isEmpty, listEnd > listStart {
-                let head = try previous.file.logical(.postings, listStart..<min(listEnd, listStart + 20))
+                let head = try previous.file.logical(.postings, listStart..<min(listEnd, listStart + 20), checked: checked)
                 // Skip data: the first note from the list's head, the last from the dictionary.
                 var k = 0
                 if let total = VarInt.read(head, &k, end: head.count), total > 0, let gap = VarInt.read(head, &k, end: head.count),
@@ -177,7 +180,7 @@ extension Pass {
                             if rest.count >= Pass.keptSpanMinimum {
                                 out.post.keep(rest)
                             } else {
-                                out.post.bytes.appendBytes(try previous.file.logical(.postings, rest))
+                                out.post.bytes.appendBytes(try previous.file.logical(.postings, rest, checked: checked))
                             }
                         }
                         out.end(lastNote: Int32(lastOld) + shift)
@@ -186,7 +189,7 @@ extension Pass {
                     }
                 }
             }
-            let oldList = try previous.file.logical(.postings, listStart..<listEnd)
+            let oldList = try previous.file.logical(.postings, listStart..<listEnd, checked: checked)
             entries.removeAll(keepingCapacity: true)
             kept.removeAll(keepingCapacity: true)
             var count = 0

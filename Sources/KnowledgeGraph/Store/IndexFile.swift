@@ -212,15 +212,15 @@ final class IndexFile: @unchecked Sendable {
 
     /// Bytes `range` of the NOTE or POST section (logical offsets), checked. A record lies in
     /// one extent; a posting list may lie in several, and is then gathered once.
-    func logical(_ s: Section, _ range: Range<Int>) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+    func logical(_ s: Section, _ range: Range<Int>, checked: Bool = false) throws(CorruptIndex) -> UnsafeRawBufferPointer {
         guard range.lowerBound >= 0 else { throw CorruptIndex(reason: "bad offsets") }
-        guard let list = extents[s] else { return try own(s, range) }
+        guard let list = extents[s] else { return try own(s, range, checked: checked) }
         if range.isEmpty { return UnsafeRawBufferPointer(rebasing: bytes[0..<0]) }
         let k = extentIndex(list, range.lowerBound)
         guard k < list.count else { throw CorruptIndex(reason: "bad extents") }
         if range.upperBound <= list[k].logical + list[k].length {
             let start = list[k].physical + range.lowerBound - list[k].logical
-            return try physicalBytes(s, inBase: list[k].inBase, start..<(start + range.count))
+            return try physicalBytes(s, inBase: list[k].inBase, start..<(start + range.count), checked: checked)
         }
         // A list an update changed in the middle: its parts, gathered once.
         let key = GatherKey(notes: s == .notes, start: range.lowerBound, count: range.count)
@@ -279,20 +279,21 @@ final class IndexFile: @unchecked Sendable {
     }
 
     /// Stored bytes of the NOTE or POST section, checked: of the base file or of this one.
-    func physicalBytes(_ s: Section, inBase: Bool, _ range: Range<Int>) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+    func physicalBytes(_ s: Section, inBase: Bool, _ range: Range<Int>, checked: Bool = false) throws(CorruptIndex) -> UnsafeRawBufferPointer {
         if inBase {
             guard let base else { throw CorruptIndex(reason: "bad extents") }
-            return try base.logical(s, range)
+            return try base.logical(s, range, checked: checked)
         }
-        return try own(s, range)
+        return try own(s, range, checked: checked)
     }
 
-    /// Bytes `range` of this file's own NOTE or POST section, their blocks checked.
-    private func own(_ s: Section, _ range: Range<Int>) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+    /// Bytes `range` of this file's own NOTE or POST section, their blocks checked (unless
+    /// the caller knows every block is: `isChecked`).
+    private func own(_ s: Section, _ range: Range<Int>, checked: Bool = false) throws(CorruptIndex) -> UnsafeRawBufferPointer {
         guard let whole = table[s], range.lowerBound >= 0, range.upperBound <= whole.count else {
             throw CorruptIndex(reason: "bad offsets")
         }
-        try verify(s, range)
+        if !checked { try verify(s, range) }
         return UnsafeRawBufferPointer(rebasing: bytes[(whole.lowerBound + range.lowerBound)..<(whole.lowerBound + range.upperBound)])
     }
 
@@ -335,6 +336,18 @@ final class IndexFile: @unchecked Sendable {
             if state.verified[s] == nil { state.verified[s] = [Bool](repeating: false, count: blocks) }
             for b in first...last where b < blocks { state.verified[s]?[b] = true }
         }
+    }
+
+    /// Whether every block of NOTE or POST, in this file and its base, has been checked: a
+    /// caller that reads many lists asks once and then reads them without taking the lock
+    /// for each (`logical(_:_:checked:)`).
+    func isChecked(_ s: Section) -> Bool {
+        let blocks = ((table[s]?.count ?? 0) + IndexFormat.block - 1) / IndexFormat.block
+        let mine = state.withLock { state -> Bool in
+            guard let v = state.verified[s] else { return blocks == 0 }
+            return v.count >= blocks && !v.contains(false)
+        }
+        return mine && (base?.isChecked(s) ?? true)
     }
 
     /// Takes this file's own sections and blocks as checked: for a file this process has just
