@@ -47,14 +47,15 @@ enum Discoverer {
             entries[singular] = base
             entries[key] = nil
         }
-        // Each key under the key one scalar shorter, for `shadowed`.
+        // Each key under the key one scalar shorter, for `shadowed` (which asks only about
+        // Hangul keys: the longer keys start with a syllable too).
         var longer: [String: [String]] = [:]
-        for key in entries.keys where key.unicodeScalars.count > 2 {
+        for key in entries.keys where key.unicodeScalars.count > 2 && key.unicodeScalars.first.map({ Scalars.isHangulSyllable($0.value) }) == true {
             longer[String(String.UnicodeScalarView(key.unicodeScalars.dropLast())), default: []].append(key)
         }
-        var entities: [DiscoveredName] = []
-        var suggestions: [DiscoveredName] = []
-        for (key, e) in entries.sorted(by: { $0.key.utf8.bytesPrecede($1.key.utf8) }) {
+        // Scored in any order; only the names kept are put in key order.
+        var kept: [(key: String, found: DiscoveredName, entity: Bool)] = []
+        for (key, e) in entries {
             guard taken.isEmpty || !taken.contains(key), rejected.isEmpty || !rejected.contains(key) else { continue }
             if isHangul(key), shadowed(e, by: (longer[key] ?? []).compactMap { entries[$0] }) { continue }
             guard let (score, reasons) = score(key, e, useKnownNames: useKnownNames), score >= suggestionFloor else { continue }
@@ -67,8 +68,11 @@ enum Discoverer {
             for (s, _) in surfaces.dropFirst() where Lexicon.keyString(s) != key && !aliases.contains(s) { aliases.append(s) }
             let found = DiscoveredName(name: name, type: type(key, e, useKnownNames: useKnownNames), aliases: aliases,
                 confidence: (min(1, score) * 1000).rounded() / 1000, signals: reasons, notes: Int(e.notes), count: Int(e.count))
-            if score >= threshold { entities.append(found) } else { suggestions.append(found) }
+            kept.append((key, found, score >= threshold))
         }
+        kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
+        let entities = kept.filter(\.entity).map(\.found)
+        var suggestions = kept.filter { !$0.entity }.map(\.found)
         suggestions.sort { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.name.utf8.bytesPrecede($1.name.utf8) }
         return (entities, suggestions)
     }
