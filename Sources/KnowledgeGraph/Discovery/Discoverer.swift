@@ -70,6 +70,16 @@ enum Discoverer {
                 confidence: (min(1, score) * 1000).rounded() / 1000, signals: reasons, notes: Int(e.notes), count: Int(e.count))
             kept.append((key, found, score >= threshold))
         }
+        // A word whose every occurrence lies inside a longer name kg keeps (`GitHub` only ever
+        // in `GitHub Actions`) would never be matched on its own: it is not proposed.
+        var inside: [String: Int32] = [:]
+        for k in kept where k.entity && k.key.contains(" ") {
+            let n = entries[k.key]?.count ?? 0
+            for w in k.key.split(separator: " ") where w != "&" { inside[String(w), default: 0] += n }
+        }
+        if !inside.isEmpty {
+            kept.removeAll { k in !k.key.contains(" ") && (inside[k.key].map { $0 >= (entries[k.key]?.count ?? 0) } ?? false) }
+        }
         kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
         let entities = kept.filter(\.entity).map(\.found)
         var suggestions = kept.filter { !$0.entity }.map(\.found)

@@ -90,6 +90,21 @@ import Testing
         #expect(found.isEmpty)
     }
 
+    /// `GitHub` written only inside `GitHub Actions` would have no mention of its own (the
+    /// longer name matches there): it is not proposed until it stands alone somewhere.
+    @Test func aWordOnlyEverInsideALongerNameIsNotProposed() throws {
+        let texts = (1...3).map { "GitHub Actions 로 배포했다. GitHub Actions 의 캐시를 썼다. Docker 도 쓴다. \($0)" }
+        let inside = Discoverer.discover(Self.stats(texts), taken: [], rejected: [])
+        #expect(inside.entities.contains { $0.name == "GitHub Actions" })
+        #expect(!inside.entities.contains { $0.name == "GitHub" } && !inside.suggestions.contains { $0.name == "GitHub" })
+        let alone = Discoverer.discover(Self.stats(texts + ["코드는 GitHub 에 올렸다", "GitHub 저장소"]), taken: [], rejected: [])
+        #expect(alone.entities.contains { $0.name == "GitHub" } && alone.entities.contains { $0.name == "GitHub Actions" })
+        // Through the whole index: every entity shown has mentions.
+        let v = try TempVault(files: Dictionary(uniqueKeysWithValues: texts.enumerated().map { ("n\($0.offset).md", $0.element + "\n") }))
+        let out = v.kg("entities", "--limit", "0").out
+        #expect(out.contains("GitHub Actions") && !out.contains("0 mentions"), "\(out)")
+    }
+
     @Test func theBuiltInListTypesButDoesNotInvent() {
         let s = Self.stats(["Google 에서 일함", "Google 과 비교"])
         #expect(Discoverer.discover(s, taken: [], rejected: []).entities.first { $0.name == "Google" }?.type == "company")
