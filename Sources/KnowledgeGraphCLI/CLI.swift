@@ -136,7 +136,6 @@ public enum CLI {
         }
     }
 
-    /// `--vault`, else `$KG_VAULT`, else the nearest folder upward holding `.kg/`, else `./vault`.
     /// The variables kg reads (`KG_VAULT`), without making the whole environment a dictionary.
     public static var environment: [String: String] {
         var out: [String: String] = [:]
@@ -175,6 +174,7 @@ public enum CLI {
         return (true, (st.st_mode & S_IFMT) == S_IFDIR)
     }
 
+    /// `--vault`, else `$KG_VAULT`, else the nearest folder upward holding `.kg/`, else `./vault`.
     static func resolveVault(_ args: Arguments, environment: [String: String], currentDirectory: String) throws(KGError) -> Vault {
         func absolute(_ p: String) -> String {
             let joined = p.hasPrefix("/") ? p : currentDirectory + "/" + p
