@@ -5,39 +5,38 @@ extension Postings {
     /// The positions `p` in `a` such that `p + gap` is in `b`, in the notes of both.
     static func followed(_ a: Postings, by b: Postings, gap: Int32) -> Postings {
         var out = Postings()
-        a.notes.withUnsafeBufferPointer { an in
-            a.offsets.withUnsafeBufferPointer { ao in
-                a.positions.withUnsafeBufferPointer { ap in
-                    b.notes.withUnsafeBufferPointer { bn in
-                        b.offsets.withUnsafeBufferPointer { bo in
-                            b.positions.withUnsafeBufferPointer { bp in
-                                var j = 0
-                                for i in 0..<an.count {
-                                    let note = an[i]
-                                    j = Postings.seek(bn, from: j, to: note)
-                                    if j == bn.count { break }
-                                    if bn[j] != note { continue }
-                                    var c = Int(bo[j])
-                                    let end = Int(bo[j + 1])
-                                    let before = out.positions.count
-                                    for x in Int(ao[i])..<Int(ao[i + 1]) {
-                                        let want = ap[x] &+ gap
-                                        while c < end && bp[c] < want { c += 1 }
-                                        if c == end { break }
-                                        if bp[c] == want { out.positions.append(ap[x]) }
-                                    }
-                                    if out.positions.count > before {
-                                        out.notes.append(note)
-                                        out.offsets.append(Int32(out.positions.count))
-                                    }
-                                }
-                            }
-                        }
+        a.withBuffers { an, ao, ap in
+            b.withBuffers { bn, bo, bp in
+                var j = 0
+                for i in 0..<an.count {
+                    let note = an[i]
+                    j = Postings.seek(bn, from: j, to: note)
+                    if j == bn.count { break }
+                    if bn[j] != note { continue }
+                    var c = Int(bo[j])
+                    let end = Int(bo[j + 1])
+                    let before = out.positions.count
+                    for x in Int(ao[i])..<Int(ao[i + 1]) {
+                        let want = ap[x] &+ gap
+                        while c < end && bp[c] < want { c += 1 }
+                        if c == end { break }
+                        if bp[c] == want { out.positions.append(ap[x]) }
+                    }
+                    if out.positions.count > before {
+                        out.notes.append(note)
+                        out.offsets.append(Int32(out.positions.count))
                     }
                 }
             }
         }
         return out
+    }
+
+    /// The list's notes, offsets and positions as raw buffers.
+    @inline(__always) func withBuffers<R>(
+        _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>) -> R
+    ) -> R {
+        notes.withUnsafeBufferPointer { n in offsets.withUnsafeBufferPointer { o in positions.withUnsafeBufferPointer { p in body(n, o, p) } } }
     }
 
     /// The same notes with every position moved by `d`.
@@ -97,50 +96,42 @@ extension Postings {
         out.notes.reserveCapacity(max(a.notes.count, b.notes.count))
         out.offsets.reserveCapacity(max(a.notes.count, b.notes.count) + 1)
         out.positions.reserveCapacity(a.positions.count + b.positions.count)
-        a.notes.withUnsafeBufferPointer { an in
-            a.offsets.withUnsafeBufferPointer { ao in
-                a.positions.withUnsafeBufferPointer { ap in
-                    b.notes.withUnsafeBufferPointer { bn in
-                        b.offsets.withUnsafeBufferPointer { bo in
-                            b.positions.withUnsafeBufferPointer { bp in
-                                var i = 0
-                                var j = 0
-                                while i < an.count || j < bn.count {
-                                    if j == bn.count || (i < an.count && an[i] < bn[j]) {
-                                        out.notes.append(an[i])
-                                        out.positions.append(contentsOf: UnsafeBufferPointer(rebasing: ap[Int(ao[i])..<Int(ao[i + 1])]))
-                                        i += 1
-                                    } else if i == an.count || bn[j] < an[i] {
-                                        out.notes.append(bn[j])
-                                        out.positions.append(contentsOf: UnsafeBufferPointer(rebasing: bp[Int(bo[j])..<Int(bo[j + 1])]))
-                                        j += 1
-                                    } else {
-                                        out.notes.append(an[i])
-                                        var x = Int(ao[i])
-                                        let xEnd = Int(ao[i + 1])
-                                        var y = Int(bo[j])
-                                        let yEnd = Int(bo[j + 1])
-                                        while x < xEnd || y < yEnd {
-                                            if y == yEnd || (x < xEnd && ap[x] < bp[y]) {
-                                                out.positions.append(ap[x])
-                                                x += 1
-                                            } else if x == xEnd || bp[y] < ap[x] {
-                                                out.positions.append(bp[y])
-                                                y += 1
-                                            } else {
-                                                out.positions.append(ap[x])
-                                                x += 1
-                                                y += 1
-                                            }
-                                        }
-                                        i += 1
-                                        j += 1
-                                    }
-                                    out.offsets.append(Int32(out.positions.count))
-                                }
+        a.withBuffers { an, ao, ap in
+            b.withBuffers { bn, bo, bp in
+                var i = 0
+                var j = 0
+                while i < an.count || j < bn.count {
+                    if j == bn.count || (i < an.count && an[i] < bn[j]) {
+                        out.notes.append(an[i])
+                        out.positions.append(contentsOf: UnsafeBufferPointer(rebasing: ap[Int(ao[i])..<Int(ao[i + 1])]))
+                        i += 1
+                    } else if i == an.count || bn[j] < an[i] {
+                        out.notes.append(bn[j])
+                        out.positions.append(contentsOf: UnsafeBufferPointer(rebasing: bp[Int(bo[j])..<Int(bo[j + 1])]))
+                        j += 1
+                    } else {
+                        out.notes.append(an[i])
+                        var x = Int(ao[i])
+                        let xEnd = Int(ao[i + 1])
+                        var y = Int(bo[j])
+                        let yEnd = Int(bo[j + 1])
+                        while x < xEnd || y < yEnd {
+                            if y == yEnd || (x < xEnd && ap[x] < bp[y]) {
+                                out.positions.append(ap[x])
+                                x += 1
+                            } else if x == xEnd || bp[y] < ap[x] {
+                                out.positions.append(bp[y])
+                                y += 1
+                            } else {
+                                out.positions.append(ap[x])
+                                x += 1
+                                y += 1
                             }
                         }
+                        i += 1
+                        j += 1
                     }
+                    out.offsets.append(Int32(out.positions.count))
                 }
             }
         }

@@ -11,8 +11,6 @@ enum IndexFormat {
     /// NOTE and POST carry one checksum per block of this size, checked as they are read: a
     /// query that reads a few scattered notes or lists checks a few small blocks.
     static let block = 1 << 14
-    /// Sections checked block by block as they are read, rather than whole.
-    static let blockChecked: Set<Section> = [.notes, .postings]
     /// Size of the header: magic, version, section count, a 28-byte entry per section, checksum.
     static var headerSize: Int { magic.count + 8 + Section.allCases.count * 28 + 8 }
 }
@@ -73,7 +71,8 @@ enum Section: UInt32, CaseIterable, Sendable {
         }
     }
 
-    /// Whether the section is checked block by block (`IndexFormat.blockChecked`).
+    /// Whether the section is checked block by block as it is read (NOTE and POST), rather
+    /// than whole.
     var isBlockChecked: Bool { self == .notes || self == .postings }
 
     /// The section holding the block checksums of NOTE or POST.

@@ -111,12 +111,27 @@ extension NoteRecord {
 extension Postings {
     /// Reads a list written by `encode(into:)` whose note ids are below `noteCount`.
     static func decode(_ r: inout BinaryReader, noteCount: Int) throws(CorruptIndex) -> Postings {
+        try decode(&r, noteCount: noteCount, wanted: nil)
+    }
+
+    /// The list's entries for `notes` (ascending) only: the others' positions are stepped
+    /// over by their byte length, not decoded, and the walk ends after the last of `notes`.
+    static func decode(_ r: inout BinaryReader, noteCount: Int, within notes: [Int32]) throws(CorruptIndex) -> Postings {
+        try notes.withUnsafeBufferPointer { (wanted) throws(CorruptIndex) in try decode(&r, noteCount: noteCount, wanted: wanted) }
+    }
+
+    /// Every entry (`wanted` nil), or those of the notes in `wanted`.
+    private static func decode(_ r: inout BinaryReader, noteCount: Int, wanted: UnsafeBufferPointer<Int32>?) throws(CorruptIndex) -> Postings {
         var out = Postings()
         let n = try r.count(max: noteCount)
-        out.notes.reserveCapacity(n)
-        out.offsets.reserveCapacity(n + 1)
+        if wanted == nil {
+            out.notes.reserveCapacity(n)
+            out.offsets.reserveCapacity(n + 1)
+        }
+        var c = 0
         var lastNote: Int32 = -1
         for _ in 0..<n {
+            if let wanted, c == wanted.count { break }
             let note = lastNote &+ 1 &+ (try r.int32())
             guard note > lastNote, Int(note) < noteCount else { throw CorruptIndex(reason: "bad posting") }
             lastNote = note
@@ -124,6 +139,12 @@ extension Postings {
             let length = try r.int()
             guard length <= r.end - r.offset else { throw CorruptIndex(reason: "bad posting") }
             let end = r.offset + length
+            defer { r.offset = end }
+            if let wanted {
+                while c < wanted.count && wanted[c] < note { c += 1 }
+                guard c < wanted.count && wanted[c] == note else { continue }
+                c += 1
+            }
             var last: Int32 = -1
             var inner = BinaryReader(r.base, range: r.offset..<end)
             while !inner.atEnd {
@@ -132,45 +153,8 @@ extension Postings {
                 out.positions.append(p)
                 last = p
             }
-            r.offset = end
             out.notes.append(note)
             out.offsets.append(Int32(out.positions.count))
-        }
-        return out
-    }
-
-    /// The list's entries for `notes` (ascending) only: the others' positions are stepped
-    /// over by their byte length, not decoded, and the walk ends after the last of `notes`.
-    static func decode(_ r: inout BinaryReader, noteCount: Int, within notes: [Int32]) throws(CorruptIndex) -> Postings {
-        var out = Postings()
-        let n = try r.count(max: noteCount)
-        try notes.withUnsafeBufferPointer { (wanted) throws(CorruptIndex) in
-            var c = 0
-            var lastNote: Int32 = -1
-            for _ in 0..<n {
-                if c == wanted.count { break }
-                let note = lastNote &+ 1 &+ (try r.int32())
-                guard note > lastNote, Int(note) < noteCount else { throw CorruptIndex(reason: "bad posting") }
-                lastNote = note
-                let length = try r.int()
-                guard length <= r.end - r.offset else { throw CorruptIndex(reason: "bad posting") }
-                let end = r.offset + length
-                while c < wanted.count && wanted[c] < note { c += 1 }
-                if c < wanted.count && wanted[c] == note {
-                    var last: Int32 = -1
-                    var inner = BinaryReader(r.base, range: r.offset..<end)
-                    while !inner.atEnd {
-                        let p = last &+ 1 &+ (try inner.int32())
-                        guard p > last else { throw CorruptIndex(reason: "bad position") }
-                        out.positions.append(p)
-                        last = p
-                    }
-                    out.notes.append(note)
-                    out.offsets.append(Int32(out.positions.count))
-                    c += 1
-                }
-                r.offset = end
-            }
         }
         return out
     }

@@ -267,7 +267,7 @@ struct IndexParts {
 
     /// The header's checksum of a section: 0 for those checked block by block.
     static func checksum(_ tag: Section, _ bytes: [UInt8]) -> UInt64 {
-        IndexFormat.blockChecked.contains(tag) ? 0 : Checksum.of(bytes)
+        tag.isBlockChecked ? 0 : Checksum.of(bytes)
     }
 
     /// The header for sections (tag, length, checksum) that follow it in this order.

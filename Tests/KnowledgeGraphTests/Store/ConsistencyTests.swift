@@ -34,7 +34,7 @@ import Testing
                 b += 1
             }
         }
-        for (s, place) in ranges where !IndexFormat.blockChecked.contains(s) {
+        for (s, place) in ranges where !s.isBlockChecked {
             store(place.entry + 20, Checksum.of(Array(bytes[place.range])))
         }
         let headerEnd = 16 + count * 28
