@@ -71,18 +71,21 @@ async def main():
     hover = await client.text_document_hover_async(t.HoverParams(text_document=doc, position=t.Position(line=1, character=18)))
     check(hover is not None and "첫 노트" in hover.contents.value, f"hover on [[a]] shows its title: {hover}")
 
-    # Typed, not saved: a new line with a Hangul prefix.
-    client.text_document_did_change(t.DidChangeTextDocumentParams(
-        text_document=t.VersionedTextDocumentIdentifier(uri=b, version=2),
-        content_changes=[t.TextDocumentContentChangePartial(range=t.Range(start=t.Position(line=2, character=0), end=t.Position(line=2, character=0)), text="카카")]))
-    items = await client.text_document_completion_async(t.CompletionParams(text_document=doc, position=t.Position(line=2, character=2)))
-    labels = {i.label for i in (items.items if hasattr(items, "items") else items)}
+    async def type_and_complete(version, replaced_to, text):
+        """Replaces line 2's first `replaced_to` characters with `text` (typed, not saved),
+        then asks for completions after it."""
+        client.text_document_did_change(t.DidChangeTextDocumentParams(
+            text_document=t.VersionedTextDocumentIdentifier(uri=b, version=version),
+            content_changes=[t.TextDocumentContentChangePartial(
+                range=t.Range(start=t.Position(line=2, character=0), end=t.Position(line=2, character=replaced_to)), text=text)]))
+        items = await client.text_document_completion_async(
+            t.CompletionParams(text_document=doc, position=t.Position(line=2, character=len(text))))
+        return {i.label for i in (items.items if hasattr(items, "items") else items)}
+
+    # A new line with a Hangul prefix, then a wikilink opened in its place.
+    labels = await type_and_complete(2, 0, "카카")
     check({"카카오", "카카오엔터테인먼트"} <= labels, f"카카 completes to 카카오 and 카카오엔터테인먼트: {labels}")
-    client.text_document_did_change(t.DidChangeTextDocumentParams(
-        text_document=t.VersionedTextDocumentIdentifier(uri=b, version=3),
-        content_changes=[t.TextDocumentContentChangePartial(range=t.Range(start=t.Position(line=2, character=0), end=t.Position(line=2, character=2)), text="[[")]))
-    items = await client.text_document_completion_async(t.CompletionParams(text_document=doc, position=t.Position(line=2, character=2)))
-    labels = {i.label for i in (items.items if hasattr(items, "items") else items)}
+    labels = await type_and_complete(3, 2, "[[")
     check({"a", "FFM"} <= labels, f"[[ completes note names: {labels}")
 
     found = await client.text_document_definition_async(t.DefinitionParams(text_document=doc, position=t.Position(line=1, character=1)))
