@@ -87,8 +87,8 @@ struct Pass {
         var marks: [UInt8]?
         if fresh.count + changed.count <= n / 16 {
             var m = [UInt8](repeating: 0, count: n)
-            for k in fresh.keys { if let id = Pass.index(of: k, in: notePaths) { m[id] |= 1 } }
-            for k in changed { if let id = Pass.index(of: k, in: notePaths) { m[id] |= 2 } }
+            for k in fresh.keys { if let id = k.bytes.withUnsafeBytes({ notePaths.sortedIndex(ofBytes: $0) }) { m[id] |= 1 } }
+            for k in changed { if let id = k.bytes.withUnsafeBytes({ notePaths.sortedIndex(ofBytes: $0) }) { m[id] |= 2 } }
             marks = m
         }
         for (id, path) in notePaths.enumerated() {
@@ -232,24 +232,5 @@ struct Pass {
         }
         trace("postings merged (this pass)", t0)
         return pass
-    }
-}
-
-extension Pass {
-    /// The index of `key`'s path in `paths` (sorted by bytes), if it is there.
-    static func index(of key: PathKey, in paths: [String]) -> Int? {
-        key.bytes.withUnsafeBytes { k -> Int? in
-            func compare(_ path: String) -> Int {
-                var path = path
-                return path.withUTF8 { compareBytes(UnsafeRawBufferPointer($0), k) }
-            }
-            var lo = 0
-            var hi = paths.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if compare(paths[mid]) < 0 { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < paths.count && compare(paths[lo]) == 0 ? lo : nil
-        }
     }
 }

@@ -54,3 +54,21 @@ extension Array where Element == UInt8 {
         append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: raw.count))
     }
 }
+
+extension Array where Element == String {
+    /// The index of `path` in these paths (sorted by bytes), if it is there: a binary search.
+    func sortedIndex(ofBytes path: UnsafeRawBufferPointer) -> Int? {
+        func compare(_ k: Int) -> Int {
+            var p = self[k]
+            return p.withUTF8 { compareBytes(UnsafeRawBufferPointer($0), path) }
+        }
+        var lo = 0
+        var hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if compare(mid) < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < count && compare(lo) == 0 ? lo : nil
+    }
+}
+
