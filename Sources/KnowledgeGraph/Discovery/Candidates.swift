@@ -60,7 +60,7 @@ public struct NoteCandidate: Sendable, Hashable {
 struct CandidateExtractor {
     /// Bumped whenever the candidate rules change: statistics of another version are summed
     /// again from the notes.
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     /// What the note shows of one key. Keys and spellings are scalars, found through a hash
     /// of their own: no `String` is hashed and nothing is allocated for a key seen before.
@@ -92,8 +92,8 @@ struct CandidateExtractor {
         add(Normalizer.normalize(surface).unicodeScalars.map(\.value)[...], signals)
     }
 
-    /// A name as written in the note's (normalized) text.
-    private mutating func add(_ surface: ArraySlice<UInt32>, _ signals: UInt32) {
+    /// A name as written in the note's (normalized) text, of at least `shortest` scalars.
+    private mutating func add(_ surface: ArraySlice<UInt32>, _ signals: UInt32, shortest: Int = 2) {
         var lo = surface.startIndex
         var hi = surface.endIndex
         while lo < hi && Scalars.isSpace(surface[lo]) { lo += 1 }
@@ -101,7 +101,7 @@ struct CandidateExtractor {
         let trimmed = surface[lo..<hi]
         Lexicon.appendKey(normalized: trimmed, to: &scratch)
         defer { scratch.removeAll(keepingCapacity: true) }
-        guard scratch.count >= 2, scratch.count <= 60 else { return }
+        guard scratch.count >= shortest, scratch.count <= 60 else { return }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for v in scratch { hash = (hash ^ UInt64(v)) &* 0x100_0000_01b3 }
         var k = slots[hash] ?? -1
@@ -194,7 +194,9 @@ struct CandidateExtractor {
             if let hash = page.firstIndex(of: "#") { page = String(page[..<hash]) }
             let last = String(page.split(separator: "/").last ?? Substring(page))
             let name = NoteKeys.withoutNoteExtension(last)
-            if NoteKeys.fileExtension(name) == nil && !CandidateExtractor.everyday(name) { add(name, Signal.wikilink.bit) }
+            // Everyday and one-letter targets too: such a title can be an entity that matches
+            // only inside links (`Discoverer`).
+            if NoteKeys.fileExtension(name) == nil { add(Normalizer.normalize(name).unicodeScalars.map(\.value)[...], Signal.wikilink.bit, shortest: 1) }
         }
         for t in note.tags + (note.frontMatter["tags"] ?? []) {
             let last = String(t.split(separator: "/").last ?? Substring(t))

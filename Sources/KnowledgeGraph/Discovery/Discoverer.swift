@@ -9,6 +9,15 @@ public struct DiscoveredName: Sendable, Equatable {
     public var signals: [String]
     public var notes: Int
     public var count: Int
+    /// Names that match only inside links (`EntityOrigin.linkOnly`).
+    public var linkOnly: [String] = []
+}
+
+/// A note that other notes may link to, as discovery sees it: the title links name it by
+/// (its file name without the extension) and its front-matter aliases.
+struct LinkedNote: Sendable, Equatable {
+    var title: String
+    var aliases: [String]
 }
 
 /// Decides, from the vault's discovery statistics, which candidate names are entities, of
@@ -24,12 +33,20 @@ public struct DiscoveredName: Sendable, Equatable {
 /// - Both: how many notes, company cues (context words on the line, a list under a heading
 ///   about companies, a company ending such as 전자, 뱅크), `X(Y)` definitions, wikilinks,
 ///   tags, headings, and the built-in list of well-known names.
+/// - Linked notes: a note that other notes link to names a topic. When its title is an
+///   entity by the evidence above, the entity takes the note's front-matter aliases (being
+///   linked and having aliases is not made evidence on its own: on a vault of plugin notes
+///   it made every plugin's file name an entity). A title or alias that is short (one or two
+///   letters) or an everyday word (`K`, `Yes`) matches only inside links, so it never
+///   matches prose; such a title is an entity only as a linked note's.
 enum Discoverer {
     static let threshold = 0.5
     static let suggestionFloor = 0.25
 
-    static func discover(_ stats: DiscoveryStats, taken: Set<String>, rejected: Set<String>, useKnownNames: Bool = true)
-        -> (entities: [DiscoveredName], suggestions: [DiscoveredName])
+    /// `notes`: notes by the match key of their title, those with aliases or with a short or
+    /// everyday title (the others add nothing to what their links say).
+    static func discover(_ stats: DiscoveryStats, taken: Set<String>, rejected: Set<String>, notes: [String: LinkedNote] = [:],
+        useKnownNames: Bool = true) -> (entities: [DiscoveredName], suggestions: [DiscoveredName])
     {
         var entries = stats.entries
         // Plurals merge into their singular (`Transformers` into `Transformer`).
@@ -58,6 +75,18 @@ enum Discoverer {
         for (key, e) in entries {
             guard taken.isEmpty || !taken.contains(key), rejected.isEmpty || !rejected.contains(key) else { continue }
             if isHangul(key), shadowed(e, by: (longer[key] ?? []).compactMap { entries[$0] }) { continue }
+            // A linked note: one that exists, named by a link in some note.
+            let linked = e.has(.wikilink) ? notes[key] : nil
+            if linkOnlyShape(key) {
+                // Only a linked note's short or everyday title is an entity, matched in links.
+                if let linked {
+                    var found = DiscoveredName(name: linked.title, type: "note", aliases: [], confidence: e.notes >= 2 ? 0.6 : 0.5,
+                        signals: ["wikilink", "linked-note"] + (e.notes >= 2 ? ["in \(e.notes) notes"] : []), notes: Int(e.notes), count: Int(e.count))
+                    found.linkOnly = [linked.title]
+                    kept.append((key, found, true))
+                }
+                continue
+            }
             guard let (score, reasons) = score(key, e, useKnownNames: useKnownNames), score >= suggestionFloor else { continue }
             let surfaces = e.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.bytesPrecede($1.key.utf8) }
             guard var name = surfaces.first?.key else { continue }
@@ -80,11 +109,55 @@ enum Discoverer {
         if !inside.isEmpty {
             kept.removeAll { k in !k.key.contains(" ") && (inside[k.key].map { $0 >= (entries[k.key]?.count ?? 0) } ?? false) }
         }
+        if !notes.isEmpty { giveAliases(&kept, notes: notes, stats: stats, taken: taken, rejected: rejected) }
         kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
         let entities = kept.filter(\.entity).map(\.found)
         var suggestions = kept.filter { !$0.entity }.map(\.found)
         suggestions.sort { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.name.utf8.bytesPrecede($1.name.utf8) }
         return (entities, suggestions)
+    }
+
+    /// A name too short or too common to match prose: one letter, or an everyday word.
+    static func linkOnlyShape(_ key: String) -> Bool {
+        key.unicodeScalars.count < 2 || CandidateExtractor.everyday(key)
+    }
+
+    /// The entities of linked notes take the notes' aliases: each alias that names one note
+    /// only, that no other name kg keeps or the lexicon has, and that is not rejected. A
+    /// candidate the alias names on its own joins the entity. A short or everyday alias
+    /// matches only inside links. The entity is named by the one of its names the notes
+    /// write most.
+    static func giveAliases(_ kept: inout [(key: String, found: DiscoveredName, entity: Bool)], notes: [String: LinkedNote],
+        stats: DiscoveryStats, taken: Set<String>, rejected: Set<String>)
+    {
+        var owners: [String: Int] = [:]
+        for n in notes.values { for a in Set(n.aliases.map(Lexicon.keyString)) { owners[a, default: 0] += 1 } }
+        let position = Set(kept.map(\.key))
+        var joined = Set<String>()
+        for i in kept.indices where kept[i].entity {
+            guard let note = notes[kept[i].key], stats.entries[kept[i].key]?.has(.wikilink) == true else { continue }
+            for alias in note.aliases {
+                let a = Lexicon.keyString(alias)
+                guard !a.isEmpty, a != kept[i].key, owners[a] == 1, !taken.contains(a), !rejected.contains(a), notes[a] == nil else { continue }
+                // A name kept on its own (not another note's title: see above) joins this one.
+                if position.contains(a) { joined.insert(a) }
+                if kept[i].found.aliases.contains(where: { Lexicon.keyString($0) == a }) { continue }
+                kept[i].found.aliases.append(alias)
+                if a.unicodeScalars.count <= 2 || CandidateExtractor.everyday(a) { kept[i].found.linkOnly.append(alias) }
+            }
+            if !kept[i].found.signals.contains("linked-note") { kept[i].found.signals.append("linked-note") }
+            // Named by what the notes write most: `Nick Milo` rather than the file name
+            // `nickmilo` when the alias is the more frequent.
+            let found = kept[i].found
+            func written(_ name: String) -> Int32 { stats.entries[Lexicon.keyString(name)]?.count ?? 0 }
+            if let best = found.aliases.filter({ !found.linkOnly.contains($0) }).max(by: { written($0) < written($1) }),
+                written(best) > written(found.name), !found.linkOnly.contains(found.name)
+            {
+                kept[i].found.aliases = [found.name] + found.aliases.filter { $0 != best }
+                kept[i].found.name = best
+            }
+        }
+        if !joined.isEmpty { kept.removeAll { joined.contains($0.key) } }
     }
 
     static func scalars(_ key: String) -> ArraySlice<UInt32> { ArraySlice(key.unicodeScalars.map(\.value)) }

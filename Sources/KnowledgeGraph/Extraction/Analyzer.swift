@@ -1,3 +1,9 @@
+/// What the file table keeps of a note's front matter (see `Analyzer.head`).
+struct NoteHead {
+    var entity: Entity?
+    var aliases: [String]
+}
+
 /// Turns a note's text into its record and search terms, for a given lexicon.
 public struct Analyzer: Sendable {
     /// Bumped whenever extraction changes, so existing indexes are rebuilt with the new rules.
@@ -21,9 +27,11 @@ public struct Analyzer: Sendable {
         self.extracted = extracted
     }
 
-    /// The entity a note defines through front matter `entity: <type>`, read without a lexicon.
-    public static func entityDefinition(path: String, text: String) -> Entity? {
-        // Only front matter can define an entity: skip notes without it, and parse only it.
+    /// What a note's front matter says that the file table keeps: the entity it defines
+    /// (`entity: <type>`), else its `aliases`, which discovery gives a linked note's entity.
+    /// Read without a lexicon; nil when it says neither.
+    static func head(path: String, text: String) -> NoteHead? {
+        // Only front matter says either: skip notes without it, and parse only it.
         guard text.hasPrefix("---") else { return nil }
         var header = ""
         var copy = text
@@ -50,14 +58,14 @@ public struct Analyzer: Sendable {
                 end = min(u.count, lineStart)
             }
             let head = UnsafeBufferPointer(rebasing: u[0..<end])
-            // "entity" must occur in the header for it to define one.
-            let key: [UInt8] = Array("entity".utf8)
-            guard head.count >= key.count else { return false }
+            // "entity" or "alias" must occur in the header for it to say either.
             var hit = false
-            for i in 0...(head.count - key.count) where head[i] == 0x65 {
-                if (1..<key.count).allSatisfy({ head[i + $0] == key[$0] }) {
-                    hit = true
-                    break
+            for key in [Array("entity".utf8), Array("alias".utf8)] where !hit && head.count >= key.count {
+                for i in 0...(head.count - key.count) where head[i] == key[0] {
+                    if (1..<key.count).allSatisfy({ head[i + $0] == key[$0] }) {
+                        hit = true
+                        break
+                    }
                 }
             }
             if hit {
@@ -68,7 +76,16 @@ public struct Analyzer: Sendable {
         }
         guard found else { return nil }
         let note = MarkdownNote(text: Normalizer.normalize(header))
-        return entityDefinition(path: path, note: note)
+        if let entity = entityDefinition(path: path, note: note) { return NoteHead(entity: entity, aliases: []) }
+        let aliases = Analyzer.aliases(note)
+        return aliases.isEmpty ? nil : NoteHead(entity: nil, aliases: aliases)
+    }
+
+    /// The front matter's `aliases` and `alias` values, each once, in order.
+    static func aliases(_ note: MarkdownNote) -> [String] {
+        var aliases: [String] = []
+        for a in (note.frontMatter["aliases"] ?? []) + (note.frontMatter["alias"] ?? []) where !aliases.contains(a) { aliases.append(a) }
+        return aliases
     }
 
     static func entityDefinition(path: String, note: MarkdownNote) -> Entity? {
@@ -82,6 +99,18 @@ public struct Analyzer: Sendable {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if let dot = name.lastIndex(of: "."), dot > name.startIndex { return String(name[..<dot]) }
         return name
+    }
+
+    /// Where the note's links are, by 0-based line, as ranges of its scalars.
+    static func linkSpans(_ note: MarkdownNote) -> [Int: [Range<Int>]] {
+        var spans: [Int: [Range<Int>]] = [:]
+        for l in note.links {
+            let n = Int(l.line) - 1
+            guard n >= 0, n < note.lines.count else { continue }
+            let start = note.lines[n].lowerBound
+            spans[n, default: []].append((start + Int(l.column))..<(start + Int(l.column + l.length)))
+        }
+        return spans
     }
 
     /// Analyzes normalized note text (see `Normalizer`).
@@ -106,10 +135,12 @@ public struct Analyzer: Sendable {
         lineStarts.reserveCapacity(note.lines.count)
         var pos: Int32 = 0
         var address = 0
+        // Names that match only inside links look at where the links are.
+        let linkSpans = matcher.hasLinkOnlyNames ? Analyzer.linkSpans(note) : [:]
         for (n, r) in note.lines.enumerated() {
             lineStarts.append(pos)
             pos = Tokenizer.tokenize(note.scalars[r], startPosition: pos, scratch: &scratch, emit: token)
-            var found = matcher.matches(in: note.scan[r])
+            var found = matcher.matches(in: note.scan[r], links: linkSpans[n] ?? [])
             // An address is a mention only when the lexicon names that very address (`last.fm`).
             var named = false
             while address < note.addresses.count && note.addresses[address].line == n {
@@ -128,8 +159,7 @@ public struct Analyzer: Sendable {
         }
         var tags: [String] = []
         for t in (note.frontMatter["tags"] ?? []) + note.tags where !tags.contains(t) { tags.append(t) }
-        var aliases: [String] = []
-        for a in (note.frontMatter["aliases"] ?? []) + (note.frontMatter["alias"] ?? []) where !aliases.contains(a) { aliases.append(a) }
+        let aliases = Analyzer.aliases(note)
         let date = (note.frontMatter["date"]?.first).flatMap(NoteKeys.date) ?? (note.frontMatter["created"]?.first).flatMap(NoteKeys.date)
         var record = NoteRecord(
             path: path, title: Analyzer.title(path: path, note: note, useHeading: true), tags: tags,

@@ -66,11 +66,15 @@ public struct EntityOrigin: Sendable, Hashable {
     /// 1 for the lexicon and entity notes; 0–1 for discovered entities.
     public var confidence: Double
     public var signals: [String]
+    /// Names of a discovered entity that match only inside a link (`[[K]]`): short or
+    /// everyday titles and aliases of linked notes, which would match too much prose.
+    public var linkOnly: [String]
 
-    public init(source: Source, confidence: Double = 1, signals: [String] = []) {
+    public init(source: Source, confidence: Double = 1, signals: [String] = [], linkOnly: [String] = []) {
         self.source = source
         self.confidence = confidence
         self.signals = signals
+        self.linkOnly = linkOnly
     }
 }
 
@@ -102,6 +106,8 @@ public struct Lexicon: Sendable, Equatable {
     public private(set) var issues: [LexiconIssue]
     /// Every name and alias as a match key, with the entity it names.
     public private(set) var keys: [(key: [UInt32], entity: Int32)]
+    /// The keys that match only inside a link (`EntityOrigin.linkOnly`).
+    public private(set) var linkOnlyKeys: Set<[UInt32]>
     /// Where each entity comes from, by id.
     public private(set) var origins: [EntityOrigin]
 
@@ -218,6 +224,7 @@ public struct Lexicon: Sendable, Equatable {
         entities = order.map { merged[$0] }
         origins = order.map { mergedOrigins[$0] }
         self.keys = Lexicon.buildKeys(entities)
+        self.linkOnlyKeys = Lexicon.linkOnlyKeys(origins)
         self.issues = issues
     }
 
@@ -227,6 +234,13 @@ public struct Lexicon: Sendable, Equatable {
         self.issues = issues
         self.origins = origins ?? entities.map { _ in EntityOrigin(source: .lexicon) }
         self.keys = Lexicon.buildKeys(entities)
+        self.linkOnlyKeys = Lexicon.linkOnlyKeys(self.origins)
+    }
+
+    private static func linkOnlyKeys(_ origins: [EntityOrigin]) -> Set<[UInt32]> {
+        var keys = Set<[UInt32]>()
+        for o in origins where !o.linkOnly.isEmpty { for n in o.linkOnly { keys.insert(Lexicon.key(n)) } }
+        return keys
     }
 
     /// Match keys of merged entities: every name and alias, each naming one entity.

@@ -16,12 +16,17 @@ public struct MentionMatcher: Sendable {
     private var otherRoot: [UInt32: Int32] = [:]
     private var children = NodeTable()
     private var terminal: [Int32] = [-1]  // node -> entity, -1 none
+    /// Nodes whose name matches only inside a link (`Lexicon.linkOnlyKeys`); empty when none.
+    private var linkOnly = Set<Int32>()
 
     public init(lexicon: Lexicon) {
         for (key, entity) in lexicon.keys {
             var node: Int32 = 0
             for v in key { node = child(node, v, create: true) }
-            if terminal[Int(node)] < 0 { terminal[Int(node)] = entity }
+            if terminal[Int(node)] < 0 {
+                terminal[Int(node)] = entity
+                if !lexicon.linkOnlyKeys.isEmpty && lexicon.linkOnlyKeys.contains(key) { linkOnly.insert(node) }
+            }
         }
     }
 
@@ -53,8 +58,13 @@ public struct MentionMatcher: Sendable {
         return children.find(UInt64(UInt32(bitPattern: node)) << 32 | UInt64(v))
     }
 
-    /// All mentions in `line` (scalars; masked positions hold 0, which never matches).
-    func matches(in line: ArraySlice<UInt32>) -> [NameMatch] {
+    /// Whether some name matches only inside a link.
+    var hasLinkOnlyNames: Bool { !linkOnly.isEmpty }
+
+    /// All mentions in `line` (scalars; masked positions hold 0, which never matches). A name
+    /// that matches only inside a link matches only within one of `links` (ranges of `line`'s
+    /// indices).
+    func matches(in line: ArraySlice<UInt32>, links: [Range<Int>] = []) -> [NameMatch] {
         var result: [NameMatch] = []
         let lo = line.startIndex
         let hi = line.endIndex
@@ -73,7 +83,7 @@ public struct MentionMatcher: Sendable {
                     continue
                 }
             }
-            if let m = longest(in: line, from: i, firstNode: first) {
+            if let m = longest(in: line, from: i, firstNode: first, links: links) {
                 result.append(m)
                 i = m.end
             } else {
@@ -83,13 +93,17 @@ public struct MentionMatcher: Sendable {
         return result
     }
 
-    private func longest(in line: ArraySlice<UInt32>, from start: Int, firstNode: Int32) -> NameMatch? {
+    private func longest(in line: ArraySlice<UInt32>, from start: Int, firstNode: Int32, links: [Range<Int>]) -> NameMatch? {
         let hi = line.endIndex
         var best: NameMatch?
         var node = firstNode
         var j = start + 1
         var last = line[start]
-        if terminal[Int(node)] >= 0 && endOK(line, at: j, last: last) {
+        /// Whether the name ending at node `n` may match `start..<end` here.
+        func allowed(_ n: Int32, _ end: Int) -> Bool {
+            linkOnly.isEmpty || !linkOnly.contains(n) || links.contains { $0.lowerBound <= start && end <= $0.upperBound }
+        }
+        if terminal[Int(node)] >= 0 && endOK(line, at: j, last: last) && allowed(node, j) {
             best = NameMatch(entity: terminal[Int(node)], start: start, end: j)
         }
         while j < hi {
@@ -113,7 +127,7 @@ public struct MentionMatcher: Sendable {
             last = c
             j += 1
             let e = terminal[Int(node)]
-            if e >= 0 && endOK(line, at: j, last: last) {
+            if e >= 0 && endOK(line, at: j, last: last) && allowed(node, j) {
                 best = NameMatch(entity: e, start: start, end: j)
             }
         }

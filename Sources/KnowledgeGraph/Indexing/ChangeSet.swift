@@ -175,13 +175,13 @@ struct ChangeSet {
         case .success(let bytes):
             let hash = Checksum.of(bytes)
             if let old, old.hash == hash, old.skipReason == nil {
-                return .same(FileEntry(path: path, stat: st, hash: hash, skipReason: nil, entity: old.entity))
+                return .same(FileEntry(path: path, stat: st, hash: hash, entity: old.entity, aliases: old.aliases))
             }
             let keep = budget?.take(bytes.count) ?? true
             if !keep {
                 // Not kept: it is decoded when analysed. Only what the change check needs is
-                // looked at now: whether it is text at all, and whether its front matter can
-                // define an entity (the text must start with `---`, or with a character that
+                // looked at now: whether it is text at all, and whether it can have front
+                // matter that defines an entity or aliases (the text must start with `---`, or with a character that
                 // normalizing could drop or turn into `-`).
                 if let f = TextDecoder.refusal(bytes) {
                     return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
@@ -195,8 +195,8 @@ struct ChangeSet {
                 return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
             case .success(let (text, _)):
                 let normalized = Normalizer.normalize(text)
-                return .fresh(FileEntry(path: path, stat: st, hash: hash, skipReason: nil,
-                    entity: Analyzer.entityDefinition(path: path, text: normalized)), keep ? normalized : nil)
+                return .fresh(FileEntry(path: path, stat: st, hash: hash, head: Analyzer.head(path: path, text: normalized)),
+                    keep ? normalized : nil)
             }
         }
     }

@@ -24,7 +24,8 @@ struct EntityChange {
     var moving: [Int32]? { map.count == entityCount && map.enumerated().allSatisfy { $0.element == Int32($0.offset) } ? nil : map }
     /// The notes to analyse again though their text did not change.
     var notes: Set<PathKey>
-    /// Names (match keys) whose entity came, went or changed.
+    /// Names (match keys) whose entity came, went or changed, or that came to match only in
+    /// links or stopped doing so.
     var changedKeys: Int
 
     /// What changed between `old` and `new`, the lexicons of the previous index and of this
@@ -48,7 +49,8 @@ struct EntityChange {
         var newKeys = Set<[UInt32]>()
         for k in new.keys {
             newKeys.insert(k.key)
-            if oldOwner[k.key] != k.entity { changed.append(k.key) }
+            // A name that now matches only in links, or no longer only there, changed too.
+            if oldOwner[k.key] != k.entity || old.linkOnlyKeys.contains(k.key) != new.linkOnlyKeys.contains(k.key) { changed.append(k.key) }
         }
         for k in old.keys where !newKeys.contains(k.key) { changed.append(k.key) }
 

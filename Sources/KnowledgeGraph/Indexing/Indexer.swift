@@ -133,12 +133,21 @@ public struct Indexer: Sendable {
                 textBudget: options.textBudget, speculate: speculate, alreadyRead: alreadyRead)
             if !options.allowMassDelete { try changes.refuseMassDeletion(previous: previous.files) }
             trace("checked", started)
+            // A delta index larger than the notes is written whole again even when nothing
+            // changed.
+            let compacting = previous.reader.map { r in
+                options.compact && r.isDelta && r.totalByteCount > changes.files.reduce(0) { $0 + Int($1.stat.size) }
+            } ?? false
             var discovery: DiscoveryBuild?
             if discover {
                 // Nothing changed: what the previous index discovered stands (its statistics
                 // are not read), unless the lexicon file changed what may be discovered.
-                if previous.rebuildReason == nil, changes.isEmpty(comparedTo: previous.files), let reused = DiscoveryBuild(reusing: previous),
-                    LexiconBuild(file: lexiconFile, files: changes.files, discovered: reused.entities).fingerprint == previous.fingerprint
+                // The reused statistics are empty: they stand only if nothing is written (no
+                // compaction, and a lexicon that is the stored one to the byte).
+                if previous.rebuildReason == nil, !compacting, changes.isEmpty(comparedTo: previous.files), let reused = DiscoveryBuild(reusing: previous),
+                    case let build = LexiconBuild(file: lexiconFile, files: changes.files, discovered: reused.entities, issues: reused.issues),
+                    build.fingerprint == previous.fingerprint,
+                    let stored = try? previous.reader?.lexiconBytes(), stored == NoteParts.lexiconSection(build.lexicon)
                 {
                     discovery = reused
                 } else {
@@ -181,7 +190,7 @@ public struct Indexer: Sendable {
             }
             // Nothing to apply: answer from the index as it is.
             if report.rebuildReason == nil, entityChange == nil, changes.isEmpty(comparedTo: previous.files), let reader = previous.reader,
-                !(options.compact && reader.isDelta && reader.totalByteCount > changes.files.reduce(0) { $0 + Int($1.stat.size) })
+                !compacting
             {
                 report.unchanged = changes.notePaths.count
                 trustRacyFiles(changes.files)

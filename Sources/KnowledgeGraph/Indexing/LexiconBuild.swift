@@ -66,9 +66,10 @@ struct LexiconBuild {
             fingerprintInput.u8(CandidateExtractor.version)
             for d in discovered.sorted(by: { $0.name.utf8.bytesPrecede($1.name.utf8) }) {
                 definitions.append(EntityDefinition(entity: Entity(name: d.name, type: d.type, aliases: d.aliases), source: "discovered",
-                    line: 0, origin: EntityOrigin(source: .discovered, confidence: d.confidence, signals: d.signals)))
+                    line: 0, origin: EntityOrigin(source: .discovered, confidence: d.confidence, signals: d.signals, linkOnly: d.linkOnly)))
                 fingerprintInput.string(d.name)
                 fingerprintInput.strings(d.aliases)
+                fingerprintInput.strings(d.linkOnly)
             }
         }
         lexicon = Lexicon(definitions: definitions, issues: (file?.file.issues ?? []) + extra)
@@ -86,13 +87,46 @@ struct DiscoveryBuild {
     /// `reject:` lines of names kg never found.
     var issues: [LexiconIssue] = []
 
+    /// The notes whose title or aliases discovery may use (`Discoverer.discover`), by the
+    /// match key of their title: those with front-matter aliases, and those whose title is a
+    /// short or everyday name that some note links to. Where several notes have one title,
+    /// the first in path order.
+    static func linkedNotes(_ files: [FileEntry], stats: DiscoveryStats) -> [String: LinkedNote] {
+        var notes: [String: LinkedNote] = [:]
+        func title(_ path: String) -> String { NoteKeys.withoutNoteExtension(String(NoteKeys.lastComponent(path))) }
+        for f in files where f.skipReason == nil && !f.aliases.isEmpty {
+            let t = title(f.path)
+            let key = Lexicon.keyString(t)
+            if notes[key] == nil { notes[key] = LinkedNote(title: t, aliases: f.aliases) }
+        }
+        var wanted = Set<String>()
+        var longest = 0
+        for (key, e) in stats.entries where e.has(.wikilink) && Discoverer.linkOnlyShape(key) && notes[key] == nil {
+            wanted.insert(key)
+            longest = max(longest, key.utf8.count)
+        }
+        guard !wanted.isEmpty else { return notes }
+        for f in files where f.skipReason == nil {
+            // A title's key is never much shorter than the title (spaces next to Hangul go).
+            let name = NoteKeys.lastComponent(f.path)
+            guard name.utf8.count <= 2 * longest + 12 else { continue }
+            let t = title(f.path)
+            let key = Lexicon.keyString(t)
+            if wanted.contains(key) && notes[key] == nil { notes[key] = LinkedNote(title: t, aliases: []) }
+        }
+        return notes
+    }
+
     /// What the previous index discovered, for an update that changes no note (its
     /// statistics are not read: nothing will be written).
     init?(reusing previous: PreviousIndex) {
         guard let lexicon = try? previous.reader?.lexicon() else { return nil }
         stats = DiscoveryStats()
+        // The warnings about `reject:` lines of names kg never found, as the index has them.
+        issues = lexicon.issues.filter { $0.kind == .unused }
         entities = zip(lexicon.entities, lexicon.origins).filter { $0.1.source == .discovered }.map { e, o in
-            DiscoveredName(name: e.name, type: e.type, aliases: e.aliases, confidence: o.confidence, signals: o.signals, notes: 0, count: 0)
+            DiscoveredName(name: e.name, type: e.type, aliases: e.aliases, confidence: o.confidence, signals: o.signals, notes: 0, count: 0,
+                linkOnly: o.linkOnly)
         }
     }
 
@@ -149,7 +183,7 @@ struct DiscoveryBuild {
             for n in [d.entity.name] + d.entity.aliases { taken.insert(Lexicon.keyString(n)) }
         }
         let rejected = Set((file?.file.rejects ?? []).map { Lexicon.keyString($0.name) })
-        entities = Discoverer.discover(stats, taken: taken, rejected: rejected).entities
+        entities = Discoverer.discover(stats, taken: taken, rejected: rejected, notes: DiscoveryBuild.linkedNotes(changes.files, stats: stats)).entities
         trace("discovery: \(entities.count) entities", t0)
         for r in file?.file.rejects ?? [] where stats.entries[Lexicon.keyString(r.name)] == nil {
             issues.append(LexiconIssue(kind: .unused, source: LexiconFile.path, line: r.line,

@@ -11,9 +11,9 @@ enum PassFailure: Error {
     case unreadable([SkippedFile])
     /// The previous index could not be read: rebuild without it.
     case damaged(String)
-    /// A speculative pass met a note that defines an entity or is not text: check first. With
-    /// the content hash of each note it read and analysed before stopping (by id), which the
-    /// check need not read again.
+    /// A speculative pass met a note whose front matter defines an entity or aliases, or that
+    /// is not text: check first. With the content hash of each note it read and analysed
+    /// before stopping (by id), which the check need not read again.
     case speculationFailed([UInt64?])
 }
 
@@ -142,7 +142,7 @@ struct Pass {
                         break
                     }
                     text = Normalizer.normalize(decoded)
-                    if Analyzer.entityDefinition(path: path, text: text) != nil {
+                    if Analyzer.head(path: path, text: text) != nil {
                         stop.set()
                         break
                     }

@@ -89,7 +89,8 @@ extension EntityList {
         .array(entities.map { e in
             .object([("name", .string(e.name)), ("type", .string(e.type)), ("aliases", .array(e.aliases.map(JSON.string))),
                 ("mentions", .int(e.mentions)), ("notes", .int(e.notes)), ("source", .string(e.origin.source.label)),
-                ("confidence", .double(e.origin.confidence)), ("signals", .array(e.origin.signals.map(JSON.string)))])
+                ("confidence", .double(e.origin.confidence)), ("signals", .array(e.origin.signals.map(JSON.string))),
+                ("link_only", .array(e.origin.linkOnly.map(JSON.string)))])
         })
     }
 }

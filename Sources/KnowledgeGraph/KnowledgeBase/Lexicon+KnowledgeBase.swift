@@ -43,7 +43,8 @@ extension KnowledgeBase {
                 var taken = Set<String>()
                 for e in lexicon.entities { for n in [e.name] + e.aliases { taken.insert(Lexicon.keyString(n)) } }
                 let rejected = Set((LexiconBuild.read(indexFolder: indexer.indexFolder)?.file.rejects ?? []).map { Lexicon.keyString($0.name) })
-                let queue = Discoverer.discover(stats, taken: taken, rejected: rejected).suggestions
+                let notes = DiscoveryBuild.linkedNotes(try view.reader.files(), stats: stats)
+                let queue = Discoverer.discover(stats, taken: taken, rejected: rejected, notes: notes).suggestions
                 let searcher = try Searcher(index: view.reader) { view.lines($0) }
                 return SuggestionList(total: queue.count, suggestions: try queue.prefix(limit).map { d in
                     let hits = try searcher.search(SearchQuery("\"" + d.name.replacingOccurrences(of: "\"", with: " ") + "\""), limit: 2).hits

@@ -5,7 +5,7 @@
 #endif
 
 /// The file table as an `IndexReader` reads it: every entry (path, stat, hash, why skipped,
-/// the entity a note defines), and the notes' paths, made into strings only when asked for.
+/// the entity a note defines or its aliases), and the notes' paths, made into strings only when asked for.
 extension IndexReader {
     /// The notes' paths by id: the file table's entries that are not skipped.
     public func notePaths() throws(CorruptIndex) -> [String] {
@@ -149,8 +149,10 @@ extension IndexReader {
             let mtime = try r.sint()
             let stat = FileStat(size: size, mtimeNs: mtime, ctimeNs: mtime &+ (try r.sint()), inode: try r.varint())
             let hash = try r.u64()
-            let reason: String? = try r.u8() == 1 ? try r.string() : nil
-            out.append(FileEntry(path: path, stat: stat, hash: hash, skipReason: reason, entity: try r.entity()))
+            let flags = try r.u8()
+            let reason: String? = flags & 1 != 0 ? try r.string() : nil
+            let entity = try r.entity()
+            out.append(FileEntry(path: path, stat: stat, hash: hash, skipReason: reason, entity: entity, aliases: flags & 2 != 0 ? try r.strings() : []))
         }
         return out
     }
@@ -219,10 +221,11 @@ extension BinaryReader {
         _ = try sint()
         _ = try varint()
         _ = try u64()
-        let skipped = try u8() == 1
-        if skipped { _ = try string() }
+        let flags = try u8()
+        if flags & 1 != 0 { _ = try string() }
         _ = try entity()
-        return skipped
+        if flags & 2 != 0 { _ = try strings() }
+        return flags & 1 != 0
     }
 
     /// Reads a front-coded path into `previous`: the count of bytes it shares with the path

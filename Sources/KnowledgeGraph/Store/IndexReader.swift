@@ -277,7 +277,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         for _ in 0..<(try r.count(max: r.end - r.offset)) {
             entities.append(Entity(name: try r.string(), type: try r.string(), aliases: try r.strings()))
             let source = EntityOrigin.Source(rawValue: try r.u8()) ?? .lexicon
-            origins.append(EntityOrigin(source: source, confidence: Double(try r.int()) / 1000, signals: try r.strings()))
+            origins.append(EntityOrigin(source: source, confidence: Double(try r.int()) / 1000, signals: try r.strings(), linkOnly: try r.strings()))
         }
         var issues: [LexiconIssue] = []
         for _ in 0..<(try r.count(max: r.end - r.offset)) {

@@ -91,6 +91,7 @@ struct NoteParts {
             w.u8(o.source.rawValue)
             w.int(Int((o.confidence * 1000).rounded()))
             w.strings(o.signals)
+            w.strings(o.linkOnly)
         }
         w.int(lexicon.issues.count)
         for i in lexicon.issues {
@@ -141,13 +142,12 @@ struct NoteParts {
             w.sint(f.stat.ctimeNs &- f.stat.mtimeNs)
             w.varint(f.stat.inode)
             w.u64(f.hash)
-            if let r = f.skipReason {
-                w.u8(1)
-                w.string(r)
-            } else {
-                w.u8(0)
-            }
+            // Flags: 1, a skip reason follows; 2, aliases follow the entity.
+            let aliases = f.aliases
+            w.u8((f.skipReason == nil ? 0 : 1) | (aliases.isEmpty ? 0 : 2))
+            if let r = f.skipReason { w.string(r) }
             w.entity(f.entity)
+            if !aliases.isEmpty { w.strings(aliases) }
         }
         for r in restarts { w.u32(r) }
         w.u32(UInt32(restarts.count))

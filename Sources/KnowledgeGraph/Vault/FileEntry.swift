@@ -4,44 +4,59 @@ public struct FileEntry: Sendable, Equatable {
     public var stat: FileStat
     /// Checksum of the file's bytes.
     public var hash: UInt64
-    /// What few entries have (a skip reason, an entity), in one shared box: the file table
+    /// What few entries have (a skip reason, an entity, aliases), in one shared box: the file table
     /// is copied whole on every update, and a note's entry then copies one reference less.
     private var extra: Extra?
 
     private final class Extra: Sendable {
         let skipReason: String?
         let entity: Entity?
-        init(skipReason: String?, entity: Entity?) {
+        let aliases: [String]
+        init(skipReason: String?, entity: Entity?, aliases: [String]) {
             self.skipReason = skipReason
             self.entity = entity
+            self.aliases = aliases
         }
     }
 
     /// Why it is not a note (binary, too large, ...), or nil for an indexed note.
     public var skipReason: String? {
         get { extra?.skipReason }
-        set { extra = FileEntry.box(newValue, entity) }
+        set { extra = FileEntry.box(newValue, entity, aliases) }
     }
 
     /// The entity the note defines in its front matter, kept here so that the lexicon can be
     /// checked without decoding the notes.
     public var entity: Entity? {
         get { extra?.entity }
-        set { extra = FileEntry.box(skipReason, newValue) }
+        set { extra = FileEntry.box(skipReason, newValue, aliases) }
     }
 
-    private static func box(_ skipReason: String?, _ entity: Entity?) -> Extra? {
-        skipReason == nil && entity == nil ? nil : Extra(skipReason: skipReason, entity: entity)
+    /// The front-matter aliases of a note that defines no entity (discovery gives them to the
+    /// note's entity when other notes link to it).
+    public var aliases: [String] {
+        get { extra?.aliases ?? [] }
+        set { extra = FileEntry.box(skipReason, entity, newValue) }
     }
 
-    public init(path: String, stat: FileStat, hash: UInt64, skipReason: String? = nil, entity: Entity? = nil) {
+    private static func box(_ skipReason: String?, _ entity: Entity?, _ aliases: [String]) -> Extra? {
+        skipReason == nil && entity == nil && aliases.isEmpty ? nil : Extra(skipReason: skipReason, entity: entity, aliases: aliases)
+    }
+
+    public init(path: String, stat: FileStat, hash: UInt64, skipReason: String? = nil, entity: Entity? = nil, aliases: [String] = []) {
         self.path = path
         self.stat = stat
         self.hash = hash
-        self.extra = FileEntry.box(skipReason, entity)
+        self.extra = FileEntry.box(skipReason, entity, aliases)
+    }
+
+    /// An entry with what a note's front matter says (`Analyzer.head`).
+    init(path: String, stat: FileStat, hash: UInt64, head: NoteHead?) {
+        self.init(path: path, stat: stat, hash: hash, entity: head?.entity, aliases: head?.aliases ?? [])
     }
 
     public static func == (a: FileEntry, b: FileEntry) -> Bool {
         a.path == b.path && a.stat == b.stat && a.hash == b.hash && a.skipReason == b.skipReason && a.entity == b.entity
+            && a.aliases == b.aliases
     }
 }

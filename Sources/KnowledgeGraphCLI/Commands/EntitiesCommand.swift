@@ -6,8 +6,9 @@ enum EntitiesCommand {
         details: """
             Entities from .kg/lexicon.txt, entity notes and discovery, with type, aliases,
             mentions and notes, most mentioned first; discovered ones are marked with their
-            confidence. JSON adds "source" (lexicon, note, discovered), "confidence" and
-            "signals".
+            confidence. A name marked "(in links only)" matches only inside a link: a short
+            or everyday title or alias of a linked note. JSON adds "source" (lexicon, note,
+            discovered), "confidence", "signals" and "link_only" (those names).
             """,
         arguments: 0...0, options: ["--limit", "--type"] + queryOptions
     ) { inv throws(KGError) in
@@ -17,7 +18,9 @@ enum EntitiesCommand {
         for e in list.entities {
             let found = e.origin.source == .discovered ? ", discovered \(number(e.origin.confidence))" : ""
             text += "\(e.name) (\(e.type)\(found))  \(counted(e.mentions, "mention")) in \(counted(e.notes, "note"))"
-            if !e.aliases.isEmpty { text += "  aka \(e.aliases.joined(separator: ", "))" }
+            if e.origin.linkOnly.contains(e.name) { text += "  (in links only)" }
+            let aliases = e.aliases.map { e.origin.linkOnly.contains($0) ? "\($0) (in links only)" : $0 }
+            if !aliases.isEmpty { text += "  aka \(aliases.joined(separator: ", "))" }
             text += "\n"
         }
         inv.out(text)

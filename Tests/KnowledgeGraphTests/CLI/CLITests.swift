@@ -107,7 +107,7 @@ import Testing
         #expect(mentions[0]["line"] as? Int == 2)
         #expect(Set(mentions[0].keys) == ["note", "line", "column", "entity", "type", "text"])
         let entities = try #require(try parse("entities", "--json") as? [[String: Any]])
-        #expect(Set(entities[0].keys) == ["name", "type", "aliases", "mentions", "notes", "source", "confidence", "signals"])
+        #expect(Set(entities[0].keys) == ["name", "type", "aliases", "mentions", "notes", "source", "confidence", "signals", "link_only"])
         let export = try #require(try parse("export", "--json") as? [String: Any])
         let nodes = try #require(export["nodes"] as? [[String: Any]])
         let edges = try #require(export["edges"] as? [[String: Any]])

@@ -105,6 +105,34 @@ import Testing
         #expect(out.contains("GitHub Actions") && !out.contains("0 mentions"), "\(out)")
     }
 
+    @Test func aLinkedNotesAliasesJoinItsEntityAndShortOrEverydayNamesMatchOnlyInLinks() throws {
+        let v = try TempVault(files: [
+            "topics/Kubernetes.md": "---\naliases: [k8s, 쿠버네티스, K]\n---\n컨테이너 오케스트레이션.\n",
+            "topics/Yes.md": "# Yes\nA band.\n",
+            "a.md": "오늘 [[Kubernetes]] 클러스터를 만들었다. k8s 설정.\nYes, I heard [[Yes]] today. K is a letter.\n",
+            "b.md": "[[K]] 로 줄여 쓴다. Kubernetes 는 어렵다.\nyes yes. 쿠버네티스에서 파드를 띄웠다. [[Yes|the band]]\n",
+        ])
+        let kb = KnowledgeBase(vault: Vault(root: v.root))
+        let entities = try kb.entities(limit: 100).entities
+        let k8s = try #require(entities.first { $0.name == "Kubernetes" })
+        #expect(Set(k8s.aliases) == ["k8s", "쿠버네티스", "K"] && k8s.origin.linkOnly == ["K"] && k8s.origin.signals.contains("linked-note"))
+        // `K` counts inside `[[K]]`, never in prose; the others match prose as usual.
+        let mentions = try kb.mentions(of: "Kubernetes", limit: 100).mentions.filter { !$0.note.hasPrefix("topics/") }
+        #expect(mentions.map { "\($0.note):\($0.line):\($0.surface)" }.sorted()
+            == ["a.md:1:Kubernetes", "a.md:1:k8s", "b.md:1:K", "b.md:1:Kubernetes", "b.md:2:쿠버네티스"])
+        // An everyday title that notes link to is an entity matched only in its links.
+        let yes = try #require(entities.first { $0.name == "Yes" })
+        #expect(yes.type == "note" && yes.origin.linkOnly == ["Yes"])
+        #expect(try kb.mentions(of: "Yes", limit: 100).mentions.map { "\($0.note):\($0.line):\($0.column)" } == ["a.md:2:15", "b.md:2:28"])
+        // An alias two notes share names neither; an everyday word no note is titled stays out.
+        try v.write("topics/Docker.md", "---\naliases: [컨테이너, K]\n---\n")
+        try v.write("c.md", "[[Docker]] 와 Docker 를 비교. [[Today]]\n")
+        let after = try kb.entities(limit: 100).entities
+        #expect(try #require(after.first { $0.name == "Kubernetes" }).aliases.sorted() == ["k8s", "쿠버네티스"])
+        #expect(try #require(after.first { $0.name == "Docker" }).aliases == ["컨테이너"])
+        #expect(!after.contains { Lexicon.keyString($0.name) == "today" })
+    }
+
     @Test func theBuiltInListTypesButDoesNotInvent() {
         let s = Self.stats(["Google 에서 일함", "Google 과 비교"])
         #expect(Discoverer.discover(s, taken: [], rejected: []).entities.first { $0.name == "Google" }?.type == "company")
@@ -202,6 +230,18 @@ import Testing
         #expect(entities.contains("(concept, discovered"))  // discovery still on
         let unknown = v.kg("suggest", "--reject", "Nonexistent")
         #expect(unknown.status == 0 && unknown.err.contains("kg: warning: "))
+    }
+
+    @Test func aRefreshThatChangesNothingKeepsTheStatisticsWithAnUnusedReject() throws {
+        // The warning about the unused `reject:` is part of the lexicon: a refresh that finds
+        // no change must give the same lexicon, and so write nothing.
+        let v = try TempVault(files: Self.notes, lexicon: "discover: on\nreject: 없는이름\n")
+        let (first, _) = try v.update()
+        let stats = try #require(try first.discoveryStats())
+        #expect(!stats.entries.isEmpty)
+        let (again, report) = try v.update()
+        #expect(report.unchanged == Self.notes.count && report.rebuildReason == nil)
+        #expect(try again.discoveryStats() == stats)
     }
 
     @Test func aTypoInTheSwitchIsReportedWithItsLine() throws {

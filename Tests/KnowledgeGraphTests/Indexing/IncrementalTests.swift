@@ -32,7 +32,8 @@ import Testing
         var sections: [UInt32: [UInt8]] = [:]
         for (s, bytes) in try reader.logicalSections() where s != .files { sections[s.rawValue] = bytes }
         let files = try reader.files().map {
-            FileEntry(path: $0.path, stat: FileStat(size: 0, mtimeNs: 0, ctimeNs: 0, inode: 0), hash: $0.hash, skipReason: $0.skipReason, entity: $0.entity)
+            FileEntry(path: $0.path, stat: FileStat(size: 0, mtimeNs: 0, ctimeNs: 0, inode: 0), hash: $0.hash, skipReason: $0.skipReason, entity: $0.entity,
+                aliases: $0.aliases)
         }
         return Dump(sections: sections, files: files)
     }
@@ -50,7 +51,8 @@ import Testing
 
     static let lexicon = "concept: FM\nconcept: FFM | field-aware FM\nconcept: LightGCN\ntool: MLflow\ncompany: 카카오\ncompany: 네이버\n"
     static let words = ["FM은", "FFM과", "LightGCN을", "MLflow로", "카카오에서", "네이버의", "면접", "추천", "모델", "- 목록", "# 제목", "[[FFM]]", "#태그", "```", "a.md", "\n", "\n\n",
-        "[[n1]]", "[[d1/n2]]", "[[renamed3|글]]", "[링크](../d0/n0.md)", "![[사진.png]]", "#태그/하위", "[[없는노트]]"]
+        "[[n1]]", "[[d1/n2]]", "[[renamed3|글]]", "[링크](../d0/n0.md)", "![[사진.png]]", "#태그/하위", "[[없는노트]]",
+        "[[Kafka]]", "Kafka는", "카프카", "K", "[[K]]", "[[Yes]]", "yes"]
 
     struct Rng {
         var state: UInt64
@@ -85,7 +87,7 @@ import Testing
         }
         _ = try v.update()
         for step in 0..<40 {
-            let op = rng.next(10)
+            let op = rng.next(11)
             switch op {
             case 0:  // create
                 let p = "d\(rng.next(3))/new\(step).md"
@@ -145,6 +147,10 @@ import Testing
                 let p = "bin-\(step).md"
                 try v.write(p, bytes: [0x46, 0x4D, 0x00, 0x01])
                 paths.append(p)
+            case 9:  // a note others link to, with short and everyday names among its own
+                let p = ["d0/Kafka.md", "d1/Yes.md", "Kafka.md"][rng.next(3)]
+                try v.write(p, "---\naliases: [\(["K, 카프카", "카프카", "Yes"][rng.next(3)])]\n---\n" + Self.text(&rng))
+                if !paths.contains(p) { paths.append(p) }
             default:
                 if step % 2 == 0 {  // an entity note, which changes the lexicon
                     let p = "entities/e\(step).md"
