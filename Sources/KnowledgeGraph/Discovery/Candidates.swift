@@ -387,8 +387,14 @@ struct CandidateExtractor {
         flushPhrase()
     }
 
+    private static let longestEveryday = max(Vocabulary.koreanEverydayScalars.longest, Vocabulary.englishCommonScalars.longest)
+
     /// Whether a name is an everyday Korean or English word (said in any case).
     static func everyday(_ name: String) -> Bool {
+        // Most names are longer than any everyday word (spaces around them aside).
+        if name.utf8.count > 4 * longestEveryday + 8 || name.unicodeScalars.count > longestEveryday + 4 { return false }
+        // Nor has one a digit.
+        if name.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return false }
         let t = name.trimmingSpaces().unicodeScalars.map(\.value)
         return Vocabulary.koreanEverydayScalars.contains(t) || Vocabulary.englishCommonScalars.contains(t.map(Scalars.lowerASCII))
     }

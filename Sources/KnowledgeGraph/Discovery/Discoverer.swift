@@ -49,13 +49,18 @@ enum Discoverer {
         useKnownNames: Bool = true) -> (entities: [DiscoveredName], suggestions: [DiscoveredName])
     {
         var entries = stats.entries
+        // Keys compared by their bytes (`NameKey`): every key here is normalized.
+        let taken = Set(taken.map(NameKey.init))
+        let rejected = Set(rejected.map(NameKey.init))
+        var titled: [NameKey: LinkedNote] = [:]
+        for (k, n) in notes { titled[NameKey(k)] = n }
         // Plurals merge into their singular (`Transformers` into `Transformer`).
         let plurals = entries.keys.filter { k in
-            let u = k.utf8
-            return u.last == 0x73 && u.dropLast().last != 0x73 && u.count > 3 && isLatin(k)
+            let u = k.string.utf8
+            return u.last == 0x73 && u.dropLast().last != 0x73 && u.count > 3 && isLatin(k.string)
         }
-        for key in plurals.sorted(by: { $0.utf8.bytesPrecede($1.utf8) }) {
-            let singular = String(key.dropLast())
+        for key in plurals.sorted(by: { $0.precedes($1) }) {
+            let singular = NameKey(String(key.string.dropLast()))
             guard var base = entries[singular], let plural = entries[key] else { continue }
             base.notes = max(base.notes, plural.notes)
             base.count += plural.count
@@ -66,20 +71,23 @@ enum Discoverer {
         }
         // Each key under the key one scalar shorter, for `shadowed` (which asks only about
         // Hangul keys: the longer keys start with a syllable too).
-        var longer: [String: [String]] = [:]
-        for key in entries.keys where key.unicodeScalars.count > 2 && key.unicodeScalars.first.map({ Scalars.isHangulSyllable($0.value) }) == true {
-            longer[String(String.UnicodeScalarView(key.unicodeScalars.dropLast())), default: []].append(key)
+        var longer: [NameKey: [NameKey]] = [:]
+        for k in entries.keys {
+            let scalars = k.string.unicodeScalars
+            guard let first = scalars.first, Scalars.isHangulSyllable(first.value), scalars.count > 2 else { continue }
+            longer[NameKey(String(k.string[..<scalars.index(before: scalars.endIndex)])), default: []].append(k)
         }
         // Scored in any order; only the names kept are put in key order.
         var kept: [(key: String, found: DiscoveredName, entity: Bool)] = []
-        for (key, e) in entries {
-            guard taken.isEmpty || !taken.contains(key), rejected.isEmpty || !rejected.contains(key) else { continue }
-            if isHangul(key), shadowed(e, by: (longer[key] ?? []).compactMap { entries[$0] }) { continue }
-            // A linked note: one that exists, named by a link in some note.
-            let linked = e.has(.wikilink) ? notes[key] : nil
-            if linkOnlyShape(key) {
-                // Only a linked note's short or everyday title is an entity, matched in links.
-                if let linked {
+        for (k, e) in entries {
+            guard taken.isEmpty || !taken.contains(k), rejected.isEmpty || !rejected.contains(k) else { continue }
+            let key = k.string
+            if isHangul(key), shadowed(e, by: (longer[k] ?? []).compactMap { entries[$0] }) { continue }
+            // Such names come only from links (the candidates leave them out elsewhere).
+            if e.has(.wikilink) && linkOnlyShape(key) {
+                // Only a linked note's short or everyday title is an entity, matched in links:
+                // a note that exists, named by a link in some note.
+                if let linked = titled[k] {
                     var found = DiscoveredName(name: linked.title, type: "note", aliases: [], confidence: e.notes >= 2 ? 0.6 : 0.5,
                         signals: ["wikilink", "linked-note"] + (e.notes >= 2 ? ["in \(e.notes) notes"] : []), notes: Int(e.notes), count: Int(e.count))
                     found.linkOnly = [linked.title]
@@ -87,29 +95,32 @@ enum Discoverer {
                 }
                 continue
             }
-            guard let (score, reasons) = score(key, e, useKnownNames: useKnownNames), score >= suggestionFloor else { continue }
-            let surfaces = e.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.bytesPrecede($1.key.utf8) }
-            guard var name = surfaces.first?.key else { continue }
+            guard let (score, reasons) = score(k, e, useKnownNames: useKnownNames), score >= suggestionFloor else { continue }
+            let surfaces = e.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.precedes($1.key) }
+            guard var name = surfaces.first?.key.string else { continue }
             // A well-known name is written as it is known (`CatBoost`, not `catboost`) when
             // the notes only differ from it in case.
-            if useKnownNames, let known = KnownNames.spellings[key], Lexicon.keyString(known) == key { name = known }
+            if useKnownNames, let known = KnownNames.spellings[k], Lexicon.keyString(known) == key { name = known }
             var aliases: [String] = []
-            for (s, _) in surfaces.dropFirst() where Lexicon.keyString(s) != key && !aliases.contains(s) { aliases.append(s) }
-            let found = DiscoveredName(name: name, type: type(key, e, useKnownNames: useKnownNames), aliases: aliases,
+            for (s, _) in surfaces.dropFirst() where Lexicon.keyString(s.string) != key && !aliases.contains(s.string) { aliases.append(s.string) }
+            let found = DiscoveredName(name: name, type: type(k, e, useKnownNames: useKnownNames), aliases: aliases,
                 confidence: (min(1, score) * 1000).rounded() / 1000, signals: reasons, notes: Int(e.notes), count: Int(e.count))
             kept.append((key, found, score >= threshold))
         }
         // A word whose every occurrence lies inside a longer name kg keeps (`GitHub` only ever
         // in `GitHub Actions`) would never be matched on its own: it is not proposed.
-        var inside: [String: Int32] = [:]
+        var inside: [NameKey: Int32] = [:]
         for k in kept where k.entity && k.key.contains(" ") {
-            let n = entries[k.key]?.count ?? 0
-            for w in k.key.split(separator: " ") where w != "&" { inside[String(w), default: 0] += n }
+            let n = entries[NameKey(k.key)]?.count ?? 0
+            for w in k.key.split(separator: " ") where w != "&" { inside[NameKey(String(w)), default: 0] += n }
         }
         if !inside.isEmpty {
-            kept.removeAll { k in !k.key.contains(" ") && (inside[k.key].map { $0 >= (entries[k.key]?.count ?? 0) } ?? false) }
+            kept.removeAll { k in
+                let key = NameKey(k.key)
+                return !k.key.contains(" ") && (inside[key].map { $0 >= (entries[key]?.count ?? 0) } ?? false)
+            }
         }
-        if !notes.isEmpty { giveAliases(&kept, notes: notes, stats: stats, taken: taken, rejected: rejected) }
+        if !notes.isEmpty { giveAliases(&kept, notes: titled, stats: stats, taken: taken, rejected: rejected) }
         kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
         let entities = kept.filter(\.entity).map(\.found)
         var suggestions = kept.filter { !$0.entity }.map(\.found)
@@ -127,29 +138,30 @@ enum Discoverer {
     /// candidate the alias names on its own joins the entity. A short or everyday alias
     /// matches only inside links. The entity is named by the one of its names the notes
     /// write most.
-    static func giveAliases(_ kept: inout [(key: String, found: DiscoveredName, entity: Bool)], notes: [String: LinkedNote],
-        stats: DiscoveryStats, taken: Set<String>, rejected: Set<String>)
+    static func giveAliases(_ kept: inout [(key: String, found: DiscoveredName, entity: Bool)], notes: [NameKey: LinkedNote],
+        stats: DiscoveryStats, taken: Set<NameKey>, rejected: Set<NameKey>)
     {
-        var owners: [String: Int] = [:]
-        for n in notes.values { for a in Set(n.aliases.map(Lexicon.keyString)) { owners[a, default: 0] += 1 } }
-        let position = Set(kept.map(\.key))
-        var joined = Set<String>()
+        var owners: [NameKey: Int] = [:]
+        for n in notes.values { for a in Set(n.aliases.map { NameKey(Lexicon.keyString($0)) }) { owners[a, default: 0] += 1 } }
+        let position = Set(kept.map { NameKey($0.key) })
+        var joined = Set<NameKey>()
         for i in kept.indices where kept[i].entity {
-            guard let note = notes[kept[i].key], stats.entries[kept[i].key]?.has(.wikilink) == true else { continue }
+            let title = NameKey(kept[i].key)
+            guard let note = notes[title], stats.entries[title]?.has(.wikilink) == true else { continue }
             for alias in note.aliases {
-                let a = Lexicon.keyString(alias)
-                guard !a.isEmpty, a != kept[i].key, owners[a] == 1, !taken.contains(a), !rejected.contains(a), notes[a] == nil else { continue }
+                let a = NameKey(Lexicon.keyString(alias))
+                guard !a.string.isEmpty, a != title, owners[a] == 1, !taken.contains(a), !rejected.contains(a), notes[a] == nil else { continue }
                 // A name kept on its own (not another note's title: see above) joins this one.
                 if position.contains(a) { joined.insert(a) }
-                if kept[i].found.aliases.contains(where: { Lexicon.keyString($0) == a }) { continue }
+                if kept[i].found.aliases.contains(where: { NameKey(Lexicon.keyString($0)) == a }) { continue }
                 kept[i].found.aliases.append(alias)
-                if a.unicodeScalars.count <= 2 || CandidateExtractor.everyday(a) { kept[i].found.linkOnly.append(alias) }
+                if a.string.unicodeScalars.count <= 2 || CandidateExtractor.everyday(a.string) { kept[i].found.linkOnly.append(alias) }
             }
             if !kept[i].found.signals.contains("linked-note") { kept[i].found.signals.append("linked-note") }
             // Named by what the notes write most: `Nick Milo` rather than the file name
             // `nickmilo` when the alias is the more frequent.
             let found = kept[i].found
-            func written(_ name: String) -> Int32 { stats.entries[Lexicon.keyString(name)]?.count ?? 0 }
+            func written(_ name: String) -> Int32 { stats[Lexicon.keyString(name)]?.count ?? 0 }
             if let best = found.aliases.filter({ !found.linkOnly.contains($0) }).max(by: { written($0) < written($1) }),
                 written(best) > written(found.name), !found.linkOnly.contains(found.name)
             {
@@ -157,7 +169,7 @@ enum Discoverer {
                 kept[i].found.name = best
             }
         }
-        if !joined.isEmpty { kept.removeAll { joined.contains($0.key) } }
+        if !joined.isEmpty { kept.removeAll { joined.contains(NameKey($0.key)) } }
     }
 
     static func scalars(_ key: String) -> ArraySlice<UInt32> { ArraySlice(key.unicodeScalars.map(\.value)) }
@@ -177,20 +189,21 @@ enum Discoverer {
     }
 
     /// The confidence and the reasons for it, or nil for a name with no evidence at all.
-    static func score(_ key: String, _ e: DiscoveryStats.Entry, useKnownNames: Bool) -> (Double, [String])? {
+    static func score(_ k: NameKey, _ e: DiscoveryStats.Entry, useKnownNames: Bool) -> (Double, [String])? {
+        let key = k.string
         var score = 0.0
         var reasons: [String] = []
         func give(_ points: Double, _ reason: String) {
             score += points
             reasons.append(reason)
         }
-        let known = useKnownNames && KnownNames.types[key] != nil
+        let known = useKnownNames && KnownNames.types[k] != nil
         let hasDigits = key.unicodeScalars.contains { $0.value >= 0x30 && $0.value <= 0x39 }
         if isLatin(key) {
             let shaped = e.has(.acronym) || e.has(.mixedCase) || e.has(.alphanumeric)
             // A name is written capitalized most of the time; a word capitalized now and
             // then (`Instead`, `Update` in a title) is mostly written in lowercase.
-            let capitalized = e.surfaces.reduce(0) { $0 + ($1.key.unicodeScalars.contains { $0.properties.isUppercase } ? Int($1.value) : 0) }
+            let capitalized = e.surfaces.reduce(0) { $0 + ($1.key.string.unicodeScalars.contains { $0.properties.isUppercase } ? Int($1.value) : 0) }
             let mostlyCapitalized = capitalized * 2 > e.surfaces.values.reduce(0) { $0 + Int($1) }
             if shaped {
                 give(0.45, e.has(.acronym) ? "acronym" : e.has(.mixedCase) ? "mixed-case" : "letters-and-digits")
@@ -240,8 +253,9 @@ enum Discoverer {
         return (score, reasons)
     }
 
-    static func type(_ key: String, _ e: DiscoveryStats.Entry, useKnownNames: Bool) -> String {
-        if useKnownNames, let t = KnownNames.types[key] { return t }
+    static func type(_ k: NameKey, _ e: DiscoveryStats.Entry, useKnownNames: Bool) -> String {
+        if useKnownNames, let t = KnownNames.types[k] { return t }
+        let key = k.string
         let ending = Vocabulary.companyEndingScalars.ends(scalars(key), properly: true)
         if e.has(.companyList) || ending || (e.has(.mixedScript) && !key.contains(" ") || ending) { return "company" }
         let contextual = e.has(.companyContext) && e.notes(.companyContext) * 3 >= e.notes * 2

@@ -1,3 +1,31 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A name as a dictionary key, hashed and compared by its UTF-8 bytes: discovery's keys and
+/// spellings are normalized already (NFC), and hashing a `String` normalizes it again.
+struct NameKey: Hashable, Sendable {
+    let string: String
+
+    init(_ string: String) { self.string = string }
+
+    func hash(into hasher: inout Hasher) {
+        var s = string
+        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (a: NameKey, b: NameKey) -> Bool {
+        var x = a.string
+        var y = b.string
+        return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
+    }
+
+    /// Byte order (also scalar order).
+    func precedes(_ other: NameKey) -> Bool { string.utf8.bytesPrecede(other.string.utf8) }
+}
+
 /// The vault's discovery statistics: for each candidate key, sums over the notes of what
 /// each contributes (`NoteCandidate`), so that an update subtracts a changed note's old
 /// contribution and adds its new one, and gets what a rebuild sums.
@@ -9,7 +37,7 @@ struct DiscoveryStats: Equatable, Sendable {
         /// For each signal bit, the notes that showed it.
         var signalNotes = [Int32](repeating: 0, count: 32)
         /// Spellings with their occurrences.
-        var surfaces: [String: Int32] = [:]
+        var surfaces: [NameKey: Int32] = [:]
 
         func notes(_ s: Signal) -> Int32 { signalNotes[s.rawValue] }
         func has(_ s: Signal) -> Bool { signalNotes[s.rawValue] > 0 }
@@ -17,13 +45,17 @@ struct DiscoveryStats: Equatable, Sendable {
         var signals: UInt32 { signalNotes.indices.reduce(0) { signalNotes[$1] > 0 ? $0 | (1 << UInt32($1)) : $0 } }
     }
 
-    var entries: [String: Entry] = [:]
+    var entries: [NameKey: Entry] = [:]
+
+    /// The entry of a match key.
+    subscript(_ key: String) -> Entry? { entries[NameKey(key)] }
 
     /// Adds (`sign` 1) or takes away (-1) one note's candidates.
     mutating func add(_ candidates: [NoteCandidate], sign: Int32) {
         for c in candidates {
             // In place: a copy of the entry would copy its arrays on every change.
-            let gone = Self.update(&entries[c.key, default: Entry()]) { e in
+            let key = NameKey(c.key)
+            let gone = Self.update(&entries[key, default: Entry()]) { e in
                 e.notes += sign
                 e.count += sign * c.count
                 var bits = c.signals
@@ -33,11 +65,12 @@ struct DiscoveryStats: Equatable, Sendable {
                     bits &= bits - 1
                 }
                 for (s, n) in zip(c.surfaces, c.surfaceCounts) {
-                    let v = (e.surfaces[s] ?? 0) + sign * n
-                    e.surfaces[s] = v == 0 ? nil : v
+                    let k = NameKey(s)
+                    let v = (e.surfaces[k] ?? 0) + sign * n
+                    e.surfaces[k] = v == 0 ? nil : v
                 }
             }
-            if gone { entries[c.key] = nil }
+            if gone { entries[key] = nil }
         }
     }
 
@@ -78,20 +111,18 @@ struct DiscoveryStats: Equatable, Sendable {
     }
 
     func encode(into w: inout BinaryWriter) {
-        let keys = entries.keys.sorted { $0.utf8.bytesPrecede($1.utf8) }
-        w.int(keys.count)
-        for k in keys {
-            guard let e = entries[k] else { continue }
-            w.string(k)
+        let sorted = entries.sorted { $0.key.precedes($1.key) }
+        w.int(sorted.count)
+        for (k, e) in sorted {
+            w.string(k.string)
             w.int32(e.notes)
             w.int32(e.count)
             w.u32(e.signals)
             for n in e.signalNotes where n != 0 { w.int32(n) }
-            let surfaces = e.surfaces.keys.sorted { $0.utf8.bytesPrecede($1.utf8) }
-            w.int(surfaces.count)
-            for s in surfaces {
-                w.string(s)
-                w.int32(e.surfaces[s] ?? 0)
+            w.int(e.surfaces.count)
+            for (s, n) in e.surfaces.sorted(by: { $0.key.precedes($1.key) }) {
+                w.string(s.string)
+                w.int32(n)
             }
         }
     }
@@ -101,14 +132,14 @@ struct DiscoveryStats: Equatable, Sendable {
         let n = try r.count(max: r.end - r.offset)
         out.entries.reserveCapacity(n)
         for _ in 0..<n {
-            let key = try r.string()
+            let key = NameKey(try r.string())
             var e = Entry()
             e.notes = try r.int32()
             e.count = try r.int32()
             let mask = try r.u32()
             for b in 0..<32 where mask & (1 << UInt32(b)) != 0 { e.signalNotes[b] = try r.int32() }
             for _ in 0..<(try r.count(max: r.end - r.offset)) {
-                let s = try r.string()
+                let s = NameKey(try r.string())
                 e.surfaces[s] = try r.int32()
             }
             out.entries[key] = e

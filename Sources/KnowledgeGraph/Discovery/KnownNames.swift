@@ -4,9 +4,9 @@
 /// discovery works on names it lacks.
 enum KnownNames {
     /// Match key → type, for every name and spelling below.
-    static let types: [String: String] = entries.mapValues(\.type)
+    static let types: [NameKey: String] = Dictionary(uniqueKeysWithValues: entries.map { (NameKey($0.key), $0.value.type) })
     /// Match key → the spelling written here (`CatBoost` for `catboost`).
-    static let spellings: [String: String] = entries.mapValues(\.spelling)
+    static let spellings: [NameKey: String] = Dictionary(uniqueKeysWithValues: entries.map { (NameKey($0.key), $0.value.spelling) })
 
     private static let entries: [String: (type: String, spelling: String)] = {
         var out: [String: (type: String, spelling: String)] = [:]

@@ -127,9 +127,12 @@ struct ScalarWords: Sendable {
     /// The words by their first scalar, and a 64-bit filter of first scalars (`v & 63`).
     private let byFirst: [UInt32: [[UInt32]]]
     private let firstMask: UInt64
+    /// Scalars in the longest word.
+    let longest: Int
 
     init(_ strings: some Sequence<String>) {
         words = strings.map { $0.unicodeScalars.map(\.value) }.filter { !$0.isEmpty }
+        longest = words.map(\.count).max() ?? 0
         var last: [UInt32: [[UInt32]]] = [:]
         var first: [UInt32: [[UInt32]]] = [:]
         var mask: UInt64 = 0
@@ -144,7 +147,7 @@ struct ScalarWords: Sendable {
     }
 
     func contains(_ w: ArraySlice<UInt32>) -> Bool {
-        guard let last = w.last, let bucket = byLast[last] else { return false }
+        guard w.count <= longest, let last = w.last, let bucket = byLast[last] else { return false }
         return bucket.contains { $0.count == w.count && $0.elementsEqual(w) }
     }
     func contains(_ w: [UInt32]) -> Bool { contains(w[...]) }

@@ -30,7 +30,9 @@ struct EntityChange {
 
     /// What changed between `old` and `new`, the lexicons of the previous index and of this
     /// update; nil when every note must be analysed again.
-    static func plan(previous reader: IndexReader, old: Lexicon, new: Lexicon, notePaths: [String]) throws(CorruptIndex) -> EntityChange? {
+    static func plan(previous reader: IndexReader, old: Lexicon, new: Lexicon, notePaths: @autoclosure () -> [String]) throws(CorruptIndex)
+        -> EntityChange?
+    {
         var newIDs: [Entity: Int32] = [:]
         for (id, e) in new.entities.enumerated() { newIDs[e] = Int32(id) }
         var map = [Int32](repeating: -1, count: old.entities.count)
@@ -61,6 +63,7 @@ struct EntityChange {
             ids.formUnion(notes)
         }
         var paths = Set<PathKey>()
+        let notePaths = ids.isEmpty ? [] : notePaths()
         for id in ids where Int(id) < notePaths.count { paths.insert(PathKey(notePaths[Int(id)])) }
         return EntityChange(map: map, entityCount: new.entities.count, notes: paths, changedKeys: changed.count)
     }

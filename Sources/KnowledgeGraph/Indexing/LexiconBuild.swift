@@ -101,7 +101,8 @@ struct DiscoveryBuild {
         }
         var wanted = Set<String>()
         var longest = 0
-        for (key, e) in stats.entries where e.has(.wikilink) && Discoverer.linkOnlyShape(key) && notes[key] == nil {
+        for (k, e) in stats.entries where e.has(.wikilink) && Discoverer.linkOnlyShape(k.string) && notes[k.string] == nil {
+            let key = k.string
             wanted.insert(key)
             longest = max(longest, key.utf8.count)
         }
@@ -139,13 +140,15 @@ struct DiscoveryBuild {
         var toRead = changes.notePaths
         if !rebuild, let reader = previous.reader, let base = try? reader.discoveryStats() {
             stats = base
-            let gone = changes.changed.union(changes.removed.map(PathKey.init))
-            var ids: [PathKey: Int] = [:]
-            for (id, path) in previous.notePaths.enumerated() { ids[PathKey(path)] = id }
-            for key in gone {
-                if let id = ids[key], let old = try? reader.record(at: id) { stats.add(old.candidates, sign: -1) }
+            // The notes that changed or went: their previous ids by binary search.
+            let previousPaths = previous.notePaths
+            for key in changes.changed.union(changes.removed.map(PathKey.init)) {
+                let id = key.bytes.withUnsafeBytes { previousPaths.sortedIndex(ofBytes: $0) }
+                if let id, let old = try? reader.record(at: id) { stats.add(old.candidates, sign: -1) }
             }
-            toRead = toRead.filter { changes.changed.contains(PathKey($0)) }
+            toRead = changes.changed.count * 16 < toRead.count
+                ? changes.changed.map { String(decoding: $0.bytes, as: UTF8.self) }.sorted { $0.utf8.bytesPrecede($1.utf8) }
+                : toRead.filter { changes.changed.contains(PathKey($0)) }
         }
         let fresh = changes.fresh
         // Summed in parts, a few per core; each note's candidates are kept encoded only.
@@ -185,7 +188,7 @@ struct DiscoveryBuild {
         let rejected = Set((file?.file.rejects ?? []).map { Lexicon.keyString($0.name) })
         entities = Discoverer.discover(stats, taken: taken, rejected: rejected, notes: DiscoveryBuild.linkedNotes(changes.files, stats: stats)).entities
         trace("discovery: \(entities.count) entities", t0)
-        for r in file?.file.rejects ?? [] where stats.entries[Lexicon.keyString(r.name)] == nil {
+        for r in file?.file.rejects ?? [] where stats[Lexicon.keyString(r.name)] == nil {
             issues.append(LexiconIssue(kind: .unused, source: LexiconFile.path, line: r.line,
                 message: "reject: \(r.name) names nothing kg found in the notes"))
         }

@@ -116,7 +116,7 @@ extension KnowledgeBase {
         guard !clean.isEmpty, !clean.contains("\n") else { throw .usage("'\(name)' cannot be a name in the lexicon") }
         let known: Bool = try query { view in
             let key = Lexicon.keyString(clean)
-            if let stats = try view.reader.discoveryStats(), stats.entries[key] != nil { return true }
+            if let stats = try view.reader.discoveryStats(), stats[key] != nil { return true }
             return try view.lexicon().lookup(clean) != nil
         }
         if !known { notice(.warning, "kg has not found '\(clean)' in the notes; rejecting it all the same") }
