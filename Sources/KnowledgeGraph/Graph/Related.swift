@@ -83,23 +83,24 @@ public enum Related {
     /// The lines where `a` and `b` stand closest: a shared line, else the nearest lines in a
     /// shared block, section or note; best notes first.
     public static func evidence(_ a: Int32, _ b: Int32, notes: [NoteRecord], limit: Int) -> [Evidence] {
-        evidence(a, b, count: notes.count, limit: limit, load: { (k) throws(Never) -> NoteRecord in notes[k] }, path: { (k) throws(Never) -> String in notes[k].path })
+        evidence(a, b, count: notes.count, limit: limit, mentions: { (k) throws(Never) -> [Mention] in notes[k].mentions },
+            path: { (k) throws(Never) -> String in notes[k].path })
     }
 
-    /// Evidence from notes loaded one by one in path order (`load(k)` gives the k-th of
-    /// `count`, whose path `path(k)` gives only for the notes shown); stops early once `limit`
-    /// notes with a shared line are found, as nothing can rank above those.
+    /// Evidence from notes loaded one by one in path order (`mentions(k)` gives the mentions
+    /// of the k-th of `count`, whose path `path(k)` gives only for the notes shown); stops
+    /// early once `limit` notes with a shared line are found, as nothing can rank above those.
     public static func evidence<E: Error>(
-        _ a: Int32, _ b: Int32, count: Int, limit: Int, load: (Int) throws(E) -> NoteRecord, path: (Int) throws(E) -> String
+        _ a: Int32, _ b: Int32, count: Int, limit: Int, mentions: (Int) throws(E) -> [Mention], path: (Int) throws(E) -> String
     ) throws(E) -> [Evidence] {
         var candidates: [(rank: Int, distance: Int32, note: Int, lines: [Int])] = []
         var sameLine = 0
         for k in 0..<count {
             if sameLine >= limit { break }
-            let note = try load(k)
-            let ma = note.mentions.filter { $0.entity == a }
+            let all = try mentions(k)
+            let ma = all.filter { $0.entity == a }
             if ma.isEmpty { continue }
-            let mb = note.mentions.filter { $0.entity == b }
+            let mb = all.filter { $0.entity == b }
             if mb.isEmpty { continue }
             var best: (rank: Int, distance: Int32, lines: [Int])?
             for x in ma {

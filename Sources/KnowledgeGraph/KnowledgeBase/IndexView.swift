@@ -11,8 +11,34 @@ final class IndexView: @unchecked Sendable {
         var lexicon: Lexicon?
         var graph: CoMentionGraph?
         var notes: [NoteRecord]?
-        var lines: [PathKey: [String]] = [:]
+        var texts: [PathKey: NoteText] = [:]
         var names: [String: [Int32]]?
+    }
+
+    /// A note's text as kg reads it, with where each line starts: a line is made a string
+    /// only when it is shown.
+    private struct NoteText {
+        var text: String
+        /// UTF-8 offsets of the lines' starts, then the text's end plus one.
+        var starts: [Int]
+
+        init(_ text: String) {
+            self.text = text
+            var starts = [0]
+            for (i, b) in text.utf8.enumerated() where b == 0x0A { starts.append(i + 1) }
+            starts.append(text.utf8.count + 1)
+            self.starts = starts
+        }
+
+        var count: Int { starts.count - 1 }
+
+        /// Line `k` (0-based).
+        func line(_ k: Int) -> String {
+            let u = text.utf8
+            let a = u.index(u.startIndex, offsetBy: starts[k])
+            let b = u.index(u.startIndex, offsetBy: starts[k + 1] - 1)
+            return String(text[a..<b])
+        }
     }
 
     init(reader: IndexReader, vault: Vault) {
@@ -69,17 +95,21 @@ final class IndexView: @unchecked Sendable {
     /// A note's lines as kg reads them (decoded, normalized), read from the vault when first
     /// asked for; nil if the note cannot be read now.
     func lines(_ path: String) -> [String]? {
-        if let cached = cache.withLock({ $0.lines[PathKey(path)] }) { return cached }
+        guard let t = text(path) else { return nil }
+        return (0..<t.count).map(t.line)
+    }
+
+    private func text(_ path: String) -> NoteText? {
+        if let cached = cache.withLock({ $0.texts[PathKey(path)] }) { return cached }
         guard case .success(let text) = vault.text(path) else { return nil }
-        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        cache.withLock { $0.lines[PathKey(path)] = lines }
-        return lines
+        let t = NoteText(text)
+        cache.withLock { $0.texts[PathKey(path)] = t }
+        return t
     }
 
     /// Line `line` (1-based) of a note, or "" when it cannot be read.
     func place(_ note: String, _ line: Int, column: Int? = nil) -> LinePlace {
-        let all = lines(note)
-        let text = all.flatMap { line >= 1 && line <= $0.count ? $0[line - 1] : nil } ?? ""
+        let text = self.text(note).flatMap { line >= 1 && line <= $0.count ? $0.line(line - 1) : nil } ?? ""
         return LinePlace(note: note, line: line, column: column, text: text)
     }
 

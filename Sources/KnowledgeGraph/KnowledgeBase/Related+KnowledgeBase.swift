@@ -69,17 +69,17 @@ extension KnowledgeBase {
             // neighbours shown.
             let all = Related.neighbours(of: id, graph: graph, noteCount: try view.reader.noteCount(), type: type, lexicon: lexicon, by: measure)
             let mine = try view.reader.notesMentioning(id)
-            var cache: [Int32: NoteRecord] = [:]
+            var cache: [Int32: [Mention]] = [:]
             var neighbours: [RelatedEntities.Neighbour] = []
             for r in all.prefix(limit) {
                 let shared = sortedIntersection(mine, try view.reader.notesMentioning(r.entity))
                 let evidence = try Related.evidence(id, r.entity, count: shared.count, limit: 3,
-                    load: { (i) throws(CorruptIndex) -> NoteRecord in
+                    mentions: { (i) throws(CorruptIndex) -> [Mention] in
                         let n = shared[i]
-                        if let rec = cache[n] { return rec }
-                        let rec = try view.reader.note(at: Int(n), withPath: false)
-                        cache[n] = rec
-                        return rec
+                        if let m = cache[n] { return m }
+                        let m = try view.reader.mentionPlaces(at: Int(n))
+                        cache[n] = m
+                        return m
                     }, path: { (i) throws(CorruptIndex) -> String in try view.reader.notePath(Int(shared[i])) })
                 let e = lexicon.entities[Int(r.entity)]
                 neighbours.append(RelatedEntities.Neighbour(name: e.name, type: e.type, score: r.score, notes: r.notes, sections: r.sections,

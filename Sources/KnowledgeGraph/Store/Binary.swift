@@ -135,6 +135,17 @@ struct BinaryReader {
         return Entity(name: try string(), type: try string(), aliases: try strings())
     }
 
+    /// Steps over a string without making it (its bytes are checked where it is read).
+    mutating func skipString() throws(CorruptIndex) {
+        let n = try int()
+        guard n >= 0, offset + n <= end else { throw CorruptIndex(reason: "truncated string") }
+        offset += n
+    }
+
+    mutating func skipStrings() throws(CorruptIndex) {
+        for _ in 0..<(try count(max: end - offset)) { try skipString() }
+    }
+
     mutating func strings() throws(CorruptIndex) -> [String] {
         let n = try count(max: end - offset)
         var a: [String] = []

@@ -169,6 +169,14 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         return try NoteRecord.decode(&r, path: withPath ? try notePath(id) : "", entityCount: try meta().entities)
     }
 
+    /// Where note `id`'s mentions are (entity, line, block, section, column), without their
+    /// spellings: the rest of the record is stepped over, not decoded.
+    func mentionPlaces(at id: Int) throws(CorruptIndex) -> [Mention] {
+        let bytes = try noteRecordBytes(at: id)
+        var r = BinaryReader(bytes, range: 0..<bytes.count)
+        return try NoteRecord.mentionPlaces(&r, entityCount: try meta().entities)
+    }
+
     /// Note `id`'s encoded record, checked.
     func noteRecordBytes(at id: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
         try file.logical(.notes, try noteRecordRange(from: id, to: id + 1).range)

@@ -59,6 +59,55 @@ extension NoteRecord {
         }
     }
 
+    /// A record's mentions with empty spellings, everything before them stepped over.
+    static func mentionPlaces(_ r: inout BinaryReader, entityCount: Int) throws(CorruptIndex) -> [Mention] {
+        try r.skipString()  // title
+        try r.skipStrings()  // tags
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {  // links
+            try r.skipString()
+            _ = (try r.int32(), try r.int32(), try r.int32(), try r.u8())
+        }
+        try r.skipStrings()  // aliases
+        try r.skipString()  // date
+        try NoteCandidate.skip(&r)
+        if try r.u8() == 1 {  // the entity it defines
+            try r.skipString()
+            try r.skipString()
+            try r.skipStrings()
+        }
+        let lineCount = try r.int32()
+        _ = try r.int32()  // tokens
+        guard lineCount >= 0, Int(lineCount) <= r.end - r.offset else { throw CorruptIndex(reason: "bad line count") }
+        for _ in 0..<Int(lineCount) { _ = try r.int32() }
+        let surfaces = try r.count(max: r.end - r.offset)
+        for _ in 0..<surfaces { try r.skipString() }
+        return try mentions(&r, surfaces: surfaces, entityCount: entityCount) { _ in "" }
+    }
+
+    /// The mentions at the end of a record, each spelling given by `surface(k)`.
+    private static func mentions(_ r: inout BinaryReader, surfaces: Int, entityCount: Int, surface: (Int) -> String) throws(CorruptIndex)
+        -> [Mention]
+    {
+        var mentions: [Mention] = []
+        let mc = try r.count(max: r.end - r.offset)
+        mentions.reserveCapacity(mc)
+        var line: Int32 = 0
+        var block: Int32 = 0
+        var section: Int32 = 0
+        for _ in 0..<mc {
+            let entity = try r.int32()
+            line = line &+ Int32(truncatingIfNeeded: try r.sint())
+            block = block &+ Int32(truncatingIfNeeded: try r.sint())
+            section = section &+ Int32(truncatingIfNeeded: try r.sint())
+            let k = try r.int()
+            let column = try r.int32()
+            guard k < surfaces else { throw CorruptIndex(reason: "bad surface") }
+            guard entity >= 0, Int(entity) < entityCount else { throw CorruptIndex(reason: "bad entity id") }
+            mentions.append(Mention(entity: entity, line: line, block: block, section: section, surface: surface(k), column: column))
+        }
+        return mentions
+    }
+
     /// Decodes a record whose mentions name entities below `entityCount`.
     static func decode(_ r: inout BinaryReader, path: String, entityCount: Int) throws(CorruptIndex) -> NoteRecord {
         let title = try r.string()
@@ -85,23 +134,7 @@ extension NoteRecord {
             starts.append(last)
         }
         let surfaces = try r.strings()
-        var mentions: [Mention] = []
-        let mc = try r.count(max: r.end - r.offset)
-        mentions.reserveCapacity(mc)
-        var line: Int32 = 0
-        var block: Int32 = 0
-        var section: Int32 = 0
-        for _ in 0..<mc {
-            let entity = try r.int32()
-            line = line &+ Int32(truncatingIfNeeded: try r.sint())
-            block = block &+ Int32(truncatingIfNeeded: try r.sint())
-            section = section &+ Int32(truncatingIfNeeded: try r.sint())
-            let k = try r.int()
-            let column = try r.int32()
-            guard k < surfaces.count else { throw CorruptIndex(reason: "bad surface") }
-            guard entity >= 0, Int(entity) < entityCount else { throw CorruptIndex(reason: "bad entity id") }
-            mentions.append(Mention(entity: entity, line: line, block: block, section: section, surface: surfaces[k], column: column))
-        }
+        let mentions = try mentions(&r, surfaces: surfaces.count, entityCount: entityCount) { surfaces[$0] }
         return NoteRecord(path: path, title: title, tags: tags, links: links, aliases: aliases, date: date.isEmpty ? nil : date,
             definesEntity: entity, candidates: candidates, lineCount: lineCount,
             tokenCount: tokenCount, lineTokenStarts: starts, mentions: mentions)
@@ -204,6 +237,27 @@ extension NoteCandidate {
             mask |= 1 << UInt64(i)
         }
         return mask
+    }
+
+    /// Steps over what `encode` wrote.
+    static func skip(_ r: inout BinaryReader) throws(CorruptIndex) {
+        var previous = 0
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            let shared = try r.count(max: previous)
+            let rest = try r.count(max: r.end - r.offset)
+            r.offset += rest
+            previous = shared + rest
+            _ = (try r.int32(), try r.u32())
+            for _ in 0..<(try r.count(max: r.end - r.offset)) {
+                switch try r.u8() {
+                case 0: break
+                case 1: _ = try r.varint()
+                case 2: try r.skipString()
+                default: throw CorruptIndex(reason: "bad candidate spelling")
+                }
+                _ = try r.int32()
+            }
+        }
     }
 
     static func decode(_ r: inout BinaryReader) throws(CorruptIndex) -> [NoteCandidate] {

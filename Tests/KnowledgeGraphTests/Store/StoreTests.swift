@@ -58,6 +58,22 @@ import Testing
         #expect(throws: CorruptIndex.self) { try IndexReader(bytes: bytes).notePath(notes.count) }
     }
 
+    @Test func mentionPlacesReadAloneAreTheRecordsMentions() throws {
+        // Discovery on (records carry candidates), links, aliases, tags, an entity note.
+        let v = try TempVault(files: [
+            "a.md": "---\naliases: [에이]\ntags: [ml]\n---\n# FFM\nFFM 과 LightGCN 을 [[b]] 에서 비교. MLflow 도.\n\nFFM 은 FM 에서 왔다 #tag\n",
+            "b.md": "LightGCN 과 FFM. [링크](a.md)\n카카오에서 FFM 을 쓴다.\n",
+            "e/Graph Net.md": "---\nentity: concept\naliases: [GNN]\n---\nGNN 과 FFM\n",
+        ])
+        let (reader, _) = try v.update()
+        #expect(try reader.noteCount() == 3)
+        for id in 0..<(try reader.noteCount()) {
+            let whole = try reader.note(at: id).mentions.map { Mention(entity: $0.entity, line: $0.line, block: $0.block, section: $0.section, surface: "", column: $0.column) }
+            #expect(!whole.isEmpty)
+            #expect(try reader.mentionPlaces(at: id) == whole, "note \(id)")
+        }
+    }
+
     @Test(arguments: ["garbage", "truncate", "flip", "version", "empty"])
     func damagedIndexIsRebuiltWithANotice(_ damage: String) throws {
         let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
