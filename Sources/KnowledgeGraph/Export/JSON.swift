@@ -10,6 +10,23 @@ public indirect enum JSON: Sendable, Equatable {
 
     public static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
 
+    /// A pretty array written an item at a time, the same text `rendered()` gives the whole
+    /// array: `item` gives what to write before and with each item, `end` what closes it.
+    public struct ArrayWriter: Sendable {
+        private var empty = true
+
+        public init() {}
+
+        public mutating func item(_ value: JSON) -> String {
+            var out = empty ? "[\n  " : ",\n  "
+            empty = false
+            value.write(into: &out, indent: 1)
+            return out
+        }
+
+        public func end() -> String { empty ? "[]" : "\n]" }
+    }
+
     /// The value as JSON text; `pretty` indents by two spaces.
     public func rendered(pretty: Bool = true) -> String {
         var out = ""

@@ -76,11 +76,13 @@ extension CommunityList {
 }
 
 extension MentionList {
+    public var json: JSON { .array(mentions.map(\.json)) }
+}
+
+extension MentionList.Place {
     public var json: JSON {
-        .array(mentions.map { m in
-            .object([("note", .string(m.note)), ("line", .int(m.line)), ("column", .int(m.column + 1)), ("entity", .string(m.entity)),
-                ("type", .string(m.type)), ("text", .string(m.surface))])
-        })
+        .object([("note", .string(note)), ("line", .int(line)), ("column", .int(column + 1)), ("entity", .string(entity)),
+            ("type", .string(type)), ("text", .string(surface))])
     }
 }
 

@@ -48,6 +48,19 @@ extension KnowledgeBase {
     /// Every mention of `entity` (of every entity when nil), of entities of `type` if given,
     /// the first `limit` in path and line order.
     public func mentions(of entity: String? = nil, type: String? = nil, limit: Int = 10) throws(KGError) -> MentionList {
+        var shown: [MentionList.Place] = []
+        let (summary, total) = try eachMention(of: entity, type: type, limit: limit, withLines: true) { shown.append($0) }
+        return MentionList(entity: summary, total: total, mentions: shown)
+    }
+
+    /// The mentions `mentions(of:type:limit:)` lists, handed to `each` as they are read: no
+    /// list is made, one note's record (and, `withLines`, its text) is held at a time, so
+    /// every mention of a large vault takes little memory. Gives the entity asked about and
+    /// how many mentions there are in all (from the graph's counts: notes past the first
+    /// `limit` mentions are not read).
+    public func eachMention(
+        of entity: String? = nil, type: String? = nil, limit: Int = 10, withLines: Bool, _ each: (MentionList.Place) -> Void
+    ) throws(KGError) -> (entity: EntitySummary?, total: Int) {
         try query { view in
             let lexicon = try view.lexicon()
             try noteIfEmpty(view)
@@ -57,22 +70,27 @@ extension KnowledgeBase {
                 let e = lexicon.entities[Int(only)]
                 throw KGError.usage("\(e.name) is a \(e.type), so --type \(type) leaves none of its mentions")
             }
-            // Only the notes that mention the entity are decoded.
-            let notes: [NoteRecord] = try only.map { id throws in
-                try view.reader.notesMentioning(id).map { n throws in try view.reader.note(at: Int(n)) }
-            } ?? view.notes()
-            var all: [(note: String, m: Mention)] = []
-            for n in notes {
+            let graph = try view.graph()
+            var total = 0
+            for (e, s) in graph.stats.enumerated()
+            where (only == nil || Int32(e) == only) && (type == nil || lexicon.entities[e].type == type) {
+                total += Int(s.mentions)
+            }
+            // Only the notes that mention the entity are read, and only until `limit`.
+            let ids: [Int32] = try only.map { id throws in try view.reader.notesMentioning(id) } ?? Array(0..<Int32(try view.reader.noteCount()))
+            var count = 0
+            for id in ids where count < limit {
+                let n = try view.reader.note(at: Int(id))
+                let lines = withLines ? view.noteLines(n.path) : nil
                 for m in n.mentions where (only == nil || m.entity == only) && (type == nil || lexicon.entities[Int(m.entity)].type == type) {
-                    all.append((n.path, m))
+                    if count == limit { break }
+                    let e = lexicon.entities[Int(m.entity)]
+                    each(MentionList.Place(note: n.path, line: Int(m.line), column: Int(m.column), entity: e.name, type: e.type,
+                        surface: m.surface, text: lines?.line(Int(m.line)) ?? ""))
+                    count += 1
                 }
             }
-            let shown = all.prefix(limit).map { r in
-                let e = lexicon.entities[Int(r.m.entity)]
-                return MentionList.Place(note: r.note, line: Int(r.m.line), column: Int(r.m.column), entity: e.name, type: e.type,
-                    surface: r.m.surface, text: view.place(r.note, Int(r.m.line)).text)
-            }
-            return MentionList(entity: try only.map { summary($0, lexicon, try view.graph()) }, total: all.count, mentions: shown)
+            return (try only.map { summary($0, lexicon, graph) }, total)
         }
     }
 

@@ -17,7 +17,7 @@ final class IndexView: @unchecked Sendable {
 
     /// A note's text as kg reads it, with where each line starts: a line is made a string
     /// only when it is shown.
-    private struct NoteText {
+    struct NoteText {
         var text: String
         /// UTF-8 offsets of the lines' starts, then the text's end plus one.
         var starts: [Int]
@@ -32,8 +32,11 @@ final class IndexView: @unchecked Sendable {
 
         var count: Int { starts.count - 1 }
 
+        /// Line `n` (1-based), or nil past the end.
+        func line(_ n: Int) -> String? { n >= 1 && n <= count ? line(at: n - 1) : nil }
+
         /// Line `k` (0-based).
-        func line(_ k: Int) -> String {
+        func line(at k: Int) -> String {
             let u = text.utf8
             let a = u.index(u.startIndex, offsetBy: starts[k])
             let b = u.index(u.startIndex, offsetBy: starts[k + 1] - 1)
@@ -96,7 +99,7 @@ final class IndexView: @unchecked Sendable {
     /// asked for; nil if the note cannot be read now.
     func lines(_ path: String) -> [String]? {
         guard let t = text(path) else { return nil }
-        return (0..<t.count).map(t.line)
+        return (0..<t.count).map(t.line(at:))
     }
 
     private func text(_ path: String) -> NoteText? {
@@ -107,9 +110,16 @@ final class IndexView: @unchecked Sendable {
         return t
     }
 
+    /// A note's lines read now and not kept (for answers that go through many notes).
+    func noteLines(_ path: String) -> NoteText? {
+        if let cached = cache.withLock({ $0.texts[PathKey(path)] }) { return cached }
+        guard case .success(let text) = vault.text(path) else { return nil }
+        return NoteText(text)
+    }
+
     /// Line `line` (1-based) of a note, or "" when it cannot be read.
     func place(_ note: String, _ line: Int, column: Int? = nil) -> LinePlace {
-        let text = self.text(note).flatMap { line >= 1 && line <= $0.count ? $0.line(line - 1) : nil } ?? ""
+        let text = self.text(note).flatMap { $0.line(line) } ?? ""
         return LinePlace(note: note, line: line, column: column, text: text)
     }
 

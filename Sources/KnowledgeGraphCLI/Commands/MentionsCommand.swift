@@ -11,15 +11,29 @@ enum MentionsCommand {
         arguments: 0...Int.max, options: ["--limit", "--type"] + queryOptions
     ) { inv throws(KGError) in
         let name = inv.positional.isEmpty ? nil : inv.positional.joined(separator: " ")
-        let list = try inv.kb.mentions(of: name, type: inv.value("--type"), limit: try inv.limit(default: 10))
-        if inv.json { return inv.emit(list.json) }
-        var text = ""
-        for m in list.mentions {
-            let label = list.entity == nil ? "[\(m.entity)] " : ""
-            text += "\(m.note):\(m.line):\(m.column + 1): \(label)\(m.shown)\n"
+        // Written as the mentions are read, in chunks: every mention of a large vault
+        // (`--limit 0`) is never held at once.
+        var chunk = ""
+        func write(_ s: String) {
+            chunk += s
+            if chunk.utf8.count >= 1 << 16 {
+                inv.out(chunk)
+                chunk = ""
+            }
         }
-        if list.mentions.isEmpty, let only = list.entity { inv.note("\(only.name) is not mentioned in any note") }
-        inv.out(text)
-        inv.more(list.total - list.mentions.count, "mention")
+        var array = JSON.ArrayWriter()
+        var shown = 0
+        let (entity, total) = try inv.kb.eachMention(of: name, type: inv.value("--type"), limit: try inv.limit(default: 10), withLines: !inv.json) { m in
+            shown += 1
+            if inv.json { return write(array.item(m.json)) }
+            write("\(m.note):\(m.line):\(m.column + 1): \(name == nil ? "[\(m.entity)] " : "")\(m.shown)\n")
+        }
+        if inv.json {
+            write(array.end() + "\n")
+        } else if shown == 0, let only = entity {
+            inv.note("\(only.name) is not mentioned in any note")
+        }
+        inv.out(chunk)
+        inv.more(total - shown, "mention")
     }
 }

@@ -87,6 +87,25 @@ import Testing
         #expect(r.out.contains("\"analyzed\": 2"))
     }
 
+    @Test func everyMentionIsWrittenAsItIsReadAndMatchesTheList() throws {
+        let v = try TempVault.sample()
+        let list = try KnowledgeBase(vault: Vault(root: v.root)).mentions(limit: Int.max)
+        #expect(list.total > 200 && list.mentions.count == list.total)
+        // The streamed JSON is the list's JSON to the byte, and the text has a line each.
+        let json = v.kg("mentions", "--json", "--limit", "0")
+        #expect(json.status == 0 && json.out == list.json.rendered() + "\n")
+        let text = v.kg("mentions", "--limit", "0")
+        #expect(text.out.split(separator: "\n").count == list.total && !text.err.contains("more"))
+        // Cut at a limit: the total is still told.
+        let few = v.kg("mentions", "FFM", "--limit", "3")
+        #expect(few.out.split(separator: "\n").count == 3 && few.err.contains("more mentions"))
+        let empty = JSON.ArrayWriter()
+        #expect(empty.end() == JSON.array([]).rendered())
+        let items: [JSON] = [.int(1), .object([("a", .array([.string("b")]))])]
+        var writer = JSON.ArrayWriter()
+        #expect(items.map { writer.item($0) }.joined() + writer.end() == JSON.array(items).rendered())
+    }
+
     @Test func jsonShapes() throws {
         let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
         func parse(_ args: String...) throws -> Any {
