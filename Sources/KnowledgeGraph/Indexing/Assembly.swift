@@ -4,6 +4,8 @@ extension Pass {
         var notes: SectionPieces
         /// A speculative pass's content hashes, by note id (else empty).
         var hashes: [UInt64]
+        /// The front-matter aliases a speculative pass found, by note id.
+        var aliases: [Int32: [String]]
         var noteOffsets: [UInt64]
         var tokenCounts: [Int32]
         var entityNotes: [[Int32]]
@@ -123,7 +125,9 @@ extension Pass {
             hashes = [UInt64](repeating: 0, count: n)
             for run in outputs { for (k, id) in run.ids.enumerated() where k < run.hashes.count { hashes[Int(id)] = run.hashes[k] } }
         }
-        return Assembled(notes: notes, hashes: hashes, noteOffsets: noteOffsets, tokenCounts: tokenCounts,
+        var aliases: [Int32: [String]] = [:]
+        for run in outputs { for (id, a) in run.aliases { aliases[id] = a } }
+        return Assembled(notes: notes, hashes: hashes, aliases: aliases, noteOffsets: noteOffsets, tokenCounts: tokenCounts,
             entityNotes: byEntity, graph: builder.graph())
     }
 }

@@ -181,8 +181,8 @@ struct ChangeSet {
             if !keep {
                 // Not kept: it is decoded when analysed. Only what the change check needs is
                 // looked at now: whether it is text at all, and whether it can have front
-                // matter that defines an entity or aliases (the text must start with `---`, or with a character that
-                // normalizing could drop or turn into `-`).
+                // matter that defines an entity or aliases (the text must start with `---`,
+                // or with a character that normalizing could drop or turn into `-`).
                 if let f = TextDecoder.refusal(bytes) {
                     return .skipped(FileEntry(path: path, stat: st, hash: hash, skipReason: f.reason))
                 }

@@ -74,6 +74,7 @@ extension Indexer {
                         var id = 0
                         for k in files.indices where files[k].skipReason == nil && id < a.hashes.count {
                             files[k].hash = a.hashes[id]
+                            if let aliases = a.aliases[Int32(id)] { files[k].aliases = aliases }
                             id += 1
                         }
                     }

@@ -11,9 +11,9 @@ enum PassFailure: Error {
     case unreadable([SkippedFile])
     /// The previous index could not be read: rebuild without it.
     case damaged(String)
-    /// A speculative pass met a note whose front matter defines an entity or aliases, or that
-    /// is not text: check first. With the content hash of each note it read and analysed
-    /// before stopping (by id), which the check need not read again.
+    /// A speculative pass met a note whose front matter defines an entity, or that is not
+    /// text: check first. With the content hash of each note it read and analysed before
+    /// stopping (by id), which the check need not read again.
     case speculationFailed([UInt64?])
 }
 
@@ -49,6 +49,8 @@ struct Pass {
         var failures: [SkippedFile] = []
         /// Content hashes of the notes read by a speculative pass, as `ids`.
         var hashes: [UInt64] = []
+        /// The front-matter aliases of the notes a speculative pass read that have them.
+        var aliases: [(id: Int32, aliases: [String])] = []
     }
 
     /// Analyzes what needs it and builds the new index's parts. `assembled` is handed the note
@@ -58,6 +60,7 @@ struct Pass {
     /// `speculative`: the notes were not checked before. Each is read once here, hashed, and
     /// analysed with the lexicon as it is; the pass stops with `.speculationFailed` at the
     /// first note that defines an entity (the lexicon would change) or cannot be read as text.
+    /// A note's front-matter aliases go into the file table.
     static func run(
         notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
         previous: IndexReader?,
@@ -142,9 +145,13 @@ struct Pass {
                         break
                     }
                     text = Normalizer.normalize(decoded)
-                    if Analyzer.head(path: path, text: text) != nil {
-                        stop.set()
-                        break
+                    if let head = Analyzer.head(path: path, text: text) {
+                        // An entity changes the lexicon; aliases only go into the file table.
+                        if head.entity != nil {
+                            stop.set()
+                            break
+                        }
+                        run.aliases.append((id, head.aliases))
                     }
                     run.hashes.append(Checksum.of(bytes))
                 } else {
@@ -176,6 +183,8 @@ struct Pass {
         if stop.isSet {
             var read = [UInt64?](repeating: nil, count: n)
             for run in outputs { for (k, id) in run.ids.enumerated() where k < run.hashes.count { read[Int(id)] = run.hashes[k] } }
+            // The check reads the notes with aliases again, to keep them in the file table.
+            for run in outputs { for (id, _) in run.aliases { read[Int(id)] = nil } }
             throw .speculationFailed(read)
         }
         let failures = outputs.flatMap(\.failures)

@@ -417,7 +417,7 @@ extension Array {
     /// A first build analyses each note as it reads it, with the lexicon file's entities; a
     /// note that defines an entity (first or last in path order) or is not text sends it back
     /// to the change check. Either way it gives what the checked build gives.
-    @Test(arguments: ["", "0/entity.md", "zz/entity.md", "bin.md", "utf16.md", "bad16.md", "legacy.md"])
+    @Test(arguments: ["", "0/entity.md", "zz/entity.md", "bin.md", "utf16.md", "bad16.md", "legacy.md", "aliases", "aliases+entity"])
     func aFirstBuildReadingEachNoteOnceGivesTheCheckedBuild(extra: String) throws {
         let (v, _) = try Self.vault(seed: 13)
         switch extra {
@@ -426,6 +426,10 @@ extension Array {
         case "utf16.md": try v.write(extra, bytes: [0xFF, 0xFE] + Array("FFM 노트\n".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         case "bad16.md": try v.write(extra, bytes: [0xFF, 0xFE, 0x41])
         case "legacy.md": try v.write(extra, bytes: Array("카카오 FFM 노트\n".data(using: String.Encoding(rawValue: 0x8000_0422)) ?? Data()))
+        case "aliases", "aliases+entity":
+            // Aliases are kept in the file table whether the pass goes on or stops later.
+            try v.write("0/alias.md", "---\naliases: [별칭, K]\n---\nFFM\n")
+            if extra == "aliases+entity" { try v.write("zz/entity.md", "---\nentity: concept\naliases: [w12x]\n---\n") }
         default: try v.write(extra, "---\nentity: concept\naliases: [w12x]\n---\n")
         }
         var checked = Indexer.Options()
@@ -438,6 +442,7 @@ extension Array {
         #expect(second.skipped.map(\.path) == first.skipped.map(\.path))
         #expect(second.added == first.added)
         #expect(try b.files().map(\.hash) == (try a.files().map(\.hash)))
+        if extra.hasPrefix("aliases") { #expect(try b.files().first { $0.path == "0/alias.md" }?.aliases == ["별칭", "K"]) }
     }
 
     @Test func searchFindsEveryNoteEachWordWasWrittenInto() throws {
