@@ -23,6 +23,8 @@ public protocol TermIndex {
     func tokenTotal() throws(CorruptIndex) -> Int
     func termTotal() throws(CorruptIndex) -> Int
     func term(at k: Int) throws(CorruptIndex) -> String
+    /// The term at `k` as UTF-8 bytes, valid while the index is open.
+    func termBytes(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer
     func find(_ term: String) throws(CorruptIndex) -> Int?
     func range(prefix: String) throws(CorruptIndex) -> Range<Int>
     func postings(at k: Int, noteCount: Int) throws(CorruptIndex) -> Postings
@@ -80,14 +82,22 @@ public struct Searcher {
             if edge != .endsRun { indices.append(contentsOf: try reader.range(prefix: s).filter { $0 != indices.first }) }
             if edge != .startsRun {
                 // Bigrams ending with the syllable: scan the Hangul part of the dictionary.
+                // Compared as bytes: a bigram is two 3-byte syllables, and Hangul ends below
+                // the first 3-byte sequence past U+D7A3 (ED 9E A4).
                 let total = try reader.termTotal()
                 let hangul = try reader.range(prefix: "\u{AC00}").lowerBound
+                let tail = Array(s.utf8)
+                let earlier = Set(indices)
                 var k = max(0, hangul - 1)
                 while k < total {
-                    let t = try reader.term(at: k)
-                    let u = t.unicodeScalars
-                    if let f = u.first, f.value > 0xD7A3 { break }
-                    if u.count == 2, String(u.last.map { Character($0) } ?? " ") == s, !indices.contains(k) { indices.append(k) }
+                    let t = try reader.termBytes(k)
+                    if t.count >= 3 && (t[0] > 0xED || t[0] == 0xED && (t[1] > 0x9E || t[1] == 0x9E && t[2] >= 0xA4)) { break }
+                    if tail.count == 3 && t.count == 6 && t[3] == tail[0] && t[4] == tail[1] && t[5] == tail[2]
+                        && Scalars.isHangulSyllable(UInt32(t[0] & 0x0F) << 12 | UInt32(t[1] & 0x3F) << 6 | UInt32(t[2] & 0x3F))
+                        && !earlier.contains(k)
+                    {
+                        indices.append(k)
+                    }
                     k += 1
                 }
             }

@@ -383,7 +383,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     }
 
     /// The bytes of the term at dictionary position `k`.
-    func termBytes(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer { try dictionary().term(k) }
+    public func termBytes(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer { try dictionary().term(k) }
 
     /// Number of distinct terms.
     public func termTotal() throws(CorruptIndex) -> Int { try dictionary().count }

@@ -34,6 +34,14 @@ import Testing
         #expect(try notes("관") == ["interview.md"])
     }
 
+    @Test func aSpacedTermMatchesAcrossTheEndOfAWord() throws {
+        // `카카오` spaced as `카 카오`: the `카` may end a longer word (`모카 카오`), or stand alone.
+        let v = try TempVault(files: ["a.md": "오늘 모카 카오 이야기\n", "b.md": "카 카오 라고 썼다\n", "c.md": "모카 커피와 카오스\n"])
+        let r = v.kg("search", "--json", "--limit", "0", "카카오")
+        let found = r.out.split(separator: "\n").filter { $0.contains("\"note\"") }.map { String($0.split(separator: "\"")[3]) }.sorted()
+        #expect(found == ["a.md", "b.md"], "\(r.out)")
+    }
+
     @Test func everyTermMustMatch() throws {
         #expect(try notes("카카오 일하고") == ["kakao.md"])
         #expect(try notes("카카오 없는말") == [])
