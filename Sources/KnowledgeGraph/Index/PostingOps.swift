@@ -32,6 +32,38 @@ extension Postings {
         return out
     }
 
+    /// The positions `p` in `a` such that `p + gap` is not in `b`.
+    static func notFollowed(_ a: Postings, by b: Postings, gap: Int32) -> Postings {
+        var out = Postings()
+        a.withBuffers { an, ao, ap in
+            b.withBuffers { bn, bo, bp in
+                var j = 0
+                for i in 0..<an.count {
+                    let note = an[i]
+                    j = Postings.seek(bn, from: j, to: note)
+                    let before = out.positions.count
+                    if j < bn.count && bn[j] == note {
+                        var c = Int(bo[j])
+                        let end = Int(bo[j + 1])
+                        for x in Int(ao[i])..<Int(ao[i + 1]) {
+                            let want = ap[x] &+ gap
+                            while c < end && bp[c] < want { c += 1 }
+                            if c < end && bp[c] == want { continue }
+                            out.positions.append(ap[x])
+                        }
+                    } else {
+                        for x in Int(ao[i])..<Int(ao[i + 1]) { out.positions.append(ap[x]) }
+                    }
+                    if out.positions.count > before {
+                        out.notes.append(note)
+                        out.offsets.append(Int32(out.positions.count))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// The list's notes, offsets and positions as raw buffers.
     @inline(__always) func withBuffers<R>(
         _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int32>) -> R

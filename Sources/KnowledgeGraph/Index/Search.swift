@@ -108,15 +108,23 @@ public struct Searcher {
     /// Occurrences of a term per note, in any of its spellings: the start positions where
     /// all the tokens of one spelling follow one another; notes ascending.
     private func occurrences(_ term: SearchQuery.Term, _ cache: inout [SearchQuery.Token: Postings]) throws(CorruptIndex) -> Postings {
-        var found: [Postings] = []
-        for variant in term.variants { found.append(try occurrences(variant, &cache)) }
-        return Postings.union(found)
+        var found: [(tokens: [SearchQuery.Token], at: Postings)] = []
+        for variant in term.variants { found.append((variant, try occurrences(variant, &cache, earlier: found))) }
+        return Postings.union(found.map(\.at))
     }
 
     /// Occurrences of one spelling of a term: the token whose lists are smallest is read
     /// whole, the others (in size order) only in the notes that still hold the phrase, so a
     /// common syllable's many lists cost little next to a rare word.
-    private func occurrences(_ tokens: [SearchQuery.Token], _ cache: inout [SearchQuery.Token: Postings]) throws(CorruptIndex) -> Postings {
+    ///
+    /// `earlier`: the spellings already searched, with where they hold (positions of their
+    /// first token). A text position holds one token: where an earlier spelling holds a
+    /// token that a token of this one cannot be, this one does not hold, so those positions
+    /// are dropped before that token's many lists are read (`카카오` already holds where
+    /// `카카` is followed by `카오`; `카카 오…` need not look there).
+    private func occurrences(
+        _ tokens: [SearchQuery.Token], _ cache: inout [SearchQuery.Token: Postings], earlier: [(tokens: [SearchQuery.Token], at: Postings)] = []
+    ) throws(CorruptIndex) -> Postings {
         guard tokens.count > 1 else { return tokens.isEmpty ? Postings() : try postings(tokens[0], &cache) }
         let indices = try tokens.map { (t) throws(CorruptIndex) in try termIndices(t) }
         var sizes: [Int] = []
@@ -135,6 +143,16 @@ public struct Searcher {
             if let whole = cache[tokens[i]] {
                 out = Postings.followed(out, by: whole, gap: gap)
             } else {
+                if indices[i].count > 1 {
+                    let group = Set(indices[i])
+                    for (other, at) in earlier where !at.notes.isEmpty && !out.notes.isEmpty {
+                        for (j, t) in other.enumerated() {
+                            guard case .exact = t, let x = try termIndices(t).first, !group.contains(x) else { continue }
+                            out = Postings.notFollowed(out, by: at, gap: Int32(i - anchor - j))
+                        }
+                    }
+                    if out.notes.isEmpty { break }
+                }
                 // Each of the token's lists in the notes left, the phrase checked against it
                 // alone: what is left of each is small, and only that is merged.
                 let notes = out.notes

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import KnowledgeGraph
@@ -40,6 +41,18 @@ import Testing
         let r = v.kg("search", "--json", "--limit", "0", "카카오")
         let found = r.out.split(separator: "\n").filter { $0.contains("\"note\"") }.map { String($0.split(separator: "\"")[3]) }.sorted()
         #expect(found == ["a.md", "b.md"], "\(r.out)")
+    }
+
+    @Test func everySpellingCountsWhereTheOthersAlreadyMatched() throws {
+        // `카카오` spaced `카카 오…` on line 1 and as written on line 2 of one note: the spaced
+        // search skips the places the written one holds, and still finds line 1.
+        // Many words that start with 오, so that `카카` is read first and `오…` after it.
+        let many = (0..<40).map { "오리\($0) 오후 오전 오류 오타 오픈" }.joined(separator: "\n")
+        let v = try TempVault(files: ["d.md": "카카 오늘\n카카오 본사\n", "e.md": "모카 카오 카카오\n", "f.md": many + "\n"])
+        let r = try #require(try JSONSerialization.jsonObject(with: Data(v.kg("search", "--json", "카카오").out.utf8)) as? [[String: Any]])
+        let lines = r.first { $0["note"] as? String == "d.md" }.flatMap { $0["matches"] as? [[String: Any]] }?.compactMap { $0["line"] as? Int }
+        #expect(lines == [1, 2])
+        #expect(r.count == 2)
     }
 
     @Test func everyTermMustMatch() throws {
