@@ -81,12 +81,14 @@ extension KnowledgeBase {
             var count = 0
             for id in ids where count < limit {
                 let n = try view.reader.note(at: Int(id))
-                let lines = withLines ? view.noteLines(n.path) : nil
+                // The note's text, read at its first mention shown.
+                var lines: IndexView.NoteText??
                 for m in n.mentions where (only == nil || m.entity == only) && (type == nil || lexicon.entities[Int(m.entity)].type == type) {
                     if count == limit { break }
+                    if withLines && lines == nil { lines = .some(view.noteLines(n.path)) }
                     let e = lexicon.entities[Int(m.entity)]
                     each(MentionList.Place(note: n.path, line: Int(m.line), column: Int(m.column), entity: e.name, type: e.type,
-                        surface: m.surface, text: lines?.line(Int(m.line)) ?? ""))
+                        surface: m.surface, text: lines??.line(Int(m.line)) ?? ""))
                     count += 1
                 }
             }

@@ -5,7 +5,8 @@
 #endif
 
 /// The file table as an `IndexReader` reads it: every entry (path, stat, hash, why skipped,
-/// the entity a note defines or its aliases), and the notes' paths, made into strings only when asked for.
+/// the entity a note defines or its aliases), and the notes' paths, made into strings only
+/// when asked for.
 extension IndexReader {
     /// The notes' paths by id: the file table's entries that are not skipped.
     public func notePaths() throws(CorruptIndex) -> [String] {
