@@ -88,8 +88,8 @@ struct CandidateExtractor {
     }
 
     /// A name from the note's structure (a link target, a tag, a heading).
-    private mutating func add(_ surface: String, _ signals: UInt32) {
-        add(Normalizer.normalize(surface).unicodeScalars.map(\.value)[...], signals)
+    private mutating func add(_ surface: String, _ signals: UInt32, shortest: Int = 2) {
+        add(Normalizer.normalize(surface).unicodeScalars.map(\.value)[...], signals, shortest: shortest)
     }
 
     /// A name as written in the note's (normalized) text, of at least `shortest` scalars.
@@ -196,7 +196,7 @@ struct CandidateExtractor {
             let name = NoteKeys.withoutNoteExtension(last)
             // Everyday and one-letter targets too: such a title can be an entity that matches
             // only inside links (`Discoverer`).
-            if NoteKeys.fileExtension(name) == nil { add(Normalizer.normalize(name).unicodeScalars.map(\.value)[...], Signal.wikilink.bit, shortest: 1) }
+            if NoteKeys.fileExtension(name) == nil { add(name, Signal.wikilink.bit, shortest: 1) }
         }
         for t in note.tags + (note.frontMatter["tags"] ?? []) {
             let last = String(t.split(separator: "/").last ?? Substring(t))

@@ -27,6 +27,8 @@ public struct Analyzer: Sendable {
         self.extracted = extracted
     }
 
+    private static let headKeys = [Array("entity".utf8), Array("alias".utf8)]
+
     /// What a note's front matter says that the file table keeps: the entity it defines
     /// (`entity: <type>`), else its `aliases`, which discovery gives a linked note's entity.
     /// Read without a lexicon; nil when it says neither.
@@ -60,7 +62,7 @@ public struct Analyzer: Sendable {
             let head = UnsafeBufferPointer(rebasing: u[0..<end])
             // "entity" or "alias" must occur in the header for it to say either.
             var hit = false
-            for key in [Array("entity".utf8), Array("alias".utf8)] where !hit && head.count >= key.count {
+            for key in Analyzer.headKeys where !hit && head.count >= key.count {
                 for i in 0...(head.count - key.count) where head[i] == key[0] {
                     if (1..<key.count).allSatisfy({ head[i + $0] == key[$0] }) {
                         hit = true

@@ -3,7 +3,13 @@
 /// list of tens of thousands of notes costs no reference counting per note.
 extension Postings {
     /// The positions `p` in `a` such that `p + gap` is in `b`, in the notes of both.
-    static func followed(_ a: Postings, by b: Postings, gap: Int32) -> Postings {
+    static func followed(_ a: Postings, by b: Postings, gap: Int32) -> Postings { positions(of: a, followedBy: b, gap: gap, are: true) }
+
+    /// The positions `p` in `a` such that `p + gap` is not in `b`.
+    static func notFollowed(_ a: Postings, by b: Postings, gap: Int32) -> Postings { positions(of: a, followedBy: b, gap: gap, are: false) }
+
+    /// The positions `p` in `a` for which whether `p + gap` is in `b` is `wanted`.
+    private static func positions(of a: Postings, followedBy b: Postings, gap: Int32, are wanted: Bool) -> Postings {
         var out = Postings()
         a.withBuffers { an, ao, ap in
             b.withBuffers { bn, bo, bp in
@@ -11,48 +17,19 @@ extension Postings {
                 for i in 0..<an.count {
                     let note = an[i]
                     j = Postings.seek(bn, from: j, to: note)
-                    if j == bn.count { break }
-                    if bn[j] != note { continue }
-                    var c = Int(bo[j])
-                    let end = Int(bo[j + 1])
+                    let shared = j < bn.count && bn[j] == note
+                    if wanted && !shared {
+                        if j == bn.count { break }
+                        continue
+                    }
+                    var c = shared ? Int(bo[j]) : 0
+                    let end = shared ? Int(bo[j + 1]) : 0
                     let before = out.positions.count
                     for x in Int(ao[i])..<Int(ao[i + 1]) {
                         let want = ap[x] &+ gap
                         while c < end && bp[c] < want { c += 1 }
-                        if c == end { break }
-                        if bp[c] == want { out.positions.append(ap[x]) }
-                    }
-                    if out.positions.count > before {
-                        out.notes.append(note)
-                        out.offsets.append(Int32(out.positions.count))
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// The positions `p` in `a` such that `p + gap` is not in `b`.
-    static func notFollowed(_ a: Postings, by b: Postings, gap: Int32) -> Postings {
-        var out = Postings()
-        a.withBuffers { an, ao, ap in
-            b.withBuffers { bn, bo, bp in
-                var j = 0
-                for i in 0..<an.count {
-                    let note = an[i]
-                    j = Postings.seek(bn, from: j, to: note)
-                    let before = out.positions.count
-                    if j < bn.count && bn[j] == note {
-                        var c = Int(bo[j])
-                        let end = Int(bo[j + 1])
-                        for x in Int(ao[i])..<Int(ao[i + 1]) {
-                            let want = ap[x] &+ gap
-                            while c < end && bp[c] < want { c += 1 }
-                            if c < end && bp[c] == want { continue }
-                            out.positions.append(ap[x])
-                        }
-                    } else {
-                        for x in Int(ao[i])..<Int(ao[i + 1]) { out.positions.append(ap[x]) }
+                        if wanted && c == end { break }
+                        if (c < end && bp[c] == want) == wanted { out.positions.append(ap[x]) }
                     }
                     if out.positions.count > before {
                         out.notes.append(note)

@@ -85,7 +85,7 @@ extension KnowledgeBase {
                 var lines: IndexView.NoteText??
                 for m in n.mentions where (only == nil || m.entity == only) && (type == nil || lexicon.entities[Int(m.entity)].type == type) {
                     if count == limit { break }
-                    if withLines && lines == nil { lines = .some(view.noteLines(n.path)) }
+                    if withLines && lines == nil { lines = .some(view.text(n.path, keep: false)) }
                     let e = lexicon.entities[Int(m.entity)]
                     each(MentionList.Place(note: n.path, line: Int(m.line), column: Int(m.column), entity: e.name, type: e.type,
                         surface: m.surface, text: lines??.line(Int(m.line)) ?? ""))

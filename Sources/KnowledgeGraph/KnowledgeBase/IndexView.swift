@@ -102,19 +102,14 @@ final class IndexView: @unchecked Sendable {
         return (0..<t.count).map(t.line(at:))
     }
 
-    private func text(_ path: String) -> NoteText? {
+    /// A note's text, read from the vault when first asked for; `keep: false` for answers
+    /// that go through many notes, which would otherwise keep them all.
+    func text(_ path: String, keep: Bool = true) -> NoteText? {
         if let cached = cache.withLock({ $0.texts[PathKey(path)] }) { return cached }
         guard case .success(let text) = vault.text(path) else { return nil }
         let t = NoteText(text)
-        cache.withLock { $0.texts[PathKey(path)] = t }
+        if keep { cache.withLock { $0.texts[PathKey(path)] = t } }
         return t
-    }
-
-    /// A note's lines read now and not kept (for answers that go through many notes).
-    func noteLines(_ path: String) -> NoteText? {
-        if let cached = cache.withLock({ $0.texts[PathKey(path)] }) { return cached }
-        guard case .success(let text) = vault.text(path) else { return nil }
-        return NoteText(text)
     }
 
     /// Line `line` (1-based) of a note, or "" when it cannot be read.
