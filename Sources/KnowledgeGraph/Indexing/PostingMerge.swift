@@ -117,7 +117,30 @@ extension Pass {
         var j = new.lowerBound
         let oldTotal = old.upperBound
         let orderEnd = new.upperBound
+        // Where the old terms before new term `order[j]` end (for `boundOf == j`).
+        var bound = 0
+        var boundOf = -1
         while i < oldTotal || j < orderEnd {
+            if let dictionary, i < oldTotal {
+                // Old terms before the next new one whose notes all stay where they were: their
+                // lists are kept as they are, a run of terms at a time.
+                if boundOf != j {
+                    bound = j < orderEnd ? try dictionary.lowerBound(table.withBytes(Int(order[j])) { Array($0) }) : oldTotal
+                    boundOf = j
+                }
+                var e = i
+                let runEnd = min(bound, oldTotal)
+                while e < runEnd {
+                    let (first, last) = (dictionary.firstNote(e), dictionary.lastNote(e))
+                    guard first <= last, last < remap.count, remap[first] == Int32(first), segments[first] >= Int32(last) else { break }
+                    e += 1
+                }
+                if e > i {
+                    out.keep(i..<e, of: dictionary)
+                    i = e
+                    continue
+                }
+            }
             var side = 0  // -1: old term only, 1: new term only, 0: both
             let oldTerm: UnsafeRawBufferPointer? = i < oldTotal ? try dictionary?.term(i) : nil
             if let oldTerm, j < orderEnd {
@@ -150,7 +173,7 @@ extension Pass {
                     }
                     last = runs[r].lastNote(t)
                 }
-                out.end(lastNote: last)
+                out.end(firstNote: news.first.map { runs[Int($0.run)].firstNote(Int($0.term)) } ?? -1, lastNote: last)
                 j += 1
                 continue
             }
@@ -183,7 +206,7 @@ extension Pass {
                                 out.post.bytes.appendBytes(try previous.file.logical(.postings, rest, checked: checked))
                             }
                         }
-                        out.end(lastNote: Int32(lastOld) + shift)
+                        out.end(firstNote: remap[first], lastNote: Int32(lastOld) + shift)
                         i += 1
                         continue
                     }
@@ -194,7 +217,9 @@ extension Pass {
             kept.removeAll(keepingCapacity: true)
             var count = 0
             var last: Int32 = -1
+            var firstID: Int32 = -1
             @inline(__always) func put(_ note: Int32, _ positions: UnsafeRawBufferPointer) {
+                if firstID < 0 { firstID = note }
                 VarInt.append(UInt64(UInt32(bitPattern: note &- last &- 1)), to: &entries)
                 VarInt.append(UInt64(positions.count), to: &entries)
                 entries.appendBytes(positions)
@@ -220,9 +245,12 @@ extension Pass {
                     spanStart = -1
                 }
             }
-            for _ in 0..<total {
+            let lastOld = dictionary.lastNote(i)
+            var consumed = 0
+            while consumed < total {
                 let start = cursor.i
                 guard cursor.next(), Int(cursor.note) < remap.count else { throw CorruptIndex(reason: "bad posting list") }
+                consumed += 1
                 let id = remap[Int(cursor.note)]
                 if id < 0 {
                     flush(start)
@@ -237,6 +265,7 @@ extension Pass {
                     }
                 }
                 if UInt64(UInt32(bitPattern: id &- last &- 1)) == cursor.gap {
+                    if firstID < 0 { firstID = id }
                     if spanStart < 0 { spanStart = start }
                     last = id
                     count += 1
@@ -245,11 +274,35 @@ extension Pass {
                     put(id, cursor.positions)
                     same = false
                 }
+                // The entries that follow in this note's segment keep their gaps (no new note
+                // can lie between two notes of a segment): stepped over without looking at
+                // their positions, and when they are all the rest of the list, not read at all.
+                let x = Int(cursor.note)
+                let segmentEnd = Int(segments[x])
+                let shift = Int(id) - x
+                if lastOld <= segmentEnd && lastOld < remap.count {
+                    if consumed < total {
+                        if spanStart < 0 { spanStart = cursor.i }
+                        count += total - consumed
+                        consumed = total
+                        cursor.i = oldList.count
+                        last = Int32(lastOld + shift)
+                    }
+                } else if segmentEnd > x {
+                    let from = cursor.i
+                    let n = cursor.skip(through: Int32(segmentEnd), atMost: total - consumed)
+                    if n > 0 {
+                        if spanStart < 0 { spanStart = from }
+                        count += n
+                        consumed += n
+                        last = Int32(Int(cursor.note) + shift)
+                    }
+                }
             }
             if same {
                 out.begin(term: oldTerm)
                 out.post.keep(listStart..<(listStart + oldList.count))
-                out.end(lastNote: last)
+                out.end(firstNote: firstID, lastNote: last)
                 i += 1
                 if side == 0 { j += 1 }
                 continue
@@ -269,7 +322,7 @@ extension Pass {
                     at = position
                 }
                 out.post.bytes.append(contentsOf: entries[at...])
-                out.end(lastNote: last)
+                out.end(firstNote: firstID, lastNote: last)
             }
             i += 1
             if side == 0 { j += 1 }
@@ -317,6 +370,31 @@ struct EntryCursor {
         positionStart = i
         i += Int(length)
         return true
+    }
+
+    /// Steps over the entries whose note is at most `limit`, at most `atMost` of them, without
+    /// reading their positions; returns how many. Stops before damage, which `next` reports.
+    @inline(__always) mutating func skip(through limit: Int32, atMost: Int) -> Int {
+        let end = base.count
+        var i = self.i
+        var note = Int64(self.note)
+        var n = 0
+        while n < atMost && i < end {
+            var j = i
+            var gap = UInt64(base[j])
+            if gap < 0x80 { j += 1 } else { guard let g = VarInt.read(base, &j, end: end) else { break }; gap = g }
+            let next = note + 1 + Int64(gap)
+            guard next <= Int64(limit), j < end else { break }
+            var length = UInt64(base[j])
+            if length < 0x80 { j += 1 } else { guard let l = VarInt.read(base, &j, end: end) else { break }; length = l }
+            guard length <= UInt64(end - j) else { break }
+            i = j + Int(length)
+            note = next
+            n += 1
+        }
+        self.i = i
+        self.note = Int32(note)
+        return n
     }
 
     /// The current entry's encoded positions.

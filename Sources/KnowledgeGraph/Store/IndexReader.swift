@@ -325,18 +325,21 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
 
     // MARK: terms
 
-    /// TDIC: term count, each term's start in the term bytes (u32, count + 1), each list's
-    /// start in POST (u64, count + 1), then the terms' bytes in byte order.
+    /// TDIC: term count, the width of a posting offset (4 or 8), each term's start in the term
+    /// bytes (u32, count + 1), each list's start in POST (count + 1), each list's last note
+    /// and first note (u32, count each), then the terms' bytes in byte order.
     struct TermDictionary {
         let bytes: UnsafeRawBufferPointer
         let count: Int
         /// Bytes of a posting offset: 4 or 8.
         let width: Int
 
+        /// Where the terms' bytes start.
+        private var termsStart: Int { (count + 1) * (4 + width) + count * 8 }
+
         /// The bytes of the term at position `k`.
         func term(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
             guard k >= 0, k < count else { throw CorruptIndex(reason: "bad term id") }
-            let termsStart = (count + 1) * (4 + width) + count * 4
             let a = bytes.u32(at: k * 4)
             let b = bytes.u32(at: (k + 1) * 4)
             guard a <= b, termsStart + b <= bytes.count else { throw CorruptIndex(reason: "bad term table") }
@@ -346,14 +349,31 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         /// Where the list of the term at position `k` lies in POST (not checked against it).
         func listOffsets(_ k: Int) throws(CorruptIndex) -> (Int, Int) {
             guard k >= 0, k < count else { throw CorruptIndex(reason: "bad term id") }
+            return (listStart(k), listStart(k + 1))
+        }
+
+        /// Where the list of the term at position `k` (0...count) starts in POST.
+        func listStart(_ k: Int) -> Int {
             let offsets = (count + 1) * 4
-            if width == 4 { return (bytes.u32(at: offsets + k * 4), bytes.u32(at: offsets + (k + 1) * 4)) }
-            return (bytes.u64(at: offsets + k * 8), bytes.u64(at: offsets + (k + 1) * 8))
+            return width == 4 ? bytes.u32(at: offsets + k * 4) : bytes.u64(at: offsets + k * 8)
+        }
+
+        /// Where the term at position `k` (0...count) starts in the terms' bytes.
+        func termStart(_ k: Int) -> Int { bytes.u32(at: k * 4) }
+
+        /// Calls `body` with terms' bytes `range` (offsets as `termStart` gives them).
+        func withTermBytes(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Void) {
+            body(UnsafeRawBufferPointer(rebasing: bytes[(termsStart + range.lowerBound)..<(termsStart + range.upperBound)]))
         }
 
         /// The highest note id in the list of the term at position `k`.
         func lastNote(_ k: Int) -> Int {
             bytes.u32(at: (count + 1) * (4 + width) + k * 4)
+        }
+
+        /// The lowest note id in the list of the term at position `k`.
+        func firstNote(_ k: Int) -> Int {
+            bytes.u32(at: (count + 1) * (4 + width) + (count + k) * 4)
         }
 
         /// The first position whose term does not sort before `key`.
@@ -374,7 +394,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         guard raw.count >= 8 else { throw CorruptIndex(reason: "bad term table") }
         let n = raw.u32(at: 0)
         let width = raw.u32(at: 4)
-        guard width == 4 || width == 8, (n + 1) * (4 + width) + n * 4 <= raw.count - 8, n == (try meta().terms) else {
+        guard width == 4 || width == 8, (n + 1) * (4 + width) + n * 8 <= raw.count - 8, n == (try meta().terms) else {
             throw CorruptIndex(reason: "bad term table")
         }
         let d = TermDictionary(bytes: UnsafeRawBufferPointer(rebasing: raw[8...]), count: n, width: width)

@@ -51,8 +51,8 @@ extension IndexSnapshot {
             list.removeAll(keepingCapacity: true)
             postings[t]?.encode(into: &list)
             var t = t
-            let last = postings[t]?.notes.last ?? -1
-            t.withUTF8 { terms.add(term: UnsafeRawBufferPointer($0), list: list, lastNote: last) }
+            let (first, last) = (postings[t]?.notes.first ?? -1, postings[t]?.notes.last ?? -1)
+            t.withUTF8 { terms.add(term: UnsafeRawBufferPointer($0), list: list, firstNote: first, lastNote: last) }
         }
         let parts = IndexParts(fingerprint: lexiconFingerprint,
             notes: NoteParts(lexicon: lexicon, files: files, notes: SectionPieces(bytes: noteBytes.bytes), noteOffsets: offsets,

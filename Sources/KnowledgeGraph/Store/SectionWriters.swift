@@ -5,17 +5,18 @@ struct TermsWriter {
     /// The postings: new lists in `post.bytes`, and lists of the previous index kept as they are.
     var post = SectionPieces()
     var postOffsets: [UInt64] = [0]
-    /// The last (highest) note id of each term's list: with the first, read from the list's
-    /// head, the range of notes a list can hold, which an update checks before reading it.
+    /// The first (lowest) and last (highest) note id of each term's list: the range of notes a
+    /// list can hold, which an update checks before reading it.
+    var firstNotes: [UInt32] = []
     var lastNotes: [UInt32] = []
 
     var count: Int { termOffsets.count - 1 }
 
     /// Appends a term whose encoded list (count, then entries) is `list`.
-    mutating func add(term: UnsafeRawBufferPointer, list: [UInt8], lastNote: Int32) {
+    mutating func add(term: UnsafeRawBufferPointer, list: [UInt8], firstNote: Int32, lastNote: Int32) {
         begin(term: term)
         post.bytes.append(contentsOf: list)
-        end(lastNote: lastNote)
+        end(firstNote: firstNote, lastNote: lastNote)
     }
 
     mutating func begin(term: UnsafeRawBufferPointer) {
@@ -23,9 +24,30 @@ struct TermsWriter {
         termOffsets.append(UInt32(termBytes.count))
     }
 
-    mutating func end(lastNote: Int32) {
+    mutating func end(firstNote: Int32, lastNote: Int32) {
         postOffsets.append(UInt64(post.count))
+        firstNotes.append(UInt32(bitPattern: firstNote))
         lastNotes.append(UInt32(bitPattern: lastNote))
+    }
+
+    /// Appends the previous dictionary's terms `terms` with their lists as they are: lists
+    /// that lie one after another in the previous postings, so they are kept as one range.
+    mutating func keep(_ terms: Range<Int>, of dictionary: IndexReader.TermDictionary) {
+        guard !terms.isEmpty else { return }
+        let (byteStart, byteEnd) = (dictionary.termStart(terms.lowerBound), dictionary.termStart(terms.upperBound))
+        let (listStart, listEnd) = (dictionary.listStart(terms.lowerBound), dictionary.listStart(terms.upperBound))
+        let termShift = Int(termBytes.count) - byteStart
+        let postShift = post.count - listStart
+        dictionary.withTermBytes(byteStart..<byteEnd) { termBytes.appendBytes($0) }
+        post.keep(listStart..<listEnd)
+        termOffsets.reserveCapacity(termOffsets.count + terms.count)
+        postOffsets.reserveCapacity(postOffsets.count + terms.count)
+        for k in terms {
+            termOffsets.append(UInt32(dictionary.termStart(k + 1) + termShift))
+            postOffsets.append(UInt64(dictionary.listStart(k + 1) + postShift))
+            firstNotes.append(UInt32(dictionary.firstNote(k)))
+            lastNotes.append(UInt32(dictionary.lastNote(k)))
+        }
     }
 
     /// Appends the terms of `other`, which all sort after this one's.
@@ -36,18 +58,19 @@ struct TermsWriter {
         post.append(other.post)
         for o in other.termOffsets.dropFirst() { termOffsets.append(termBase + o) }
         for o in other.postOffsets.dropFirst() { postOffsets.append(postBase + o) }
+        firstNotes += other.firstNotes
         lastNotes += other.lastNotes
     }
 
     /// Size of `dictionary()`.
-    var dictionaryByteCount: Int { 8 + termOffsets.count * 4 + postOffsets.count * postOffsetWidth + lastNotes.count * 4 + termBytes.count }
+    var dictionaryByteCount: Int { 8 + termOffsets.count * 4 + postOffsets.count * postOffsetWidth + lastNotes.count * 8 + termBytes.count }
 
     /// Bytes of each posting offset: 4 while the postings fit in 4 GB, else 8.
     var postOffsetWidth: Int { (postOffsets.last ?? 0) <= UInt64(UInt32.max) ? 4 : 8 }
 
     /// Term count, the width of a posting offset, fixed-width tables of term offsets, posting
-    /// offsets and last note ids (so a query binary-searches the mapped file without decoding
-    /// the dictionary), then the terms' bytes.
+    /// offsets, last and first note ids (so a query binary-searches the mapped file without
+    /// decoding the dictionary), then the terms' bytes.
     func dictionary() -> [UInt8] {
         var dict = BinaryWriter()
         let width = postOffsetWidth
@@ -59,6 +82,7 @@ struct TermsWriter {
             if width == 4 { dict.u32(UInt32(o)) } else { dict.u64(o) }
         }
         for n in lastNotes { dict.u32(n) }
+        for n in firstNotes { dict.u32(n) }
         dict.bytes.append(contentsOf: termBytes)
         return dict.bytes
     }
