@@ -23,7 +23,7 @@ struct ChangeSet {
     var skipped: [SkippedFile] = []
 
     /// Paths of the notes, in id order.
-    var notePaths: [String] { files.filter { $0.skipReason == nil }.map(\.path) }
+    var notePaths: [String] { files.notePaths }
 
     /// Whether there is nothing to apply to the previous index.
     func isEmpty(comparedTo previous: [FileEntry]) -> Bool {

@@ -62,7 +62,7 @@ extension Indexer {
             let held = SharedSlots<Pass.Assembled>(count: 1)
             let noteParts = UncheckedSendable((file, lexicon.lexicon, files, old == nil, discoverySection))
             do throws(PassFailure) {
-                pass = try Pass.run(notePaths: files.filter { $0.skipReason == nil }.map(\.path),
+                pass = try Pass.run(notePaths: files.notePaths,
                     previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: old, analyzer: analyzer,
                     vault: vault, speculative: speculate, entityMap: old == nil ? nil : entityChange?.moving, progress: progress
                 ) { a in
@@ -83,8 +83,10 @@ extension Indexer {
                 }
                 do throws(CorruptIndex) {
                     var base: (UInt64, Int)?
+                    trace("pass done", started)
                     if let old, let a = held.take(0) {
                         let sections = NoteParts(lexicon: lexicon.lexicon, files: files, a, discovery: discoverySection).sections()
+                        trace("note sections encoded", started)
                         // What a delta repeats whole, and what the index may take on disk: no
                         // more than the notes themselves.
                         let repeated = sections.reduce(pass.terms.dictionaryByteCount) { $0 + $1.1.count }
@@ -100,6 +102,7 @@ extension Indexer {
                     // The dictionary and postings, then the header.
                     file.add(IndexParts.sections(fingerprint: lexicon.fingerprint, matchFingerprint: lexicon.matchFingerprint, noteCount: pass.noteCount, tokenTotal: pass.tokenTotal,
                         entityCount: lexicon.lexicon.entities.count, terms: pass.terms, base: base))
+                    trace("dictionary written", started)
                     try IndexFileWriter.layout(.postings, pass.terms.post, previous: old, delta: delta) {
                         file.add(.postings, $0, delta: delta)
                     }
@@ -147,6 +150,7 @@ extension Indexer {
         report.unchanged += pass.keptCount
 
         // Commit. A whole file needs no base any more.
+        let paths = pass.paths
         pass = Pass()
         try file.commit()
         if !delta { unlink(basePath) }
@@ -155,7 +159,7 @@ extension Indexer {
         do throws(CorruptIndex) {
             guard let r = try IndexReader.load(path: indexPath, written: file.inode, previous: old) else { throw CorruptIndex(reason: "it is missing") }
             // An update wrote this file table as it is (a build filled in hashes on its own copy).
-            if old != nil { r.knowFiles(files, written: file.inode) }
+            if old != nil { r.knowFiles(files, notePaths: paths, written: file.inode) }
             return .committed(r)
         } catch {
             throw KGError.failure("the index just written does not read back: \(error.reason)")

@@ -233,6 +233,7 @@ struct Pass {
                     entityMap: previous == nil ? nil : entityMap)
                 outputs = []
                 (pass.noteCount, pass.tokenTotal) = (a.tokenCounts.count, a.tokenCounts.reduce(0) { $0 + Int($1) })
+                trace("notes assembled (this pass)", t0)
                 assembled(a)
                 pass.terms = try mergeTerms(&postings, previous: previous, remap: remap)
             }

@@ -33,8 +33,13 @@ struct PreviousIndex {
         }
     }
 
-    /// Paths of the indexed notes, in id order.
-    var notePaths: [String] { files.filter { $0.skipReason == nil }.map(\.path) }
+    /// Paths of the indexed notes, in id order (decoded once by the reader).
+    var notePaths: [String] {
+        if let reader, let paths = try? reader.notePaths(), paths.count == files.count - files.count(where: { $0.skipReason != nil }) {
+            return paths
+        }
+        return files.notePaths
+    }
 
     /// The entry for `path`, if the file table has one.
     func entry(_ path: String) -> FileEntry? { FileEntry.find(path, in: files) }

@@ -15,6 +15,11 @@
 /// lost, when an ignore file changes, and every `fullCheckSeconds` as a safety net. While it
 /// runs it holds a lock on `.kg/watch.lock`; query commands that see the lock held trust the
 /// index without walking the vault, and the kernel drops the lock if the watcher dies.
+#if canImport(Glibc)
+    /// glibc's `mallopt` (malloc.h is not part of the Glibc module).
+    @_silgen_name("mallopt") private func glibcMallopt(_ option: Int32, _ value: Int32) -> Int32
+#endif
+
 public struct Watcher: Sendable {
     public let indexer: Indexer
     /// The index the last update left: the next update starts from it while it is still the
@@ -75,6 +80,13 @@ public struct Watcher: Sendable {
     /// Runs until `stopFD` becomes readable (or the vault disappears, which throws).
     public func run(stopFD: Int32, events: (Event) -> Void) throws(KGError) {
         try indexer.prepareFolder()
+        #if canImport(Glibc)
+            // Each save builds buffers of the same few sizes (the file table, the dictionary):
+            // freed memory is kept for the next save rather than given back and faulted in
+            // again, so resident memory stays at one update's peak.
+            _ = glibcMallopt(-3, 256 << 20)  // M_MMAP_THRESHOLD
+            _ = glibcMallopt(-1, 512 << 20)  // M_TRIM_THRESHOLD
+        #endif
         let lockFD = open(Watcher.lockPath(indexer.indexFolder), O_RDWR | O_CREAT, 0o644)
         if lockFD < 0 { throw KGError.ioError(Watcher.lockPath(indexer.indexFolder), reason: String(cString: strerror(errno))) }
         defer { close(lockFD) }

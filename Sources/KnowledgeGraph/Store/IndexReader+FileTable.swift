@@ -13,7 +13,7 @@ extension IndexReader {
         if let p = tables.withLock({ $0.paths }) { return p }
         var p: [String] = []
         if let f = tables.withLock({ $0.files }) {
-            p = f.filter { $0.skipReason == nil }.map(\.path)
+            p = f.notePaths
             guard p.count == (try noteCount()) else { throw CorruptIndex(reason: "the file table does not match the notes") }
         } else {
             let table = try pathTable()
@@ -124,9 +124,12 @@ extension IndexReader {
     }
 
     /// Gives this reader the file table its writer wrote, when it reads that very file.
-    func knowFiles(_ f: [FileEntry], written: UInt64) {
+    func knowFiles(_ f: [FileEntry], notePaths: [String], written: UInt64) {
         guard file.inode == written else { return }
-        tables.withLock { $0.files = f }
+        tables.withLock {
+            $0.files = f
+            $0.paths = notePaths
+        }
     }
 
     /// The file table, decoded once.

@@ -63,7 +63,7 @@ struct TermsWriter {
     }
 
     /// Size of `dictionary()`.
-    var dictionaryByteCount: Int { 8 + termOffsets.count * 4 + postOffsets.count * postOffsetWidth + lastNotes.count * 8 + termBytes.count }
+    var dictionaryByteCount: Int { 8 + termOffsets.count * 4 + postOffsets.count * postOffsetWidth + lastNotes.count * 4 + firstNotes.count * 4 + termBytes.count }
 
     /// Bytes of each posting offset: 4 while the postings fit in 4 GB, else 8.
     var postOffsetWidth: Int { (postOffsets.last ?? 0) <= UInt64(UInt32.max) ? 4 : 8 }
@@ -72,19 +72,20 @@ struct TermsWriter {
     /// offsets, last and first note ids (so a query binary-searches the mapped file without
     /// decoding the dictionary), then the terms' bytes.
     func dictionary() -> [UInt8] {
-        var dict = BinaryWriter()
         let width = postOffsetWidth
-        dict.bytes.reserveCapacity(dictionaryByteCount)
-        dict.u32(UInt32(count))
-        dict.u32(UInt32(width))
-        for o in termOffsets { dict.u32(o) }
-        for o in postOffsets {
-            if width == 4 { dict.u32(UInt32(o)) } else { dict.u64(o) }
+        return [UInt8](unsafeUninitializedCapacity: dictionaryByteCount) { buffer, initialized in
+            var sink = RawSink(base: buffer.baseAddress!)
+            sink.u32(UInt32(count))
+            sink.u32(UInt32(width))
+            for o in termOffsets { sink.u32(o) }
+            for o in postOffsets {
+                if width == 4 { sink.u32(UInt32(o)) } else { sink.u64(o) }
+            }
+            for n in lastNotes { sink.u32(n) }
+            for n in firstNotes { sink.u32(n) }
+            termBytes.withUnsafeBytes { sink.append($0) }
+            initialized = sink.count
         }
-        for n in lastNotes { dict.u32(n) }
-        for n in firstNotes { dict.u32(n) }
-        dict.bytes.append(contentsOf: termBytes)
-        return dict.bytes
     }
 }
 
@@ -127,55 +128,93 @@ struct NoteParts {
         return w.bytes
     }
 
+    /// The FILE section. Paths are front-coded (sorted paths share long prefixes: the bytes
+    /// shared with the path before, then the rest), the status-change time is stored as its
+    /// distance from the mtime. Every `FileTable.restartInterval`-th note's path is whole, and
+    /// where its entry starts is listed after the entries, so that one note's path is read
+    /// without the others. Written straight into a buffer sized for the worst case: this runs
+    /// on every save.
+    static func fileTable(_ files: [FileEntry]) -> [UInt8] {
+        var bound = 64
+        var longest = 0
+        for f in files {
+            let n = f.path.utf8.count
+            bound += n + 80
+            longest = max(longest, n)
+            if !f.isPlain {
+                var w = BinaryWriter()
+                f.encodeExtra(into: &w)
+                bound += w.bytes.count
+            }
+        }
+        // The path before, for front coding.
+        let previous = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, longest))
+        defer { previous.deallocate() }
+        var previousCount = 0
+        var restarts: [UInt32] = []
+        var noteID = 0
+        return [UInt8](unsafeUninitializedCapacity: bound + 4 * (files.count / FileTable.restartInterval + 2)) { buffer, initialized in
+            var sink = RawSink(base: buffer.baseAddress!)
+            sink.varint(UInt64(files.count))
+            files.withUnsafeBufferPointer { files in
+                for k in files.indices {
+                    let plain = files[k].isPlain
+                    if plain || files[k].skipReason == nil {
+                        if noteID % FileTable.restartInterval == 0 {
+                            restarts.append(UInt32(truncatingIfNeeded: sink.count))
+                            previousCount = 0
+                        }
+                        noteID += 1
+                    }
+                    let written: Void? = files[k].path.utf8.withContiguousStorageIfAvailable { p in
+                        var shared = 0
+                        let n = min(p.count, previousCount)
+                        while shared < n && p[shared] == previous[shared] { shared += 1 }
+                        sink.varint(UInt64(shared))
+                        sink.varint(UInt64(p.count - shared))
+                        sink.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[shared...]))
+                        (previous + shared).update(from: p.baseAddress! + shared, count: p.count - shared)
+                        previousCount = p.count
+                    }
+                    if written == nil {
+                        let p = Array(files[k].path.utf8)
+                        var shared = 0
+                        while shared < min(p.count, previousCount) && p[shared] == previous[shared] { shared += 1 }
+                        sink.varint(UInt64(shared))
+                        sink.varint(UInt64(p.count - shared))
+                        p[shared...].withUnsafeBytes { sink.append($0) }
+                        for (i, b) in p.enumerated() { previous[i] = b }
+                        previousCount = p.count
+                    }
+                    let stat = files[k].stat
+                    sink.zigzag(stat.size)
+                    sink.zigzag(stat.mtimeNs)
+                    sink.zigzag(stat.ctimeNs &- stat.mtimeNs)
+                    sink.varint(stat.inode)
+                    sink.u64(files[k].hash)
+                    if plain {
+                        sink.u8(0)  // flags
+                        sink.u8(0)  // no entity
+                    } else {
+                        var w = BinaryWriter()
+                        files[k].encodeExtra(into: &w)
+                        w.bytes.withUnsafeBytes { sink.append($0) }
+                    }
+                }
+            }
+            for r in restarts { sink.u32(r) }
+            sink.u32(UInt32(restarts.count))
+            initialized = sink.count
+        }
+    }
+
     /// LEXI, FILE, NIDX, ENOT, GRPH and DISC, in file order (NEXT, NCHK and NOTE follow).
     func sections() -> [(Section, [UInt8])] {
         var sections: [(Section, [UInt8])] = []
         sections.append((.lexicon, NoteParts.lexiconSection(lexicon)))
 
+        sections.append((.files, NoteParts.fileTable(files)))
         var w = BinaryWriter()
-        // About what a front-coded entry takes, so that the buffer is not copied as it grows.
-        w.bytes.reserveCapacity(files.count * 48 + 64)
-        w.int(files.count)
-        // Paths front-coded (sorted paths share long prefixes: the bytes shared with the path
-        // before, then the rest), the status-change time as its distance from the mtime.
-        // Every `FileTable.restartInterval`-th note's path is whole, and where its entry starts
-        // is listed after the entries, so that one note's path is read without the others.
-        var previous: [UInt8] = []
-        var restarts: [UInt32] = []
-        var noteID = 0
-        for f in files {
-            if f.skipReason == nil {
-                if noteID % FileTable.restartInterval == 0 {
-                    restarts.append(UInt32(truncatingIfNeeded: w.bytes.count))
-                    previous.removeAll(keepingCapacity: true)
-                }
-                noteID += 1
-            }
-            var path = f.path
-            path.withUTF8 { p in
-                var shared = 0
-                while shared < min(p.count, previous.count) && p[shared] == previous[shared] { shared += 1 }
-                w.int(shared)
-                w.int(p.count - shared)
-                w.bytes.append(contentsOf: p[shared...])
-                previous.removeAll(keepingCapacity: true)
-                previous.append(contentsOf: p)
-            }
-            w.sint(f.stat.size)
-            w.sint(f.stat.mtimeNs)
-            w.sint(f.stat.ctimeNs &- f.stat.mtimeNs)
-            w.varint(f.stat.inode)
-            w.u64(f.hash)
-            // Flags: 1, a skip reason follows; 2, aliases follow the entity.
-            let aliases = f.aliases
-            w.u8((f.skipReason == nil ? 0 : 1) | (aliases.isEmpty ? 0 : 2))
-            if let r = f.skipReason { w.string(r) }
-            w.entity(f.entity)
-            if !aliases.isEmpty { w.strings(aliases) }
-        }
-        for r in restarts { w.u32(r) }
-        w.u32(UInt32(restarts.count))
-        sections.append((.files, w.bytes))
 
         // Note records, with a fixed-width table of their offsets and token counts so a query
         // decodes only the notes it shows.
@@ -310,5 +349,45 @@ struct IndexParts {
         }
         header.u64(Checksum.of(header.bytes))
         return header.bytes
+    }
+}
+
+/// Writes little-endian integers and varints to memory the caller sized for them.
+struct RawSink {
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
+
+    @inline(__always) mutating func u8(_ v: UInt8) {
+        base[count] = v
+        count += 1
+    }
+
+    @inline(__always) mutating func varint(_ v: UInt64) {
+        var x = v
+        while x >= 0x80 {
+            base[count] = UInt8(x & 0x7F) | 0x80
+            count += 1
+            x >>= 7
+        }
+        base[count] = UInt8(x)
+        count += 1
+    }
+
+    /// Zig-zag encoded, as `BinaryWriter.sint`.
+    @inline(__always) mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
+    @inline(__always) mutating func u32(_ v: UInt32) {
+        UnsafeMutableRawPointer(base + count).storeBytes(of: v.littleEndian, as: UInt32.self)
+        count += 4
+    }
+
+    @inline(__always) mutating func u64(_ v: UInt64) {
+        UnsafeMutableRawPointer(base + count).storeBytes(of: v.littleEndian, as: UInt64.self)
+        count += 8
+    }
+
+    @inline(__always) mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if let b = bytes.baseAddress, bytes.count > 0 { UnsafeMutableRawPointer(base + count).copyMemory(from: b, byteCount: bytes.count) }
+        count += bytes.count
     }
 }

@@ -28,7 +28,7 @@ extension String.UTF8View {
         let fast: Bool?? = withContiguousStorageIfAvailable { x in
             other.withContiguousStorageIfAvailable { y in
                 guard let xa = x.baseAddress, let ya = y.baseAddress else { return true }
-                return memcmp(xa, ya, x.count) == 0
+                return xa == ya || memcmp(xa, ya, x.count) == 0
             }
         }
         if let f = fast, let r = f { return r }

@@ -39,6 +39,19 @@ public struct FileEntry: Sendable, Equatable {
         set { extra = FileEntry.box(skipReason, entity, newValue) }
     }
 
+    /// Whether the entry has no skip reason, entity or aliases.
+    var isPlain: Bool { extra == nil }
+
+    /// The FILE section's bytes after the hash: flags (1, a skip reason follows; 2, aliases
+    /// follow the entity), the skip reason, the entity, the aliases.
+    func encodeExtra(into w: inout BinaryWriter) {
+        let aliases = self.aliases
+        w.u8((skipReason == nil ? 0 : 1) | (aliases.isEmpty ? 0 : 2))
+        if let r = skipReason { w.string(r) }
+        w.entity(entity)
+        if !aliases.isEmpty { w.strings(aliases) }
+    }
+
     private static func box(_ skipReason: String?, _ entity: Entity?, _ aliases: [String]) -> Extra? {
         skipReason == nil && entity == nil && aliases.isEmpty ? nil : Extra(skipReason: skipReason, entity: entity, aliases: aliases)
     }
@@ -58,5 +71,16 @@ public struct FileEntry: Sendable, Equatable {
     public static func == (a: FileEntry, b: FileEntry) -> Bool {
         a.path == b.path && a.stat == b.stat && a.hash == b.hash && a.skipReason == b.skipReason && a.entity == b.entity
             && a.aliases == b.aliases
+    }
+}
+
+extension [FileEntry] {
+    /// The paths of the entries that are notes (not skipped), in table order: a note's id is
+    /// its position here.
+    var notePaths: [String] {
+        var paths: [String] = []
+        paths.reserveCapacity(count)
+        for f in self where f.skipReason == nil { paths.append(f.path) }
+        return paths
     }
 }
