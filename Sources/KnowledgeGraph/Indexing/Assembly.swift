@@ -84,9 +84,25 @@ extension Pass {
         }
         noteOffsets.append(UInt64(notes.count))
 
+        // The previous records of the notes dropped or analysed again.
+        var dropped: [NoteRecord] = []
+        if let previous {
+            for (o, id) in remap.enumerated() where id < 0 { dropped.append(try previous.record(at: o)) }
+        }
         // Entity -> notes: kept lists renumbered, plus the analyzed notes.
         var byEntity = [[Int32]](repeating: [], count: entityCount)
-        if let previous {
+        var touched = Set<Int32>()
+        // Kept notes that keep their ids (a save of notes that were there): only the lists of
+        // the entities the dropped and analysed notes mention change.
+        let idsKept = entityMap == nil && remap.enumerated().allSatisfy { $0.element < 0 || $0.element == Int32($0.offset) }
+        if let previous, idsKept {
+            byEntity = try previous.entityNotes()
+            guard byEntity.count == entityCount else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
+            var affected = Set<Int32>()
+            for record in dropped { for e in record.mentionedEntities(below: entityCount) { affected.insert(e) } }
+            for e in affected { byEntity[Int(e)].removeAll { Int($0) >= remap.count || remap[Int($0)] < 0 } }
+            touched = affected
+        } else if let previous {
             let lists = try previous.entityNotes()
             guard lists.count == (entityMap?.count ?? entityCount) else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
             for (e, list) in lists.enumerated() {
@@ -97,7 +113,6 @@ extension Pass {
                 }
             }
         }
-        var touched = Set<Int32>()
         for run in outputs {
             for (e, id) in run.entityNotes {
                 byEntity[Int(e)].append(id)
@@ -110,7 +125,7 @@ extension Pass {
         var builder = GraphBuilder(entityCount: entityCount)
         if let previous {
             builder = GraphBuilder(try previous.graph())
-            for (o, id) in remap.enumerated() where id < 0 { builder.add(try previous.record(at: o), sign: -1) }
+            for record in dropped { builder.add(record, sign: -1) }
             if let entityMap {
                 // What is left of the previous sums, in the new entity ids.
                 guard let g = builder.graph().renumbered(entityMap, entityCount: entityCount) else {

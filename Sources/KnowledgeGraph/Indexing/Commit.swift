@@ -56,6 +56,8 @@ extension Indexer {
         var pass: Pass
         var file: IndexFileWriter
         var delta = false
+        // An update's entity lists, handed to the reader of the file it writes.
+        var entityNotes: [[Int32]]?
         while true {
             file = try IndexFileWriter(path: indexPath)
             delta = false
@@ -85,6 +87,7 @@ extension Indexer {
                     var base: (UInt64, Int)?
                     trace("pass done", started)
                     if let old, let a = held.take(0) {
+                        entityNotes = a.entityNotes
                         let sections = NoteParts(lexicon: lexicon.lexicon, files: files, a, discovery: discoverySection).sections()
                         trace("note sections encoded", started)
                         // What a delta repeats whole, and what the index may take on disk: no
@@ -159,7 +162,7 @@ extension Indexer {
         do throws(CorruptIndex) {
             guard let r = try IndexReader.load(path: indexPath, written: file.inode, previous: old) else { throw CorruptIndex(reason: "it is missing") }
             // An update wrote this file table as it is (a build filled in hashes on its own copy).
-            if old != nil { r.knowFiles(files, notePaths: paths, written: file.inode) }
+            if old != nil { r.knowFiles(files, notePaths: paths, entityNotes: entityNotes, written: file.inode) }
             return .committed(r)
         } catch {
             throw KGError.failure("the index just written does not read back: \(error.reason)")

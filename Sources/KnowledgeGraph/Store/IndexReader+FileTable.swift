@@ -124,11 +124,12 @@ extension IndexReader {
     }
 
     /// Gives this reader the file table its writer wrote, when it reads that very file.
-    func knowFiles(_ f: [FileEntry], notePaths: [String], written: UInt64) {
+    func knowFiles(_ f: [FileEntry], notePaths: [String], entityNotes: [[Int32]]?, written: UInt64) {
         guard file.inode == written else { return }
         tables.withLock {
             $0.files = f
             $0.paths = notePaths
+            if let entityNotes { $0.entityLists = entityNotes }
         }
     }
 

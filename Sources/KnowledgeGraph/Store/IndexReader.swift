@@ -24,6 +24,8 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         var entities: EntityTable?
         var paths: [String]?
         var files: [FileEntry]?
+        /// Every entity's notes, when an update that wrote this file handed them over.
+        var entityLists: [[Int32]]?
         var pathTable: (bytes: [UInt8], ends: [Int32])?
         /// How many paths were asked for one by one.
         var pathReads = 0
@@ -243,6 +245,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
 
     /// Every entity's list of notes mentioning it.
     func entityNotes() throws(CorruptIndex) -> [[Int32]] {
+        if let lists = tables.withLock({ $0.entityLists }) { return lists }
         let n = try entityTable().count
         var lists: [[Int32]] = []
         lists.reserveCapacity(n)

@@ -85,7 +85,7 @@ import Testing
             try v.write(p, Self.text(&rng))
             paths.append(p)
         }
-        _ = try v.update()
+        var last = try v.update().0
         for step in 0..<40 {
             let op = rng.next(11)
             switch op {
@@ -166,7 +166,9 @@ import Testing
                 // Written whole, as a delta when it is small, or as a delta whatever its size.
                 var options = Indexer.Options()
                 options.deltaShare = [0, 0.25, .infinity][rng.next(3)]
-                let (reader, report) = try v.update(options)
+                // From the file, or from the reader the last update returned (as a watcher).
+                let (reader, report) = try v.update(options, current: rng.next(2) == 0 ? last : nil)
+                last = reader
                 #expect(!(report.rebuildReason ?? "").contains("damaged"), "seed \(seed), step \(step): \(report.rebuildReason ?? "")")
                 #expect(reader.isDelta || !FileManager.default.fileExists(atPath: v.path(".kg/index.base")))
                 // The file table the update handed its reader is the one a reader of the file decodes.

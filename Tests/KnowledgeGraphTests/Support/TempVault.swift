@@ -59,8 +59,10 @@ final class TempVault {
     }
 
     /// The index after bringing it up to date.
-    func update(_ options: Indexer.Options = .init()) throws -> (IndexReader, IndexReport) {
-        try Indexer(vault: Vault(root: root)).update(options)
+    /// `current`: the reader an earlier update returned, taken as the previous index as a
+    /// watcher's next save takes it (with what that update handed it, not decoded again).
+    func update(_ options: Indexer.Options = .init(), current: IndexReader? = nil) throws -> (IndexReader, IndexReport) {
+        try Indexer(vault: Vault(root: root)).update(options, current: current)
     }
 
     /// Copies the repository's sample vault (never touched in place).
