@@ -136,7 +136,7 @@ extension Pass {
                     e += 1
                 }
                 if e > i {
-                    out.keep(i..<e, of: dictionary)
+                    try out.keep(i..<e, of: dictionary, postingsEnd: postingsEnd)
                     i = e
                     continue
                 }

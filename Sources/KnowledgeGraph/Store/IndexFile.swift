@@ -197,6 +197,17 @@ final class IndexFile: @unchecked Sendable {
         return BinaryReader(bytes, range: range)
     }
 
+    /// Bytes `range` (relative to the section) of FILE, checked by the blocks that cover them
+    /// rather than whole: a query that shows a few paths reads them alone.
+    func part(_ s: Section, _ range: Range<Int>) throws(CorruptIndex) -> UnsafeRawBufferPointer {
+        guard let whole = table[s], range.lowerBound >= 0, range.upperBound <= whole.count else { throw CorruptIndex(reason: "bad offsets") }
+        if state.withLock({ $0.sectionsChecked[s] }) == nil { try verify(s, range) }
+        return UnsafeRawBufferPointer(rebasing: bytes[(whole.lowerBound + range.lowerBound)..<(whole.lowerBound + range.upperBound)])
+    }
+
+    /// Size of a section in this file.
+    func size(_ s: Section) -> Int { table[s]?.count ?? 0 }
+
     /// The checked bytes of a section other than NOTE and POST.
     func sectionBytes(_ s: Section) throws(CorruptIndex) -> UnsafeRawBufferPointer {
         let r = try section(s)
@@ -328,7 +339,7 @@ final class IndexFile: @unchecked Sendable {
             let start = whole.lowerBound + blk * block
             let end = min(whole.upperBound, start + block)
             guard blk < list.count, Checksum.of(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) == list[blk] else {
-                throw CorruptIndex(reason: "\(s == .notes ? "notes" : "postings") checksum mismatch")
+                throw CorruptIndex(reason: "\(s == .notes ? "notes" : s == .files ? "file table" : "postings") checksum mismatch")
             }
         }
         let blocks = (whole.count + block - 1) / block
@@ -389,6 +400,8 @@ final class IndexFile: @unchecked Sendable {
     func checkAll() throws(CorruptIndex) {
         state.withLock { $0.sectionsChecked = SectionMap() }
         for s in Section.allCases where !s.isBlockChecked { _ = try section(s) }
+        // FILE's block checks agree with it (a few paths are read by them alone).
+        if size(.files) > 0 { try verify(.files, 0..<size(.files)) }
         try verifyAll(.notes)
         try verifyAll(.postings)
         try base?.checkAll()

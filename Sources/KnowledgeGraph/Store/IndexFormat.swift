@@ -2,7 +2,7 @@
 ///
 /// A file is a header (magic, version, a table of sections with offset, length and checksum,
 /// and the header's own checksum), then the sections. In the file the note sections come first
-/// (LEXI, FILE, NIDX, ENOT, GRPH, NEXT, NCHK, NOTE), then META, BASE, TDIC, PEXT, PCHK and the
+/// (LEXI, FILE, FCHK, NIDX, ENOT, GRPH, NEXT, NCHK, NOTE), then META, BASE, TDIC, PEXT, PCHK and the
 /// postings last; readers find them by tag. BASE, NEXT and PEXT are empty but in a delta.
 enum IndexFormat {
     static let magic: [UInt8] = [0x89, 0x4B, 0x47, 0x49, 0x44, 0x58, 0x0D, 0x0A]  // \x89KGIDX\r\n
@@ -49,6 +49,7 @@ enum Section: UInt32, CaseIterable, Sendable {
     case noteExtents = 0x5458_454E  // "NEXT": where a delta's note records are stored
     case postingExtents = 0x5458_4550  // "PEXT": where a delta's posting lists are stored
     case discovery = 0x4353_4944  // "DISC": discovery's statistics, sums over the notes
+    case fileChecks = 0x4B48_4346  // "FCHK": block checksums of FILE, for a few paths read alone
 
     /// A dense number for the section (0 up to the number of sections), for `SectionMap`.
     var slot: Int {
@@ -68,6 +69,7 @@ enum Section: UInt32, CaseIterable, Sendable {
         case .noteExtents: 12
         case .postingExtents: 13
         case .discovery: 14
+        case .fileChecks: 15
         }
     }
 
@@ -75,8 +77,8 @@ enum Section: UInt32, CaseIterable, Sendable {
     /// than whole.
     var isBlockChecked: Bool { self == .notes || self == .postings }
 
-    /// The section holding the block checksums of NOTE or POST.
-    var checks: Section { self == .notes ? .noteChecks : .postingChecks }
+    /// The section holding the block checksums of NOTE, POST or FILE.
+    var checks: Section { self == .notes ? .noteChecks : self == .files ? .fileChecks : .postingChecks }
     /// The section holding a delta's extents of NOTE or POST.
     var extents: Section { self == .notes ? .noteExtents : .postingExtents }
 }

@@ -44,22 +44,32 @@ extension IndexReader {
 
     /// Note `id`'s path, read from the restart point before it: at most
     /// `FileTable.restartInterval` entries are walked.
+    /// Only the blocks of FILE that hold what is read are checked.
     fileprivate func pathAlone(_ id: Int) throws(CorruptIndex) -> String {
-        var r = try file.section(.files)
-        let start = r.offset
-        _ = try r.count(max: r.end - r.offset)
-        // The restart table ends the section: an offset per restart point, then their count.
-        guard r.end - r.offset >= 4 else { throw CorruptIndex(reason: "bad file table") }
-        var t = BinaryReader(r.base, range: (r.end - 4)..<r.end)
+        let size = file.size(.files)
+        // The entry count, then the restart table that ends the section: an offset per
+        // restart point, then their count.
+        guard size >= 5 else { throw CorruptIndex(reason: "bad file table") }
+        var r = BinaryReader(try file.part(.files, 0..<min(size, 10)), range: 0..<min(size, 10))
+        _ = try r.varint()
+        let firstEntry = r.offset
+        var t = BinaryReader(try file.part(.files, (size - 4)..<size), range: 0..<4)
         let count = Int(try t.u32())
-        let tableStart = r.end - 4 - 4 * count
+        let tableStart = size - 4 - 4 * count
         let k = id / FileTable.restartInterval
-        guard tableStart >= r.offset else { throw CorruptIndex(reason: "bad file table") }
+        guard tableStart >= firstEntry else { throw CorruptIndex(reason: "bad file table") }
         guard id >= 0, k < count else { throw CorruptIndex(reason: "bad note id") }
-        t = BinaryReader(r.base, range: (tableStart + 4 * k)..<(tableStart + 4 * k + 4))
-        let at = start + Int(try t.u32())
-        guard at >= r.offset, at < tableStart else { throw CorruptIndex(reason: "bad file table") }
-        r = BinaryReader(r.base, range: at..<tableStart)
+        t = BinaryReader(try file.part(.files, (tableStart + 4 * k)..<(tableStart + 4 * k + 4)), range: 0..<4)
+        let at = Int(try t.u32())
+        guard at >= firstEntry, at < tableStart else { throw CorruptIndex(reason: "bad file table") }
+        // The entries from the restart point up to the next one (or the table).
+        var next = tableStart
+        if k + 1 < count {
+            t = BinaryReader(try file.part(.files, (tableStart + 4 * k + 4)..<(tableStart + 4 * k + 8)), range: 0..<4)
+            next = Int(try t.u32())
+        }
+        guard next > at, next <= tableStart else { throw CorruptIndex(reason: "bad file table") }
+        r = BinaryReader(try file.part(.files, at..<next), range: 0..<(next - at))
         var previous: [UInt8] = []
         var note = k * FileTable.restartInterval
         while !r.atEnd {

@@ -339,6 +339,8 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
 
         /// Where the terms' bytes start.
         private var termsStart: Int { (count + 1) * (4 + width) + count * 8 }
+        /// Size of the terms' bytes.
+        var termByteCount: Int { bytes.count - termsStart }
 
         /// The bytes of the term at position `k`.
         func term(_ k: Int) throws(CorruptIndex) -> UnsafeRawBufferPointer {
@@ -503,7 +505,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         for s in Section.allCases {
             switch s {
             case .notes, .postings: out[s] = Array(try file.logical(s, 0..<(try file.logicalCount(s))))
-            case .noteChecks, .postingChecks, .noteExtents, .postingExtents, .base: continue
+            case .noteChecks, .postingChecks, .fileChecks, .noteExtents, .postingExtents, .base: continue
             default: out[s] = Array(try file.sectionBytes(s))
             }
         }

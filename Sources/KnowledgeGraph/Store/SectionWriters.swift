@@ -31,23 +31,32 @@ struct TermsWriter {
     }
 
     /// Appends the previous dictionary's terms `terms` with their lists as they are: lists
-    /// that lie one after another in the previous postings, so they are kept as one range.
-    mutating func keep(_ terms: Range<Int>, of dictionary: IndexReader.TermDictionary) {
+    /// that lie one after another in the previous postings (`postingsEnd` bytes), so they are
+    /// kept as one range.
+    mutating func keep(_ terms: Range<Int>, of dictionary: IndexReader.TermDictionary, postingsEnd: Int) throws(CorruptIndex) {
         guard !terms.isEmpty else { return }
+        guard terms.lowerBound >= 0, terms.upperBound <= dictionary.count else { throw CorruptIndex(reason: "bad term id") }
         let (byteStart, byteEnd) = (dictionary.termStart(terms.lowerBound), dictionary.termStart(terms.upperBound))
         let (listStart, listEnd) = (dictionary.listStart(terms.lowerBound), dictionary.listStart(terms.upperBound))
+        guard byteStart <= byteEnd, byteEnd <= dictionary.termByteCount, listStart <= listEnd, listEnd <= postingsEnd else {
+            throw CorruptIndex(reason: "bad term table")
+        }
         let termShift = Int(termBytes.count) - byteStart
         let postShift = post.count - listStart
-        dictionary.withTermBytes(byteStart..<byteEnd) { termBytes.appendBytes($0) }
-        post.keep(listStart..<listEnd)
         termOffsets.reserveCapacity(termOffsets.count + terms.count)
         postOffsets.reserveCapacity(postOffsets.count + terms.count)
+        var (term, list) = (byteStart, listStart)
         for k in terms {
-            termOffsets.append(UInt32(dictionary.termStart(k + 1) + termShift))
-            postOffsets.append(UInt64(dictionary.listStart(k + 1) + postShift))
+            let (nextTerm, nextList) = (dictionary.termStart(k + 1), dictionary.listStart(k + 1))
+            guard nextTerm >= term, nextList >= list else { throw CorruptIndex(reason: "bad term table") }
+            (term, list) = (nextTerm, nextList)
+            termOffsets.append(UInt32(term + termShift))
+            postOffsets.append(UInt64(list + postShift))
             firstNotes.append(UInt32(dictionary.firstNote(k)))
             lastNotes.append(UInt32(dictionary.lastNote(k)))
         }
+        dictionary.withTermBytes(byteStart..<byteEnd) { termBytes.appendBytes($0) }
+        post.keep(listStart..<listEnd)
     }
 
     /// Appends the terms of `other`, which all sort after this one's.
@@ -208,12 +217,28 @@ struct NoteParts {
         }
     }
 
-    /// LEXI, FILE, NIDX, ENOT, GRPH and DISC, in file order (NEXT, NCHK and NOTE follow).
+    /// The checksum of each `IndexFormat.block` bytes of `bytes`.
+    static func blockChecks(_ bytes: [UInt8]) -> [UInt8] {
+        var w = BinaryWriter()
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            while start < raw.count {
+                let end = min(raw.count, start + IndexFormat.block)
+                w.u64(Checksum.of(UnsafeRawBufferPointer(rebasing: raw[start..<end])))
+                start = end
+            }
+        }
+        return w.bytes
+    }
+
+    /// LEXI, FILE, FCHK, NIDX, ENOT, GRPH and DISC, in file order (NEXT, NCHK and NOTE follow).
     func sections() -> [(Section, [UInt8])] {
         var sections: [(Section, [UInt8])] = []
         sections.append((.lexicon, NoteParts.lexiconSection(lexicon)))
 
-        sections.append((.files, NoteParts.fileTable(files)))
+        let fileTable = NoteParts.fileTable(files)
+        sections.append((.files, fileTable))
+        sections.append((.fileChecks, NoteParts.blockChecks(fileTable)))
         var w = BinaryWriter()
 
         // Note records, with a fixed-width table of their offsets and token counts so a query

@@ -98,6 +98,23 @@ import Testing
 
     /// Damage found while an update merges the postings: the pass starts over as a rebuild,
     /// with a new temp file, and the new index is committed.
+    @Test func aFlippedByteInTheFileTableIsCaughtWhenAPathIsReadAlone() throws {
+        var snapshot = IndexSnapshot.empty(lexicon: Lexicon(definitions: [], issues: []), fingerprint: 1)
+        let paths = (0..<40).map { "folder/a note named \(String($0, radix: 7)).md" }.sorted { $0.utf8.bytesPrecede($1.utf8) }
+        snapshot.files = paths.enumerated().map { k, p in
+            FileEntry(path: p, stat: FileStat(size: Int64(k), mtimeNs: Int64(k), ctimeNs: Int64(k), inode: UInt64(k)), hash: UInt64(k))
+        }
+        snapshot.notes = paths.map { NoteRecord(path: $0, title: "", tags: [], links: [], lineCount: 0, tokenCount: 0, lineTokenStarts: [], mentions: []) }
+        var bytes = snapshot.encoded()
+        #expect(try IndexReader(bytes: bytes).notePath(0) == paths[0])
+        // The first path is stored whole: change one of its letters.
+        let whole = Array(paths[0].utf8)
+        let at = try #require((0...(bytes.count - whole.count)).first { Array(bytes[$0..<($0 + whole.count)]) == whole })
+        bytes[at + 2] ^= 0x01
+        #expect(throws: CorruptIndex.self) { try IndexReader(bytes: bytes).notePath(0) }
+        #expect(throws: CorruptIndex.self) { try IndexReader(bytes: bytes).notePaths() }
+    }
+
     @Test func damageFoundDuringAnUpdateRebuildsTheIndex() throws {
         let v = try TempVault(files: Self.files, lexicon: Self.lexicon)
         #expect(v.kg("index").status == 0)
