@@ -45,6 +45,7 @@ extension Indexer {
         // the previous index, or analysed (what changed, or everything on a rebuild).
         let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil, extracted: extracted)
         let discoverySection = discovery?.section() ?? []
+        trace("discovery statistics encoded", started)
         let previousNotePaths = previous.notePaths
         // Notes whose text is unchanged are analysed again where a discovered name came or went.
         let changed = old == nil ? changes.changed : changes.changed.union(entityChange?.notes ?? [])
@@ -162,7 +163,7 @@ extension Indexer {
         do throws(CorruptIndex) {
             guard let r = try IndexReader.load(path: indexPath, written: file.inode, previous: old) else { throw CorruptIndex(reason: "it is missing") }
             // An update wrote this file table as it is (a build filled in hashes on its own copy).
-            if old != nil { r.knowFiles(files, notePaths: paths, entityNotes: entityNotes, written: file.inode) }
+            if old != nil { r.knowFiles(files, notePaths: paths, entityNotes: entityNotes, discovery: discovery, written: file.inode) }
             return .committed(r)
         } catch {
             throw KGError.failure("the index just written does not read back: \(error.reason)")

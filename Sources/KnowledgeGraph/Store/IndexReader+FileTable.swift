@@ -134,12 +134,16 @@ extension IndexReader {
     }
 
     /// Gives this reader the file table its writer wrote, when it reads that very file.
-    func knowFiles(_ f: [FileEntry], notePaths: [String], entityNotes: [[Int32]]?, written: UInt64) {
+    /// What the update that wrote this file (`written`, its inode) knows of it, so that the
+    /// next update of the same process does not decode it again: the file table, the notes'
+    /// paths, the entity lists and discovery's statistics.
+    func knowFiles(_ f: [FileEntry], notePaths: [String], entityNotes: [[Int32]]?, discovery: DiscoveryStats?, written: UInt64) {
         guard file.inode == written else { return }
         tables.withLock {
             $0.files = f
             $0.paths = notePaths
             if let entityNotes { $0.entityLists = entityNotes }
+            if let discovery { $0.discovery = discovery }
         }
     }
 

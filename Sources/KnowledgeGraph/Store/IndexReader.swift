@@ -26,6 +26,8 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         var files: [FileEntry]?
         /// Every entity's notes, when an update that wrote this file handed them over.
         var entityLists: [[Int32]]?
+        /// Discovery's statistics, likewise.
+        var discovery: DiscoveryStats?
         var pathTable: (bytes: [UInt8], ends: [Int32])?
         /// How many paths were asked for one by one.
         var pathReads = 0
@@ -302,6 +304,7 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     /// Discovery's statistics, if the index was built with discovery on (and by this kg's
     /// candidate rules).
     func discoveryStats() throws(CorruptIndex) -> DiscoveryStats? {
+        if let stats = tables.withLock({ $0.discovery }) { return stats }
         var r = try file.section(.discovery)
         if r.atEnd { return nil }
         guard try r.u8() == CandidateExtractor.version else { return nil }
