@@ -47,7 +47,7 @@ struct NameKey: Hashable, Sendable {
         var order = Array(keys.indices)
         keys.withUnsafeBufferPointer { k in
             prefixes.withUnsafeBufferPointer { p in
-                order.sort { a, b in p[a] != p[b] ? p[a] < p[b] : k[a].precedes(k[b]) }  // tuples compare in order
+                order.sort { a, b in p[a] != p[b] ? p[a] < p[b] : k[a].precedes(k[b]) }
             }
         }
         return order

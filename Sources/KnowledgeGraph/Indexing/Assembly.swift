@@ -84,22 +84,36 @@ extension Pass {
         }
         noteOffsets.append(UInt64(notes.count))
 
-        // The previous records of the notes dropped or analysed again.
-        var dropped: [NoteRecord] = []
+        // The graph: the previous sums minus the notes dropped or analyzed again (the entities
+        // their previous records mention are noted), plus the runs.
+        // Kept notes that keep their ids (a save of notes that were there): only the entity
+        // lists of the entities the dropped and analysed notes mention change.
+        let idsKept = entityMap == nil && remap.enumerated().allSatisfy { $0.element < 0 || $0.element == Int32($0.offset) }
+        var affected = Set<Int32>()
+        var builder = GraphBuilder(entityCount: entityCount)
         if let previous {
-            for (o, id) in remap.enumerated() where id < 0 { dropped.append(try previous.record(at: o)) }
+            builder = GraphBuilder(try previous.graph())
+            for (o, id) in remap.enumerated() where id < 0 {
+                let record = try previous.record(at: o)
+                builder.add(record, sign: -1)
+                if idsKept { for e in record.mentionedEntities(below: entityCount) { affected.insert(e) } }
+            }
+            if let entityMap {
+                // What is left of the previous sums, in the new entity ids.
+                guard let g = builder.graph().renumbered(entityMap, entityCount: entityCount) else {
+                    throw CorruptIndex(reason: "a kept note mentions an entity that went")
+                }
+                builder = GraphBuilder(g)
+            }
         }
+        for run in outputs { builder.merge(run.graph) }
+
         // Entity -> notes: kept lists renumbered, plus the analyzed notes.
         var byEntity = [[Int32]](repeating: [], count: entityCount)
         var touched = Set<Int32>()
-        // Kept notes that keep their ids (a save of notes that were there): only the lists of
-        // the entities the dropped and analysed notes mention change.
-        let idsKept = entityMap == nil && remap.enumerated().allSatisfy { $0.element < 0 || $0.element == Int32($0.offset) }
         if let previous, idsKept {
             byEntity = try previous.entityNotes()
             guard byEntity.count == entityCount else { throw CorruptIndex(reason: "entity lists do not match the lexicon") }
-            var affected = Set<Int32>()
-            for record in dropped { for e in record.mentionedEntities(below: entityCount) { affected.insert(e) } }
             for e in affected { byEntity[Int(e)].removeAll { Int($0) >= remap.count || remap[Int($0)] < 0 } }
             touched = affected
         } else if let previous {
@@ -121,20 +135,6 @@ extension Pass {
         }
         if previous != nil { for e in touched { byEntity[Int(e)].sort() } }
 
-        // The graph: the previous sums minus the notes dropped or analyzed again, plus the runs.
-        var builder = GraphBuilder(entityCount: entityCount)
-        if let previous {
-            builder = GraphBuilder(try previous.graph())
-            for record in dropped { builder.add(record, sign: -1) }
-            if let entityMap {
-                // What is left of the previous sums, in the new entity ids.
-                guard let g = builder.graph().renumbered(entityMap, entityCount: entityCount) else {
-                    throw CorruptIndex(reason: "a kept note mentions an entity that went")
-                }
-                builder = GraphBuilder(g)
-            }
-        }
-        for run in outputs { builder.merge(run.graph) }
         var hashes: [UInt64] = []
         if outputs.contains(where: { !$0.hashes.isEmpty }) {
             hashes = [UInt64](repeating: 0, count: n)

@@ -45,7 +45,7 @@ extension Indexer {
         // the previous index, or analysed (what changed, or everything on a rebuild).
         let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil, extracted: extracted)
         let discoverySection = discovery?.section() ?? []
-        trace("discovery statistics encoded", started)
+        if discovery != nil { trace("discovery statistics encoded", started) }
         let previousNotePaths = previous.notePaths
         // Notes whose text is unchanged are analysed again where a discovered name came or went.
         let changed = old == nil ? changes.changed : changes.changed.union(entityChange?.notes ?? [])

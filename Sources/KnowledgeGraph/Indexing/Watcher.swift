@@ -4,6 +4,11 @@
     import Darwin
 #endif
 
+#if canImport(Glibc)
+    /// glibc's `mallopt` (malloc.h is not part of the Glibc module).
+    @_silgen_name("mallopt") private func glibcMallopt(_ option: Int32, _ value: Int32) -> Int32
+#endif
+
 /// Keeps the index fresh while it runs: inotify on Linux, polling elsewhere or when inotify
 /// cannot watch the whole vault.
 ///
@@ -15,11 +20,6 @@
 /// lost, when an ignore file changes, and every `fullCheckSeconds` as a safety net. While it
 /// runs it holds a lock on `.kg/watch.lock`; query commands that see the lock held trust the
 /// index without walking the vault, and the kernel drops the lock if the watcher dies.
-#if canImport(Glibc)
-    /// glibc's `mallopt` (malloc.h is not part of the Glibc module).
-    @_silgen_name("mallopt") private func glibcMallopt(_ option: Int32, _ value: Int32) -> Int32
-#endif
-
 public struct Watcher: Sendable {
     public let indexer: Indexer
     /// The index the last update left: the next update starts from it while it is still the

@@ -197,8 +197,9 @@ final class IndexFile: @unchecked Sendable {
         return BinaryReader(bytes, range: range)
     }
 
-    /// Bytes `range` (relative to the section) of FILE, checked by the blocks that cover them
-    /// rather than whole: a query that shows a few paths reads them alone.
+    /// Bytes `range` (relative to the section) of FILE, the one section besides NOTE and POST
+    /// with block checks (FCHK), checked by the blocks that cover them rather than whole: a
+    /// query that shows a few paths reads them alone.
     func part(_ s: Section, _ range: Range<Int>) throws(CorruptIndex) -> UnsafeRawBufferPointer {
         guard let whole = table[s], range.lowerBound >= 0, range.upperBound <= whole.count else { throw CorruptIndex(reason: "bad offsets") }
         if state.withLock({ $0.sectionsChecked[s] }) == nil { try verify(s, range) }

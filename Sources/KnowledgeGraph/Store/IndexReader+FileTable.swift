@@ -43,8 +43,8 @@ extension IndexReader {
     }
 
     /// Note `id`'s path, read from the restart point before it: at most
-    /// `FileTable.restartInterval` entries are walked.
-    /// Only the blocks of FILE that hold what is read are checked.
+    /// `FileTable.restartInterval` entries are walked, and only the blocks of FILE that hold
+    /// what is read are checked.
     fileprivate func pathAlone(_ id: Int) throws(CorruptIndex) -> String {
         let size = file.size(.files)
         // The entry count, then the restart table that ends the section: an offset per
@@ -133,10 +133,9 @@ extension IndexReader {
         return t
     }
 
-    /// Gives this reader the file table its writer wrote, when it reads that very file.
-    /// What the update that wrote this file (`written`, its inode) knows of it, so that the
-    /// next update of the same process does not decode it again: the file table, the notes'
-    /// paths, the entity lists and discovery's statistics.
+    /// Gives this reader what the update that wrote this file (`written`, its inode) knows of
+    /// it, so that the next update of the same process does not decode it again: the file
+    /// table, the notes' paths, the entity lists and discovery's statistics.
     func knowFiles(_ f: [FileEntry], notePaths: [String], entityNotes: [[Int32]]?, discovery: DiscoveryStats?, written: UInt64) {
         guard file.inode == written else { return }
         tables.withLock {

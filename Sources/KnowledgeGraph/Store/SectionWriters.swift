@@ -165,35 +165,30 @@ struct NoteParts {
         return [UInt8](unsafeUninitializedCapacity: bound + 4 * (files.count / FileTable.restartInterval + 2)) { buffer, initialized in
             var sink = RawSink(base: buffer.baseAddress!)
             sink.varint(UInt64(files.count))
+            func path(_ p: UnsafeBufferPointer<UInt8>) {
+                var shared = 0
+                let n = min(p.count, previousCount)
+                while shared < n && p[shared] == previous[shared] { shared += 1 }
+                sink.varint(UInt64(shared))
+                sink.varint(UInt64(p.count - shared))
+                sink.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[shared...]))
+                if let b = p.baseAddress, p.count > shared { (previous + shared).update(from: b + shared, count: p.count - shared) }
+                previousCount = p.count
+            }
             files.withUnsafeBufferPointer { files in
                 for k in files.indices {
                     let plain = files[k].isPlain
-                    if plain || files[k].skipReason == nil {
+                    if files[k].skipReason == nil {
                         if noteID % FileTable.restartInterval == 0 {
                             restarts.append(UInt32(truncatingIfNeeded: sink.count))
                             previousCount = 0
                         }
                         noteID += 1
                     }
-                    let written: Void? = files[k].path.utf8.withContiguousStorageIfAvailable { p in
-                        var shared = 0
-                        let n = min(p.count, previousCount)
-                        while shared < n && p[shared] == previous[shared] { shared += 1 }
-                        sink.varint(UInt64(shared))
-                        sink.varint(UInt64(p.count - shared))
-                        sink.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[shared...]))
-                        (previous + shared).update(from: p.baseAddress! + shared, count: p.count - shared)
-                        previousCount = p.count
-                    }
-                    if written == nil {
-                        let p = Array(files[k].path.utf8)
-                        var shared = 0
-                        while shared < min(p.count, previousCount) && p[shared] == previous[shared] { shared += 1 }
-                        sink.varint(UInt64(shared))
-                        sink.varint(UInt64(p.count - shared))
-                        p[shared...].withUnsafeBytes { sink.append($0) }
-                        for (i, b) in p.enumerated() { previous[i] = b }
-                        previousCount = p.count
+                    // Native strings are read in place; others are made contiguous first.
+                    if files[k].path.utf8.withContiguousStorageIfAvailable(path) == nil {
+                        var s = files[k].path
+                        s.withUTF8(path)
                     }
                     let stat = files[k].stat
                     sink.zigzag(stat.size)
