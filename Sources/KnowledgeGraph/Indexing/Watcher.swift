@@ -5,8 +5,9 @@
 #endif
 
 #if canImport(Glibc)
-    /// glibc's `mallopt` (malloc.h is not part of the Glibc module).
+    /// glibc's `mallopt` and `malloc_trim` (malloc.h is not part of the Glibc module).
     @_silgen_name("mallopt") private func glibcMallopt(_ option: Int32, _ value: Int32) -> Int32
+    @_silgen_name("malloc_trim") private func glibcMallocTrim(_ pad: Int) -> Int32
 #endif
 
 /// Keeps the index fresh while it runs: inotify on Linux, polling elsewhere or when inotify
@@ -46,6 +47,8 @@ public struct Watcher: Sendable {
     /// delta past the notes' size is written whole again (as any later update of kg does).
     public var footprintSlack = 1.25
     public var compactSeconds = 5.0
+    /// An update that analyses more notes than this gives back the memory it freed.
+    static let largeUpdate = 1_000
     /// Folders whose watches are dropped once the watcher has started (tests of a lost watch).
     var dropWatches: [String] = []
 
@@ -121,6 +124,11 @@ public struct Watcher: Sendable {
             let (reader, report) = try indexer.update(options, hints: hints, current: hints == nil ? nil : current.withLock { $0 },
                 notice: { events(.notice($0)) })
             current.withLock { $0 = reader }
+            #if canImport(Glibc)
+                // Saves keep the memory they free for the next one; a full check (at start,
+                // or the compaction once edits stop) or a large update gives it back.
+                if hints == nil || report.analyzed > Watcher.largeUpdate { _ = glibcMallocTrim(0) }
+            #endif
             if report.hasChanges || report.rebuildReason != nil || (initial && report.wroteIndex) {
                 events(.updated(report))
             } else {
