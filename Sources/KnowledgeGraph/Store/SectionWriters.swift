@@ -152,7 +152,7 @@ struct NoteParts {
             longest = max(longest, n)
             if !f.isPlain {
                 var w = BinaryWriter()
-                f.encodeExtra(into: &w)
+                NoteParts.extra(of: f, into: &w)
                 bound += w.bytes.count
             }
         }
@@ -201,7 +201,7 @@ struct NoteParts {
                         sink.u8(0)  // no entity
                     } else {
                         var w = BinaryWriter()
-                        files[k].encodeExtra(into: &w)
+                        NoteParts.extra(of: files[k], into: &w)
                         w.bytes.withUnsafeBytes { sink.append($0) }
                     }
                 }
@@ -210,6 +210,16 @@ struct NoteParts {
             sink.u32(UInt32(restarts.count))
             initialized = sink.count
         }
+    }
+
+    /// A file-table entry's bytes after its hash: flags (1, a skip reason follows; 2, aliases
+    /// follow the entity), the skip reason, the entity, the aliases.
+    private static func extra(of f: FileEntry, into w: inout BinaryWriter) {
+        let aliases = f.aliases
+        w.u8((f.skipReason == nil ? 0 : 1) | (aliases.isEmpty ? 0 : 2))
+        if let r = f.skipReason { w.string(r) }
+        w.entity(f.entity)
+        if !aliases.isEmpty { w.strings(aliases) }
     }
 
     /// The checksum of each `IndexFormat.block` bytes of `bytes`.

@@ -42,16 +42,6 @@ public struct FileEntry: Sendable, Equatable {
     /// Whether the entry has no skip reason, entity or aliases.
     var isPlain: Bool { extra == nil }
 
-    /// The FILE section's bytes after the hash: flags (1, a skip reason follows; 2, aliases
-    /// follow the entity), the skip reason, the entity, the aliases.
-    func encodeExtra(into w: inout BinaryWriter) {
-        let aliases = self.aliases
-        w.u8((skipReason == nil ? 0 : 1) | (aliases.isEmpty ? 0 : 2))
-        if let r = skipReason { w.string(r) }
-        w.entity(entity)
-        if !aliases.isEmpty { w.strings(aliases) }
-    }
-
     private static func box(_ skipReason: String?, _ entity: Entity?, _ aliases: [String]) -> Extra? {
         skipReason == nil && entity == nil && aliases.isEmpty ? nil : Extra(skipReason: skipReason, entity: entity, aliases: aliases)
     }
