@@ -48,6 +48,17 @@ enum Discoverer {
     static func discover(_ stats: DiscoveryStats, taken: Set<String>, rejected: Set<String>, notes: [String: LinkedNote] = [:],
         useKnownNames: Bool = true) -> (entities: [DiscoveredName], suggestions: [DiscoveredName])
     {
+        let kept = decided(stats, taken: taken, rejected: rejected, notes: notes, useKnownNames: useKnownNames)
+        let entities = kept.filter(\.entity).map(\.found)
+        var suggestions = kept.filter { !$0.entity }.map(\.found)
+        suggestions.sort { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.name.utf8.bytesPrecede($1.name.utf8) }
+        return (entities, suggestions)
+    }
+
+    /// What `discover` decides, name by name, with the key of each name's entry, in key order.
+    static func decided(_ stats: DiscoveryStats, taken: Set<String>, rejected: Set<String>, notes: [String: LinkedNote] = [:],
+        useKnownNames: Bool = true) -> [Decision]
+    {
         var entries = stats.entries
         // Keys compared by their bytes (`NameKey`): every key here is normalized.
         let taken = Set(taken.map(NameKey.init))
@@ -55,17 +66,11 @@ enum Discoverer {
         var titled: [NameKey: LinkedNote] = [:]
         for (k, n) in notes { titled[NameKey(k)] = n }
         // Plurals merge into their singular (`Transformers` into `Transformer`).
-        let plurals = entries.keys.filter { k in
-            let u = k.string.utf8
-            return u.last == 0x73 && u.dropLast().last != 0x73 && u.count > 3 && isLatin(k.string)
-        }
+        let plurals = entries.keys.filter { isPlural($0.string) }
         for key in plurals.sorted(by: { $0.precedes($1) }) {
             let singular = NameKey(String(key.string.dropLast()))
             guard var base = entries[singular], let plural = entries[key] else { continue }
-            base.notes = max(base.notes, plural.notes)
-            base.count += plural.count
-            for b in 0..<32 { base.signalNotes[b] = max(base.signalNotes[b], plural.signalNotes[b]) }
-            for (s, n) in plural.surfaces { base.surfaces[s, default: 0] += n }
+            merge(plural, into: &base)
             entries[singular] = base
             entries[key] = nil
         }
@@ -73,59 +78,98 @@ enum Discoverer {
         // Hangul keys: the longer keys start with a syllable too).
         var longer: [NameKey: [NameKey]] = [:]
         for k in entries.keys {
-            let scalars = k.string.unicodeScalars
-            guard let first = scalars.first, Scalars.isHangulSyllable(first.value), scalars.count > 2 else { continue }
-            longer[NameKey(String(k.string[..<scalars.index(before: scalars.endIndex)])), default: []].append(k)
+            if let shorter = shorterKey(k) { longer[shorter, default: []].append(k) }
         }
         // Scored in any order; only the names kept are put in key order.
-        var kept: [(key: String, found: DiscoveredName, entity: Bool)] = []
+        var kept: [Decision] = []
         for (k, e) in entries {
             guard taken.isEmpty || !taken.contains(k), rejected.isEmpty || !rejected.contains(k) else { continue }
-            let key = k.string
-            if isHangul(key), shadowed(e, by: (longer[k] ?? []).compactMap { entries[$0] }) { continue }
-            // Such names come only from links (the candidates leave them out elsewhere).
-            if e.has(.wikilink) && linkOnlyShape(key) {
-                // Only a linked note's short or everyday title is an entity, matched in links:
-                // a note that exists, named by a link in some note.
-                if let linked = titled[k] {
-                    var found = DiscoveredName(name: linked.title, type: "note", aliases: [], confidence: e.notes >= 2 ? 0.6 : 0.5,
-                        signals: ["wikilink", "linked-note"] + (e.notes >= 2 ? ["in \(e.notes) notes"] : []), notes: Int(e.notes), count: Int(e.count))
-                    found.linkOnly = [linked.title]
-                    kept.append((key, found, true))
-                }
-                continue
-            }
-            guard let (score, reasons) = score(k, e, useKnownNames: useKnownNames), score >= suggestionFloor else { continue }
-            let surfaces = e.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.precedes($1.key) }
-            guard var name = surfaces.first?.key.string else { continue }
-            // A well-known name is written as it is known (`CatBoost`, not `catboost`) when
-            // the notes only differ from it in case.
-            if useKnownNames, let known = KnownNames.spellings[k], Lexicon.keyString(known) == key { name = known }
-            var aliases: [String] = []
-            for (s, _) in surfaces.dropFirst() where Lexicon.keyString(s.string) != key && !aliases.contains(s.string) { aliases.append(s.string) }
-            let found = DiscoveredName(name: name, type: type(k, e, useKnownNames: useKnownNames), aliases: aliases,
-                confidence: (min(1, score) * 1000).rounded() / 1000, signals: reasons, notes: Int(e.notes), count: Int(e.count))
-            kept.append((key, found, score >= threshold))
-        }
-        // A word whose every occurrence lies inside a longer name kg keeps (`GitHub` only ever
-        // in `GitHub Actions`) would never be matched on its own: it is not proposed.
-        var inside: [NameKey: Int32] = [:]
-        for k in kept where k.entity && k.key.contains(" ") {
-            let n = entries[NameKey(k.key)]?.count ?? 0
-            for w in k.key.split(separator: " ") where w != "&" { inside[NameKey(String(w)), default: 0] += n }
-        }
-        if !inside.isEmpty {
-            kept.removeAll { k in
-                let key = NameKey(k.key)
-                return !k.key.contains(" ") && (inside[key].map { $0 >= (entries[key]?.count ?? 0) } ?? false)
+            let shadows = longer[k].map { $0.compactMap { entries[$0] } } ?? []
+            if let d = decide(k, e, longer: shadows, titled: titled, useKnownNames: useKnownNames) {
+                kept.append(d)
             }
         }
-        if !notes.isEmpty { giveAliases(&kept, notes: titled, stats: stats, taken: taken, rejected: rejected) }
+        dropInside(&kept) { entries[NameKey($0)]?.count ?? 0 }
+        if !notes.isEmpty { giveAliases(&kept, notes: titled, entry: { stats.entries[$0] }, taken: taken, rejected: rejected) }
         kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
-        let entities = kept.filter(\.entity).map(\.found)
-        var suggestions = kept.filter { !$0.entity }.map(\.found)
-        suggestions.sort { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.name.utf8.bytesPrecede($1.name.utf8) }
-        return (entities, suggestions)
+        return kept
+    }
+
+    /// A name as decided: the key of its entry, what is found, and whether it is an entity
+    /// (else a suggestion).
+    typealias Decision = (key: String, found: DiscoveredName, entity: Bool)
+
+    /// Whether a key is the plural of another (`transformers`): Latin, longer than three
+    /// bytes, ending in one `s`.
+    static func isPlural(_ key: String) -> Bool {
+        let u = key.utf8
+        return u.last == 0x73 && u.dropLast().last != 0x73 && u.count > 3 && isLatin(key)
+    }
+
+    /// A plural's entry added to its singular's.
+    static func merge(_ plural: DiscoveryStats.Entry, into base: inout DiscoveryStats.Entry) {
+        base.notes = max(base.notes, plural.notes)
+        base.count += plural.count
+        for b in 0..<32 { base.signalNotes[b] = max(base.signalNotes[b], plural.signalNotes[b]) }
+        for (s, n) in plural.surfaces { base.surfaces[s, default: 0] += n }
+    }
+
+    /// The key one scalar shorter under which `shadowed` looks a key up: for keys of more than
+    /// two scalars that start with a Hangul syllable.
+    static func shorterKey(_ k: NameKey) -> NameKey? {
+        let scalars = k.string.unicodeScalars
+        guard let first = scalars.first, Scalars.isHangulSyllable(first.value), scalars.count > 2 else { return nil }
+        return NameKey(String(k.string[..<scalars.index(before: scalars.endIndex)]))
+    }
+
+    /// One name's decision from its entry (plurals merged in) and the entries one scalar
+    /// longer; nil when it is neither an entity nor a suggestion. The caller has left out
+    /// taken and rejected names.
+    static func decide(_ k: NameKey, _ e: DiscoveryStats.Entry, longer: [DiscoveryStats.Entry], titled: [NameKey: LinkedNote],
+        useKnownNames: Bool) -> Decision?
+    {
+        let key = k.string
+        if isHangul(key), shadowed(e, by: longer) { return nil }
+        // Such names come only from links (the candidates leave them out elsewhere).
+        if e.has(.wikilink) && linkOnlyShape(key) {
+            // Only a linked note's short or everyday title is an entity, matched in links:
+            // a note that exists, named by a link in some note.
+            guard let linked = titled[k] else { return nil }
+            var found = DiscoveredName(name: linked.title, type: "note", aliases: [], confidence: e.notes >= 2 ? 0.6 : 0.5,
+                signals: ["wikilink", "linked-note"] + (e.notes >= 2 ? ["in \(e.notes) notes"] : []), notes: Int(e.notes), count: Int(e.count))
+            found.linkOnly = [linked.title]
+            return (key, found, true)
+        }
+        guard let (score, reasons) = score(k, e, useKnownNames: useKnownNames), score >= suggestionFloor else { return nil }
+        let surfaces = e.surfaces.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.precedes($1.key) }
+        guard var name = surfaces.first?.key.string else { return nil }
+        // A well-known name is written as it is known (`CatBoost`, not `catboost`) when
+        // the notes only differ from it in case.
+        if useKnownNames, let known = KnownNames.spellings[k], Lexicon.keyString(known) == key { name = known }
+        var aliases: [String] = []
+        for (s, _) in surfaces.dropFirst() where Lexicon.keyString(s.string) != key && !aliases.contains(s.string) { aliases.append(s.string) }
+        let found = DiscoveredName(name: name, type: type(k, e, useKnownNames: useKnownNames), aliases: aliases,
+            confidence: (min(1, score) * 1000).rounded() / 1000, signals: reasons, notes: Int(e.notes), count: Int(e.count))
+        return (key, found, score >= threshold)
+    }
+
+    /// A word whose every occurrence lies inside a longer name kg keeps (`GitHub` only ever
+    /// in `GitHub Actions`) would never be matched on its own: it is not proposed. `count`
+    /// gives a key's occurrences (plurals merged in).
+    static func dropInside(_ kept: inout [Decision], count: (String) -> Int32) {
+        let inside = insideCounts(kept.lazy.filter(\.entity).map(\.key), count: count)
+        guard !inside.isEmpty else { return }
+        kept.removeAll { k in !k.key.contains(" ") && (inside[NameKey(k.key)].map { $0 >= count(k.key) } ?? false) }
+    }
+
+    /// For each word of the kept names with spaces, the occurrences of those names.
+    static func insideCounts(_ keys: some Sequence<String>, count: (String) -> Int32) -> [NameKey: Int32] {
+        var inside: [NameKey: Int32] = [:]
+        for key in keys where key.contains(" ") {
+            let n = count(key)
+            for w in key.split(separator: " ") where w != "&" { inside[NameKey(String(w)), default: 0] += n }
+        }
+        return inside
     }
 
     /// A name too short or too common to match prose: one letter, or an everyday word.
@@ -138,8 +182,10 @@ enum Discoverer {
     /// candidate the alias names on its own joins the entity. A short or everyday alias
     /// matches only inside links. The entity is named by the one of its names the notes
     /// write most.
-    static func giveAliases(_ kept: inout [(key: String, found: DiscoveredName, entity: Bool)], notes: [NameKey: LinkedNote],
-        stats: DiscoveryStats, taken: Set<NameKey>, rejected: Set<NameKey>)
+    /// `entry` gives a key's entry (plurals not merged); `only`, when given, the keys whose
+    /// names take aliases here (an incremental update's, `DiscoveryUpdate`).
+    static func giveAliases(_ kept: inout [Decision], notes: [NameKey: LinkedNote], entry: (NameKey) -> DiscoveryStats.Entry?,
+        taken: Set<NameKey>, rejected: Set<NameKey>, only: Set<NameKey>? = nil)
     {
         var owners: [NameKey: Int] = [:]
         for n in notes.values { for a in Set(n.aliases.map { NameKey(Lexicon.keyString($0)) }) { owners[a, default: 0] += 1 } }
@@ -147,7 +193,7 @@ enum Discoverer {
         var joined = Set<NameKey>()
         for i in kept.indices where kept[i].entity {
             let title = NameKey(kept[i].key)
-            guard let note = notes[title], stats.entries[title]?.has(.wikilink) == true else { continue }
+            guard only?.contains(title) ?? true, let note = notes[title], entry(title)?.has(.wikilink) == true else { continue }
             for alias in note.aliases {
                 let a = NameKey(Lexicon.keyString(alias))
                 guard !a.string.isEmpty, a != title, owners[a] == 1, !taken.contains(a), !rejected.contains(a), notes[a] == nil else { continue }
@@ -161,7 +207,7 @@ enum Discoverer {
             // Named by what the notes write most: `Nick Milo` rather than the file name
             // `nickmilo` when the alias is the more frequent.
             let found = kept[i].found
-            func written(_ name: String) -> Int32 { stats[Lexicon.keyString(name)]?.count ?? 0 }
+            func written(_ name: String) -> Int32 { entry(NameKey(Lexicon.keyString(name)))?.count ?? 0 }
             if let best = found.aliases.filter({ !found.linkOnly.contains($0) }).max(by: { written($0) < written($1) }),
                 written(best) > written(found.name), !found.linkOnly.contains(found.name)
             {

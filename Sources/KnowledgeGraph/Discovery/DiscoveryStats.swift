@@ -128,56 +128,63 @@ struct DiscoveryStats: Equatable, Sendable {
         return e.notes <= 0
     }
 
-    /// Sorted by key: key, notes, count, signal counts (a mask, then the nonzero counts),
-    /// spellings with counts (sorted).
-    /// The DISC section: the candidate rules' version, then the entries.
-    func section() -> [UInt8] {
+    /// The DISC section: the header (`DiscoveryTable`), then the entries sorted by key.
+    func section(inputs: UInt64, decided: [(key: String, found: DiscoveredName)]) -> [UInt8] {
         var w = BinaryWriter()
-        w.u8(CandidateExtractor.version)
+        DiscoveryTable.writeHeader(&w, inputs: inputs, decided: decided)
         encode(into: &w)
         return w.bytes
     }
 
+    /// Sorted by key: key, notes, count, signal counts (a mask, then the nonzero counts),
+    /// spellings with counts (sorted).
     func encode(into w: inout BinaryWriter) {
         let items = Array(entries)
         w.int(items.count)
-        for i in NameKey.order(items.map(\.key)) {
-            let (k, e) = items[i]
-            w.string(k.string)
-            w.int32(e.notes)
-            w.int32(e.count)
-            w.u32(e.signals)
-            for n in e.signalNotes where n != 0 { w.int32(n) }
-            w.int(e.surfaces.count)
-            if e.surfaces.count == 1, let (s, n) = e.surfaces.first {
+        for i in NameKey.order(items.map(\.key)) { Self.encodeEntry(items[i].key, items[i].value, into: &w) }
+    }
+
+    static func encodeEntry(_ k: NameKey, _ e: Entry, into w: inout BinaryWriter) {
+        w.string(k.string)
+        w.int32(e.notes)
+        w.int32(e.count)
+        w.u32(e.signals)
+        for n in e.signalNotes where n != 0 { w.int32(n) }
+        w.int(e.surfaces.count)
+        if e.surfaces.count == 1, let (s, n) = e.surfaces.first {
+            w.string(s.string)
+            w.int32(n)
+        } else {
+            for (s, n) in e.surfaces.sorted(by: { $0.key.precedes($1.key) }) {
                 w.string(s.string)
                 w.int32(n)
-            } else {
-                for (s, n) in e.surfaces.sorted(by: { $0.key.precedes($1.key) }) {
-                    w.string(s.string)
-                    w.int32(n)
-                }
             }
         }
     }
 
+    /// The entries (after the section's header).
     static func decode(_ r: inout BinaryReader) throws(CorruptIndex) -> DiscoveryStats {
         var out = DiscoveryStats()
         let n = try r.count(max: r.end - r.offset)
         out.entries.reserveCapacity(n)
         for _ in 0..<n {
-            let key = NameKey(try r.string())
-            var e = Entry()
-            e.notes = try r.int32()
-            e.count = try r.int32()
-            let mask = try r.u32()
-            for b in 0..<32 where mask & (1 << UInt32(b)) != 0 { e.signalNotes[b] = try r.int32() }
-            for _ in 0..<(try r.count(max: r.end - r.offset)) {
-                let s = NameKey(try r.string())
-                e.surfaces[s] = try r.int32()
-            }
+            let (key, e) = try decodeEntry(&r)
             out.entries[key] = e
         }
         return out
+    }
+
+    static func decodeEntry(_ r: inout BinaryReader) throws(CorruptIndex) -> (NameKey, Entry) {
+        let key = NameKey(try r.string())
+        var e = Entry()
+        e.notes = try r.int32()
+        e.count = try r.int32()
+        let mask = try r.u32()
+        for b in 0..<32 where mask & (1 << UInt32(b)) != 0 { e.signalNotes[b] = try r.int32() }
+        for _ in 0..<(try r.count(max: r.end - r.offset)) {
+            let s = NameKey(try r.string())
+            e.surfaces[s] = try r.int32()
+        }
+        return (key, e)
     }
 }

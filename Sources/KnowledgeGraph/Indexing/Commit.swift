@@ -25,7 +25,7 @@ extension Indexer {
     /// while it is read starts the pass over as a rebuild; a note that cannot be read any more
     /// is marked skipped and the pass starts over.
     func write(
-        _ changes: ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryStats?, extracted: [PathKey: [UInt8]] = [:], entityChange: EntityChange? = nil,
+        _ changes: ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryBuild?, entityChange: EntityChange? = nil,
         previous: PreviousIndex, report: inout IndexReport,
         speculate: Bool,
         options: Options, notice: (String) -> Void, progress: (@Sendable (Int, Int) -> Void)?, started: Double
@@ -43,9 +43,8 @@ extension Indexer {
         }
         // The notes of the new index, in path order (a note's id is its position): kept from
         // the previous index, or analysed (what changed, or everything on a rebuild).
-        let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil, extracted: extracted)
-        let discoverySection = discovery?.section() ?? []
-        if discovery != nil { trace("discovery statistics encoded", started) }
+        let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil, extracted: discovery?.extracted ?? [:])
+        let discoverySection = discovery?.section ?? []
         let previousNotePaths = previous.notePaths
         // Notes whose text is unchanged are analysed again where a discovered name came or went.
         let changed = old == nil ? changes.changed : changes.changed.union(entityChange?.notes ?? [])
@@ -163,7 +162,7 @@ extension Indexer {
         do throws(CorruptIndex) {
             guard let r = try IndexReader.load(path: indexPath, written: file.inode, previous: old) else { throw CorruptIndex(reason: "it is missing") }
             // An update wrote this file table as it is (a build filled in hashes on its own copy).
-            if old != nil { r.knowFiles(files, notePaths: paths, entityNotes: entityNotes, discovery: discovery, written: file.inode) }
+            if old != nil { r.knowFiles(files, notePaths: paths, entityNotes: entityNotes, discovery: discovery?.stats, written: file.inode) }
             return .committed(r)
         } catch {
             throw KGError.failure("the index just written does not read back: \(error.reason)")

@@ -13,6 +13,9 @@ public struct IndexReport: Sendable {
     public var lexiconIssues: [LexiconIssue] = []
     public var seconds: Double = 0
     public var wroteIndex = false
+    /// With discovery on, how many names an update decided again from the entries its notes
+    /// touched (`DiscoveryUpdate`); nil when discovery decided over the whole vault.
+    public var discoveryDecidedAgain: Int?
 
     public var hasChanges: Bool { !added.isEmpty || !changed.isEmpty || !removed.isEmpty }
 }

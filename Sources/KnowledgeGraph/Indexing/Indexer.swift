@@ -162,6 +162,7 @@ public struct Indexer: Sendable {
             report.skipped = changes.skipped
             report.removed = changes.removed
             report.lexiconIssues = lexicon.lexicon.issues
+            report.discoveryDecidedAgain = discovery?.decidedAgain
             var entityChange: EntityChange?
             // Only discovered entities differ: the notes their names may be in are matched
             // again, the others keep their records.
@@ -198,7 +199,7 @@ public struct Indexer: Sendable {
                 return (reader, report)
             }
             trace("lexicon read", started)
-            switch try write(changes, lexicon: lexicon, discovery: discovery?.stats, extracted: discovery?.extracted ?? [:], entityChange: entityChange,
+            switch try write(changes, lexicon: lexicon, discovery: discovery, entityChange: entityChange,
                 previous: previous, report: &report,
                 speculate: speculate, options: options, notice: notice, progress: progress, started: started)
             {

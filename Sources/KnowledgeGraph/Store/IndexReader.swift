@@ -308,7 +308,15 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         var r = try file.section(.discovery)
         if r.atEnd { return nil }
         guard try r.u8() == CandidateExtractor.version else { return nil }
+        _ = try DiscoveryTable.header(&r)
         return try DiscoveryStats.decode(&r)
+    }
+
+    /// Discovery's section as a table of its entries (`DiscoveryTable`), if the index was
+    /// built with discovery on by this kg's candidate rules.
+    func discoveryTable() throws(CorruptIndex) -> DiscoveryTable? {
+        let r = try file.section(.discovery)
+        return try DiscoveryTable(section: Array(UnsafeRawBufferPointer(rebasing: r.base[r.offset..<r.end])))
     }
 
     public func graph() throws(CorruptIndex) -> CoMentionGraph {

@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Discovery in an update: the vault's statistics brought up to date, what they propose, and
+/// the DISC section that keeps both.
+///
+/// An update of a few notes that leaves the decision's other inputs alone (no note added or
+/// removed, the same lexicon names and rejections, the same notes with aliases) is
+/// incremental: it looks up only the entries its notes touch, decides again only the names
+/// whose decision may depend on them, keeps what the previous index decided for the others,
+/// and copies the untouched entries into the new section. Every other update sums and
+/// decides over the whole vault. Both give the same section (the property tests compare an
+/// update with a rebuild).
+struct DiscoveryBuild {
+    /// The whole statistics, when this update summed or decoded them (the reader it writes
+    /// keeps them for the next update of a watcher).
+    var stats: DiscoveryStats?
+    var entities: [DiscoveredName]
+    /// The DISC section to write.
+    var section: [UInt8] = []
+    /// The encoded candidates of the notes read here (`NoteCandidate.encode`), which their
+    /// records take as they are rather than extracting them again.
+    var extracted: [PathKey: [UInt8]] = [:]
+    /// `reject:` lines of names kg never found.
+    var issues: [LexiconIssue] = []
+    /// How many names an incremental update decided again (nil: decided over the whole vault).
+    var decidedAgain: Int?
+
+    /// The notes whose title or aliases discovery may use (`Discoverer.discover`), by the
+    /// match key of their title: those with front-matter aliases, and those whose title is a
+    /// short or everyday name that some note links to. Where several notes have one title,
+    /// the first in path order.
+    static func linkedNotes(_ files: [FileEntry], stats: DiscoveryStats) -> [String: LinkedNote] {
+        var notes = notesWithAliases(files)
+        var wanted = Set<String>()
+        var longest = 0
+        for (k, e) in stats.entries where e.has(.wikilink) && Discoverer.linkOnlyShape(k.string) && notes[k.string] == nil {
+            let key = k.string
+            wanted.insert(key)
+            longest = max(longest, key.utf8.count)
+        }
+        guard !wanted.isEmpty else { return notes }
+        for f in files where f.skipReason == nil {
+            // A title's key is never much shorter than the title (spaces next to Hangul go).
+            let name = NoteKeys.lastComponent(f.path)
+            guard name.utf8.count <= 2 * longest + 12 else { continue }
+            let t = title(f.path)
+            let key = Lexicon.keyString(t)
+            if wanted.contains(key) && notes[key] == nil { notes[key] = LinkedNote(title: t, aliases: []) }
+        }
+        return notes
+    }
+
+    private static func title(_ path: String) -> String { NoteKeys.withoutNoteExtension(String(NoteKeys.lastComponent(path))) }
+
+    /// The notes with front-matter aliases, by the match key of their title.
+    static func notesWithAliases(_ files: [FileEntry]) -> [String: LinkedNote] {
+        var notes: [String: LinkedNote] = [:]
+        for f in files where f.skipReason == nil && !f.aliases.isEmpty {
+            let t = title(f.path)
+            let key = Lexicon.keyString(t)
+            if notes[key] == nil { notes[key] = LinkedNote(title: t, aliases: f.aliases) }
+        }
+        return notes
+    }
+
+    /// What the decision takes besides the statistics, as a checksum: the names the lexicon
+    /// takes and rejects, and the notes with aliases. (Short titles of linked notes depend on
+    /// which notes exist: an update that adds or removes one decides over the whole vault.)
+    static func inputs(taken: Set<String>, rejected: Set<String>, files: [FileEntry]) -> UInt64 {
+        var w = BinaryWriter()
+        w.strings(taken.sorted { $0.utf8.bytesPrecede($1.utf8) })
+        w.strings(rejected.sorted { $0.utf8.bytesPrecede($1.utf8) })
+        for f in files where f.skipReason == nil && !f.aliases.isEmpty {
+            w.string(f.path)
+            w.strings(f.aliases)
+        }
+        return Checksum.of(w.bytes)
+    }
+
+    /// What the previous index discovered, for an update that changes no note (its
+    /// statistics are not read: nothing will be written).
+    init?(reusing previous: PreviousIndex) {
+        guard let lexicon = try? previous.reader?.lexicon() else { return nil }
+        stats = nil
+        // The warnings about `reject:` lines of names kg never found, as the index has them.
+        issues = lexicon.issues.filter { $0.kind == .unused }
+        entities = zip(lexicon.entities, lexicon.origins).filter { $0.1.source == .discovered }.map { e, o in
+            DiscoveredName(name: e.name, type: e.type, aliases: e.aliases, confidence: o.confidence, signals: o.signals, notes: 0, count: 0,
+                linkOnly: o.linkOnly)
+        }
+    }
+
+    /// The statistics of the new index and what they propose: incrementally when it can
+    /// (see the type's comment), else the previous statistics with the old contributions of
+    /// the notes that changed or went taken away and the new ones added, or, without usable
+    /// previous statistics, summed from every note.
+    init(changes: ChangeSet, previous: PreviousIndex, rebuild: Bool, vault: Vault, file: LexiconBuild.FileText?) {
+        let t0 = monotonicSeconds()
+        var taken = Set<String>()
+        for d in LexiconBuild.definitions(file, files: changes.files) {
+            for n in [d.entity.name] + d.entity.aliases { taken.insert(Lexicon.keyString(n)) }
+        }
+        let rejected = Set((file?.file.rejects ?? []).map { Lexicon.keyString($0.name) })
+        let inputs = DiscoveryBuild.inputs(taken: taken, rejected: rejected, files: changes.files)
+        if !rebuild, let reader = previous.reader,
+            let update = DiscoveryUpdate(changes: changes, previous: previous, reader: reader, inputs: inputs, taken: taken,
+                rejected: rejected, vault: vault)
+        {
+            stats = nil
+            entities = update.entities
+            section = update.section
+            extracted = update.extracted
+            decidedAgain = update.decidedAgain
+            for r in file?.file.rejects ?? [] where !update.has(Lexicon.keyString(r.name)) {
+                issues.append(LexiconIssue(kind: .unused, source: LexiconFile.path, line: r.line,
+                    message: "reject: \(r.name) names nothing kg found in the notes"))
+            }
+            trace("discovery: \(entities.count) entities (\(update.decidedAgain) names decided again)", t0)
+            return
+        }
+        var stats = DiscoveryStats()
+        var toRead = changes.notePaths
+        if !rebuild, let reader = previous.reader, let base = try? reader.discoveryStats() {
+            stats = base
+            // The notes that changed or went: their previous ids by binary search.
+            let previousPaths = previous.notePaths
+            for key in changes.changed.union(changes.removed.map(PathKey.init)) {
+                let id = key.bytes.withUnsafeBytes { previousPaths.sortedIndex(ofBytes: $0) }
+                if let id, let old = try? reader.record(at: id) { stats.add(old.candidates, sign: -1) }
+            }
+            toRead = changes.changed.count * 16 < toRead.count
+                ? changes.changed.map { String(decoding: $0.bytes, as: UTF8.self) }.sorted { $0.utf8.bytesPrecede($1.utf8) }
+                : toRead.filter { changes.changed.contains(PathKey($0)) }
+        }
+        let (sum, extracted) = DiscoveryBuild.extract(toRead, fresh: changes.fresh, vault: vault)
+        trace("discovery: candidates extracted", t0)
+        stats.merge(sum)
+        self.extracted = extracted
+        trace("discovery: \(stats.entries.count) candidates summed", t0)
+        self.stats = stats
+        let decided = Discoverer.decided(stats, taken: taken, rejected: rejected, notes: DiscoveryBuild.linkedNotes(changes.files, stats: stats))
+            .filter(\.entity)
+        entities = decided.map(\.found)
+        trace("discovery: \(entities.count) entities", t0)
+        section = stats.section(inputs: inputs, decided: decided.map { ($0.key, $0.found) })
+        trace("discovery statistics encoded", t0)
+        for r in file?.file.rejects ?? [] where stats[Lexicon.keyString(r.name)] == nil {
+            issues.append(LexiconIssue(kind: .unused, source: LexiconFile.path, line: r.line,
+                message: "reject: \(r.name) names nothing kg found in the notes"))
+        }
+    }
+
+    /// The candidates of the notes at `paths`, summed, and each note's encoded. Summed in
+    /// parts, a few per core; each note's candidates are kept encoded only.
+    static func extract(_ paths: [String], fresh: [PathKey: String], vault: Vault) -> (DiscoveryStats, [PathKey: [UInt8]]) {
+        let parts = max(1, min(paths.count / 64, 4 * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        let sums: [(DiscoveryStats, [(PathKey, [UInt8])])] = parallelMap(Array(0..<parts), minimum: 2) { part in
+            var sum = DiscoveryStats()
+            var encoded: [(PathKey, [UInt8])] = []
+            for path in paths[(paths.count * part / parts)..<(paths.count * (part + 1) / parts)] {
+                let text: String
+                if let t = fresh[PathKey(path)] {
+                    text = t
+                } else if case .success(let t) = vault.text(path) {
+                    text = t
+                } else {
+                    continue
+                }
+                let candidates = CandidateExtractor.candidates(of: MarkdownNote(text: text))
+                sum.add(candidates, sign: 1)
+                var w = BinaryWriter()
+                NoteCandidate.encode(candidates, into: &w)
+                encoded.append((PathKey(path), w.bytes))
+            }
+            return (sum, encoded)
+        }
+        var stats = DiscoveryStats()
+        var extracted: [PathKey: [UInt8]] = [:]
+        for (part, encoded) in sums {
+            stats.merge(part)
+            for (path, bytes) in encoded { extracted[path] = bytes }
+        }
+        return (stats, extracted)
+    }
+}

@@ -1,0 +1,140 @@
+/// Discovery brought up to date for a few changed notes without summing or deciding over the
+/// whole vault (`DiscoveryBuild`). The previous section's table gives the entries the notes
+/// touch; each touched key's entry loses the note's old candidates and gains its new ones.
+///
+/// A name's decision (`Discoverer.decide`) depends on its own entry, its plural's or
+/// singular's (plurals merge), the entries one Hangul syllable longer (`shadowed`), and,
+/// through `dropInside`, the decisions of the names with spaces that contain it as a word,
+/// and, for a note with aliases, on the title's and the aliases' (`Discoverer.giveAliases`).
+/// So the names decided again are the touched keys, their singulars, plurals and one-scalar-
+/// shorter keys, the words of every name with spaces among them, and a linked note's title
+/// and aliases when one of them is among them; every other name keeps what the previous
+/// index decided. A linked note's short or everyday title (`[[K]]`) depends on which notes
+/// exist: when one is among the names to decide again, the update decides over the whole
+/// vault.
+struct DiscoveryUpdate {
+    var entities: [DiscoveredName]
+    var section: [UInt8]
+    var extracted: [PathKey: [UInt8]]
+    /// How many names were decided again.
+    var decidedAgain: Int
+    private var touched: [NameKey: DiscoveryStats.Entry?]
+    private let table: DiscoveryTable
+
+    /// Nil when the update must decide over the whole vault: no usable previous section,
+    /// other inputs to the decision, a note added or removed, many notes changed, or a name
+    /// to decide again that links or aliases decide.
+    init?(changes: ChangeSet, previous: PreviousIndex, reader: IndexReader, inputs: UInt64, taken: Set<String>, rejected: Set<String>,
+        vault: Vault)
+    {
+        let notes = changes.notePaths.count
+        guard changes.removed.isEmpty, changes.changed.count * 16 <= max(notes, 16),
+            let table = try? reader.discoveryTable(), table.inputs == inputs
+        else { return nil }
+        // The changed notes' old candidates: a note the previous index lacks is new.
+        let previousPaths = previous.notePaths
+        var old: [[NoteCandidate]] = []
+        for key in changes.changed {
+            guard let id = key.bytes.withUnsafeBytes({ previousPaths.sortedIndex(ofBytes: $0) }),
+                let record = try? reader.record(at: id)
+            else { return nil }
+            old.append(record.candidates)
+        }
+        let paths = changes.changed.map { String(decoding: $0.bytes, as: UTF8.self) }.sorted { $0.utf8.bytesPrecede($1.utf8) }
+        let (new, extracted) = DiscoveryBuild.extract(paths, fresh: changes.fresh, vault: vault)
+        self.extracted = extracted
+        // The touched entries, brought up to date.
+        var keys = Set(new.entries.keys)
+        for c in old.joined() { keys.insert(NameKey(c.key)) }
+        var sums = DiscoveryStats()
+        do {
+            for k in keys { if let e = try table.entry(k) { sums.entries[k] = e } }
+        } catch {
+            return nil
+        }
+        for o in old { sums.add(o, sign: -1) }
+        sums.merge(new)
+        var touched: [NameKey: DiscoveryStats.Entry?] = [:]
+        for k in keys { touched[k] = .some(sums.entries[k]) }
+        // The names to decide again.
+        var again = keys
+        for k in keys {
+            if Discoverer.isPlural(k.string) { again.insert(NameKey(String(k.string.dropLast()))) }
+            again.insert(NameKey(k.string + "s"))
+            if let shorter = Discoverer.shorterKey(k) { again.insert(shorter) }
+        }
+        for k in again where k.string.contains(" ") {
+            for w in k.string.split(separator: " ") where w != "&" { again.insert(NameKey(String(w))) }
+        }
+        // A note with aliases: its title's name takes them, and a name kept on its own that
+        // is one of them joins it (`Discoverer.giveAliases`); all are decided again together.
+        var titled: [NameKey: LinkedNote] = [:]
+        for (title, note) in DiscoveryBuild.notesWithAliases(changes.files) {
+            let names = [NameKey(title)] + note.aliases.map { NameKey(Lexicon.keyString($0)) }
+            titled[NameKey(title)] = note
+            if names.contains(where: again.contains) { again.formUnion(names) }
+        }
+        var cache: [NameKey: DiscoveryStats.Entry?] = [:]
+        var damaged = false
+        func raw(_ k: NameKey) -> DiscoveryStats.Entry? {
+            if let t = touched[k] { return t }
+            if let c = cache[k] { return c }
+            do {
+                let e = try table.entry(k)
+                cache[k] = .some(e)
+                return e
+            } catch {
+                damaged = true
+                return nil
+            }
+        }
+        // As `Discoverer.decided` has it after merging plurals.
+        func merged(_ k: NameKey) -> DiscoveryStats.Entry? {
+            guard var e = raw(k) else { return nil }
+            if Discoverer.isPlural(k.string), raw(NameKey(String(k.string.dropLast()))) != nil { return nil }
+            let plural = NameKey(k.string + "s")
+            if Discoverer.isPlural(plural.string), let p = raw(plural) { Discoverer.merge(p, into: &e) }
+            return e
+        }
+        // A linked note's short or everyday title is an entity only if a note has that title,
+        // which only the whole vault's file names tell.
+        for k in again where Discoverer.linkOnlyShape(k.string) && raw(k)?.has(.wikilink) == true {
+            trace("discovery: [[\(k.string)]] may name a linked note; deciding over the whole vault", monotonicSeconds())
+            return nil
+        }
+        var kept: [Discoverer.Decision] = table.decided.filter { !again.contains(NameKey($0.key)) }.map { ($0.key, $0.found, true) }
+        for k in again where !taken.contains(k.string) && !rejected.contains(k.string) {
+            guard let e = merged(k) else { continue }
+            var shadows: [DiscoveryStats.Entry] = []
+            if Discoverer.isHangul(k.string) {
+                var longer = Set(table.keys(startingWith: k))
+                for t in touched.keys where t.string.hasPrefix(k.string) { longer.insert(t) }
+                for l in longer where Discoverer.shorterKey(l) == k {
+                    if let e = raw(l) { shadows.append(e) }
+                }
+            }
+            if let d = Discoverer.decide(k, e, longer: shadows, titled: [:], useKnownNames: true) { kept.append(d) }
+        }
+        Discoverer.dropInside(&kept) { merged(NameKey($0))?.count ?? 0 }
+        if !titled.isEmpty {
+            Discoverer.giveAliases(&kept, notes: titled, entry: raw, taken: Set(taken.map(NameKey.init)), rejected: Set(rejected.map(NameKey.init)),
+                only: again)
+        }
+        guard !damaged else { return nil }
+        kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
+        let decided = kept.filter(\.entity).map { (key: $0.key, found: $0.found) }
+        entities = decided.map(\.found)
+        decidedAgain = again.count
+        self.table = table
+        self.touched = touched
+        let changed = touched.map { (key: $0.key, entry: $0.value) }.sorted { $0.key.precedes($1.key) }
+        section = table.spliced(inputs: inputs, decided: decided, changed: changed)
+    }
+
+    /// Whether the statistics have a key (a `reject:` of a name kg never found is reported).
+    func has(_ key: String) -> Bool {
+        let k = NameKey(key)
+        if let t = touched[k] { return t != nil }
+        return (try? table.entry(k)) != nil
+    }
+}
