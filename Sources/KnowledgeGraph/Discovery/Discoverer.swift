@@ -183,12 +183,12 @@ enum Discoverer {
     /// matches only inside links. The entity is named by the one of its names the notes
     /// write most.
     /// `entry` gives a key's entry (plurals not merged); `only`, when given, the keys whose
-    /// names take aliases here (an incremental update's, `DiscoveryUpdate`).
+    /// names take aliases here (an incremental update's, `DiscoveryUpdate`), and `owners`
+    /// how many of `notes` have each alias (`aliasOwners`).
     static func giveAliases(_ kept: inout [Decision], notes: [NameKey: LinkedNote], entry: (NameKey) -> DiscoveryStats.Entry?,
-        taken: Set<NameKey>, rejected: Set<NameKey>, only: Set<NameKey>? = nil)
+        taken: Set<NameKey>, rejected: Set<NameKey>, only: Set<NameKey>? = nil, owners: [NameKey: Int]? = nil)
     {
-        var owners: [NameKey: Int] = [:]
-        for n in notes.values { for a in Set(n.aliases.map { NameKey(Lexicon.keyString($0)) }) { owners[a, default: 0] += 1 } }
+        let owners = owners ?? aliasOwners(notes)
         let position = Set(kept.map { NameKey($0.key) })
         var joined = Set<NameKey>()
         for i in kept.indices where kept[i].entity {
@@ -216,6 +216,13 @@ enum Discoverer {
             }
         }
         if !joined.isEmpty { kept.removeAll { joined.contains(NameKey($0.key)) } }
+    }
+
+    /// For each alias key, how many notes have it.
+    static func aliasOwners(_ notes: [NameKey: LinkedNote]) -> [NameKey: Int] {
+        var owners: [NameKey: Int] = [:]
+        for n in notes.values { for a in Set(n.aliases.map { NameKey(Lexicon.keyString($0)) }) { owners[a, default: 0] += 1 } }
+        return owners
     }
 
     static func scalars(_ key: String) -> ArraySlice<UInt32> { ArraySlice(key.unicodeScalars.map(\.value)) }

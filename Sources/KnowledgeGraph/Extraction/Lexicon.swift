@@ -266,7 +266,57 @@ public struct Lexicon: Sendable, Equatable {
 
     /// The match key of a name as a string (see `key`).
     public static func keyString(_ name: String) -> String {
-        String(String.UnicodeScalarView(key(name).compactMap(Unicode.Scalar.init)))
+        asciiOrHangulKeyString(name) ?? String(String.UnicodeScalarView(key(name).compactMap(Unicode.Scalar.init)))
+    }
+
+    /// `keyString` of a name of ASCII letters, digits, spaces and Hangul syllables only (most
+    /// names, note titles and aliases), straight from its UTF-8 bytes, which need no
+    /// normalization; nil for any other name.
+    static func asciiOrHangulKeyString(_ name: String) -> String? {
+        var name = name
+        return name.withUTF8 { u -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(u.count)
+            var lastHangul = true
+            var i = 0
+            let n = u.count
+            func hangul(at k: Int) -> Bool? {
+                let b = u[k]
+                guard b >= 0xEA && b <= 0xED, k + 2 < n, u[k + 1] & 0xC0 == 0x80, u[k + 2] & 0xC0 == 0x80 else { return nil }
+                let v = UInt32(b & 0x0F) << 12 | UInt32(u[k + 1] & 0x3F) << 6 | UInt32(u[k + 2] & 0x3F)
+                return v >= 0xAC00 && v <= 0xD7A3 ? true : nil
+            }
+            while i < n {
+                let b = u[i]
+                if b == 0x20 || b == 0x09 || b == 0x0A {
+                    var j = i
+                    while j < n && (u[j] == 0x20 || u[j] == 0x09 || u[j] == 0x0A) { j += 1 }
+                    var nextHangul = true
+                    if j < n {
+                        if u[j] < 0x80 {
+                            nextHangul = false
+                        } else {
+                            guard hangul(at: j) != nil else { return nil }
+                        }
+                    }
+                    if !lastHangul && !nextHangul { out.append(0x20) }
+                    i = j
+                    continue
+                }
+                if b < 0x80 {
+                    guard b != 0x0D else { return nil }
+                    out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+                    lastHangul = false
+                    i += 1
+                    continue
+                }
+                guard hangul(at: i) != nil else { return nil }
+                out.append(contentsOf: u[i..<(i + 3)])
+                lastHangul = true
+                i += 3
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// The match key of a name: NFC, ASCII lowercased, spaces next to Hangul removed, other

@@ -69,10 +69,15 @@ struct DiscoveryUpdate {
         // A note with aliases: its title's name takes them, and a name kept on its own that
         // is one of them joins it (`Discoverer.giveAliases`); all are decided again together.
         var titled: [NameKey: LinkedNote] = [:]
+        var owners: [NameKey: Int] = [:]
         for (title, note) in DiscoveryBuild.notesWithAliases(changes.files) {
-            let names = [NameKey(title)] + note.aliases.map { NameKey(Lexicon.keyString($0)) }
+            let aliases = Set(note.aliases.map { NameKey(Lexicon.keyString($0)) })
+            for a in aliases { owners[a, default: 0] += 1 }
             titled[NameKey(title)] = note
-            if names.contains(where: again.contains) { again.formUnion(names) }
+            if again.contains(NameKey(title)) || aliases.contains(where: again.contains) {
+                again.insert(NameKey(title))
+                again.formUnion(aliases)
+            }
         }
         var cache: [NameKey: DiscoveryStats.Entry?] = [:]
         var damaged = false
@@ -118,7 +123,7 @@ struct DiscoveryUpdate {
         Discoverer.dropInside(&kept) { merged(NameKey($0))?.count ?? 0 }
         if !titled.isEmpty {
             Discoverer.giveAliases(&kept, notes: titled, entry: raw, taken: Set(taken.map(NameKey.init)), rejected: Set(rejected.map(NameKey.init)),
-                only: again)
+                only: again, owners: owners)
         }
         guard !damaged else { return nil }
         kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
