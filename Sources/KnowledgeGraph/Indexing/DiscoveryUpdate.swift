@@ -63,21 +63,33 @@ struct DiscoveryUpdate {
             again.insert(NameKey(k.string + "s"))
             if let shorter = Discoverer.shorterKey(k) { again.insert(shorter) }
         }
-        for k in again where k.string.contains(" ") {
-            for w in k.string.split(separator: " ") where w != "&" { again.insert(NameKey(String(w))) }
-        }
-        // A note with aliases: its title's name takes them, and a name kept on its own that
-        // is one of them joins it (`Discoverer.giveAliases`); all are decided again together.
+        // The words of a name with spaces (`dropInside`), and a note with aliases: its
+        // title's name takes them, and a name kept on its own that is one of them joins it
+        // (`Discoverer.giveAliases`); all are decided again together. Added until nothing
+        // more comes (an alias may be another note's title).
         var titled: [NameKey: LinkedNote] = [:]
         var owners: [NameKey: Int] = [:]
+        var linked: [NameKey: [(title: NameKey, aliases: Set<NameKey>)]] = [:]
         for (title, note) in DiscoveryBuild.notesWithAliases(changes.files) {
             let aliases = Set(note.aliases.map { NameKey(Lexicon.keyString($0)) })
             for a in aliases { owners[a, default: 0] += 1 }
             titled[NameKey(title)] = note
-            if again.contains(NameKey(title)) || aliases.contains(where: again.contains) {
-                again.insert(NameKey(title))
-                again.formUnion(aliases)
+            for k in aliases.union([NameKey(title)]) { linked[k, default: []].append((NameKey(title), aliases)) }
+        }
+        var frontier = Array(again)
+        while !frontier.isEmpty {
+            var next: [NameKey] = []
+            func add(_ k: NameKey) { if again.insert(k).inserted { next.append(k) } }
+            for k in frontier {
+                if k.string.contains(" ") {
+                    for w in k.string.split(separator: " ") where w != "&" { add(NameKey(String(w))) }
+                }
+                for note in linked[k] ?? [] {
+                    add(note.title)
+                    for a in note.aliases { add(a) }
+                }
             }
+            frontier = next
         }
         var cache: [NameKey: DiscoveryStats.Entry?] = [:]
         var damaged = false

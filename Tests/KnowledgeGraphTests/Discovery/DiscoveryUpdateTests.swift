@@ -81,3 +81,22 @@ extension DiscoveryUpdateTests {
         #expect(try IncrementalTests.dump(reader) == full)
     }
 }
+
+extension DiscoveryUpdateTests {
+    /// A name that joined a linked note's entity as its alias stands on its own again when an
+    /// edit takes the note's title out of the notes, though the edit does not touch the alias.
+    @Test func anAliasStandsAloneWhenItsTitleGoes() throws {
+        let korean = "카프카는 좋다. 카프카를 쓴다. 카프카가 있다.\n- 카프카\n"
+        let v = try TempVault(files: ["Kafka.md": "---\naliases: [카프카]\n---\n메모\n", "a.md": "오늘 Kafka는 빠르다. [[Kafka]] 그리고 Kafka를 쓴다\n",
+            "b.md": korean, "c.md": korean, "d.md": "모델\n"])
+        let (first, _) = try v.update()
+        let before = try first.lexicon().entities
+        // One entity, named by what the notes write most.
+        #expect(before.contains { Set([$0.name] + $0.aliases) == ["Kafka", "카프카"] })
+        try v.write("a.md", "모델\n")
+        let (reader, report) = try v.update()
+        #expect(report.discoveryDecidedAgain != nil)
+        #expect(try reader.lexicon().entities.contains { $0.name == "카프카" && $0.aliases.isEmpty })
+        #expect(try IncrementalTests.dump(reader) == IncrementalTests.rebuilt(v))
+    }
+}
