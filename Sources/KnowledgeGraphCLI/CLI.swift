@@ -87,6 +87,8 @@ public enum CLI {
             }
             defer { progress.clear() }
             try spec.run(Invocation(args: args, kb: kb, console: console))
+            // What the command read is freed on another core: the process exits meanwhile.
+            releaseElsewhere([kb])
             return 0
         } catch {
             console.err("kg: error: \(error.message)\n")

@@ -110,6 +110,12 @@ public struct Indexer: Sendable {
         if waited && hints == nil { listing = try vault.list() }
 
         var previous = PreviousIndex(path: indexPath, current: current, notice: notice)
+        // The previous reader and file table are freed on another core once this returns.
+        defer {
+            releaseElsewhere([previous.reader as Any, previous.files])
+            previous.reader = nil
+            previous.files = []
+        }
         if options.rebuild { previous.rebuildReason = "rebuild requested" }
         if let hints {
             // The previous file table, brought up to date for what the hints name; without a

@@ -16,3 +16,17 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], minimum: Int = 16, _ tr
         initialized = count
     }
 }
+
+/// What `releaseElsewhere` frees.
+private final class Leftovers: @unchecked Sendable {
+    let items: [Any]
+    init(_ items: [Any]) { self.items = items }
+}
+
+/// Frees `items` on another core, once the caller has dropped its own references: at 100k
+/// notes a previous index's tables take about 30 ms to free, which a command would otherwise
+/// wait for before it answers (a process that exits first simply drops them).
+public func releaseElsewhere(_ items: [Any]) {
+    let box = Unmanaged.passRetained(Leftovers(items))
+    DispatchQueue.global(qos: .utility).async { box.release() }
+}
