@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The DISC section, read without decoding it: its header and where each entry lies, so that
 /// an update that changes a few notes looks up only the entries those notes touch and writes
 /// the section again by copying the others as they are (`spliced`).

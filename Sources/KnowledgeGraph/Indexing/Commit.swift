@@ -95,7 +95,7 @@ extension Indexer {
                         let repeated = sections.reduce(pass.terms.dictionaryByteCount) { $0 + $1.1.count }
                         let notesSize = files.reduce(0) { $0 + Int($1.stat.size) }
                         base = try deltaBase(old.file, notes: a.notes, postings: pass.terms.post, share: options.deltaShare,
-                            repeated: repeated, footprintLimit: options.compact ? notesSize : Int(min(Double(notesSize) * options.footprintSlack, Double(Int.max / 2))))
+                            repeated: repeated, notesSize: notesSize, slack: options.compact ? 1 : options.footprintSlack)
                         if base != nil && !old.isDelta && !makeBase() { base = nil }
                         delta = base != nil
                         file.add(sections)
@@ -171,12 +171,13 @@ extension Indexer {
 
     /// The base a delta of these sections would be written over (its header checksum and
     /// size), if the delta would hold less than `share` of the base's notes and postings, and
-    /// base and delta together (the delta repeating `repeated` bytes whole) would take no more
-    /// than `footprintLimit` bytes.
+    /// base and delta together (the delta repeating `repeated` bytes whole) would fit in the
+    /// room the index may take (`Indexer.room`).
     private func deltaBase(_ previous: IndexFile, notes: SectionPieces, postings: SectionPieces, share: Double,
-        repeated: Int, footprintLimit: Int) throws(CorruptIndex) -> (UInt64, Int)?
+        repeated: Int, notesSize: Int, slack: Double) throws(CorruptIndex) -> (UInt64, Int)?
     {
         let base = previous.base ?? previous
+        let footprintLimit = Indexer.room(notes: notesSize, base: base.byteCount, slack: slack)
         var held = notes.bytes.count + postings.bytes.count
         if previous.isDelta {
             // What the previous delta holds itself of the kept pieces is copied into the new one.

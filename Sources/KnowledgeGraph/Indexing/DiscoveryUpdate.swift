@@ -23,7 +23,7 @@ struct DiscoveryUpdate {
 
     /// Nil when the update must decide over the whole vault: no usable previous section,
     /// other inputs to the decision, a note added or removed, many notes changed, or a name
-    /// to decide again that links or aliases decide.
+    /// to decide again that may be a linked note's short title.
     init?(changes: ChangeSet, previous: PreviousIndex, reader: IndexReader, inputs: UInt64, taken: Set<String>, rejected: Set<String>,
         vault: Vault)
     {

@@ -24,6 +24,16 @@ public struct Indexer: Sendable {
     /// A delta has at most about this many extents; past it, the whole file is written.
     static let deltaExtentLimit = 50_000
 
+    /// The room an index may take on disk, base and delta together: the notes' size (times
+    /// `slack` while a watcher's edits come). An index larger than the notes when whole (with
+    /// discovery on, each note's record keeps its candidates) may take a quarter of the
+    /// notes' size more than its whole file: else every update would write it whole again.
+    static func room(notes: Int, base: Int, slack: Double) -> Int {
+        let byNotes = Double(notes) * slack
+        let byBase = base > notes ? Double(base) + Double(notes) * (slack - 0.75) : 0
+        return Int(min(max(byNotes, byBase), Double(Int.max / 2)))
+    }
+
     public init(vault: Vault) {
         self.vault = vault
     }
@@ -142,7 +152,8 @@ public struct Indexer: Sendable {
             // A delta index larger than the notes is written whole again even when nothing
             // changed.
             let compacting = previous.reader.map { r in
-                options.compact && r.isDelta && r.totalByteCount > changes.files.reduce(0) { $0 + Int($1.stat.size) }
+                options.compact && r.isDelta
+                    && r.totalByteCount > Indexer.room(notes: changes.files.reduce(0) { $0 + Int($1.stat.size) }, base: r.baseByteCount, slack: 1)
             } ?? false
             var discovery: DiscoveryBuild?
             if discover {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The lexicon of an update: `.kg/lexicon.txt`, the entities that notes define in their
 /// front matter (kept in the file table, so no note is decoded for it), and, when discovery
 /// is on, the entities discovered in the notes; with a fingerprint of what decides mentions

@@ -51,6 +51,8 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     public var byteCount: Int { file.byteCount }
     /// Size on disk, with the base file of a delta.
     public var totalByteCount: Int { file.totalByteCount }
+    /// The size of the whole file a delta is written over (of this file when it is whole).
+    var baseByteCount: Int { (file.base ?? file).byteCount }
     /// Whether this file is a delta over a base file.
     public var isDelta: Bool { file.isDelta }
 

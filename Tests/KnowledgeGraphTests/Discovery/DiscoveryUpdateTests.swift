@@ -100,3 +100,25 @@ extension DiscoveryUpdateTests {
         #expect(try IncrementalTests.dump(reader) == IncrementalTests.rebuilt(v))
     }
 }
+
+extension DiscoveryUpdateTests {
+    /// With discovery on, each note's record keeps its candidates and the index is larger than
+    /// the notes when whole: a one-note update still writes a delta over it (not the whole
+    /// file again), and a run that changes nothing leaves that delta as it is.
+    @Test func aOneNoteUpdateWithDiscoveryIsWrittenAsADelta() throws {
+        var rng = IncrementalTests.Rng(state: 11)
+        let v = try TempVault()
+        // Long notes of few words: what an update writes again whole (dictionary, small
+        // sections) is small next to the notes, as in a large vault.
+        for i in 0..<300 { try v.write("d\(i % 4)/n\(i).md", (0..<24).map { _ in Self.text(&rng) }.joined(separator: "\n")) }
+        let (whole, _) = try v.update()
+        let notes = try (0..<300).reduce(0) { $0 + (try FileManager.default.attributesOfItem(atPath: v.path("d\($1 % 4)/n\($1).md"))[.size] as? Int ?? 0) }
+        #expect(!whole.isDelta && whole.byteCount > notes)
+        try v.write("d1/n101.md", Self.text(&rng))
+        let (updated, report) = try v.update()
+        #expect(report.wroteIndex && updated.isDelta)
+        #expect(try IncrementalTests.dump(updated) == IncrementalTests.rebuilt(v))
+        let (again, quiet) = try v.update()
+        #expect(!quiet.wroteIndex && again.isDelta)
+    }
+}
