@@ -4,6 +4,18 @@ extension String {
     /// window of `width` characters around `column` (0-based, in characters of the line as
     /// given; the start when nil), with `…` where it was cut.
     public func displayLine(around column: Int? = nil, width: Int = 160) -> String {
+        // Most lines: ASCII at both ends once ASCII whitespace is trimmed, and short enough to
+        // be shown whole. (Any other whitespace at an end takes the general way below.)
+        let u = utf8
+        var lo = u.startIndex
+        var hi = u.endIndex
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        while lo < hi && blank(u[lo]) { lo = u.index(after: lo) }
+        while hi > lo && blank(u[u.index(before: hi)]) { hi = u.index(before: hi) }
+        if lo == hi { return "" }
+        if u[lo] < 0x80 && u[u.index(before: hi)] < 0x80, case let trimmed = self[lo..<hi], trimmed.unicodeScalars.count <= width {
+            return String(trimmed)
+        }
         var scalars = Array(unicodeScalars)
         var column = column ?? 0
         var lead = 0
