@@ -149,7 +149,7 @@ public struct Indexer: Sendable {
                 textBudget: options.textBudget, speculate: speculate, alreadyRead: alreadyRead)
             if !options.allowMassDelete { try changes.refuseMassDeletion(previous: previous.files) }
             trace("checked", started)
-            // A delta index larger than the notes is written whole again even when nothing
+            // A delta index past its room (`room`) is written whole again even when nothing
             // changed.
             let compacting = previous.reader.map { r in
                 options.compact && r.isDelta
