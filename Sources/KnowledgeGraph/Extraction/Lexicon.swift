@@ -266,7 +266,12 @@ public struct Lexicon: Sendable, Equatable {
 
     /// The match key of a name as a string (see `key`).
     public static func keyString(_ name: String) -> String {
-        asciiOrHangulKeyString(name) ?? String(String.UnicodeScalarView(key(name).compactMap(Unicode.Scalar.init)))
+        asciiOrHangulKeyString(name) ?? keyStringByScalars(name)
+    }
+
+    /// `keyString` of any name: normalized, then keyed scalar by scalar.
+    static func keyStringByScalars(_ name: String) -> String {
+        String(String.UnicodeScalarView(key(name).compactMap(Unicode.Scalar.init)))
     }
 
     /// `keyString` of a name of ASCII letters, digits, spaces and Hangul syllables only (most

@@ -156,13 +156,13 @@ public enum Related {
     public static func suggestions(for name: String, in lexicon: Lexicon, limit: Int = 5) -> [String] {
         // An empty name is close to everything, a very long one to nothing: no search.
         guard !name.isEmpty, name.unicodeScalars.count <= 64 else { return [] }
-        let key = String(String.UnicodeScalarView(Lexicon.key(name).compactMap(Unicode.Scalar.init)))
+        let key = Lexicon.keyString(name)
         guard !key.isEmpty else { return [] }
         var scored: [(Int, String)] = []
         for e in lexicon.entities {
             var best = Int.max
             for n in [e.name] + e.aliases {
-                let k = String(String.UnicodeScalarView(Lexicon.key(n).compactMap(Unicode.Scalar.init)))
+                let k = Lexicon.keyString(n)
                 var d = editDistance(Array(key.unicodeScalars), Array(k.unicodeScalars))
                 if k.contains(key) || key.contains(k) { d = min(d, 1) }
                 best = min(best, d)

@@ -28,7 +28,7 @@ public enum Suggester {
     ]
 
     static func key(_ s: String) -> String {
-        String(String.UnicodeScalarView(Lexicon.key(s).compactMap(Unicode.Scalar.init)))
+        Lexicon.keyString(s)
     }
 
     /// Candidates from every note's text, ranked by notes, then count, then name.

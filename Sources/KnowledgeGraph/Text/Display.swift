@@ -16,6 +16,11 @@ extension String {
         if u[lo] < 0x80 && u[u.index(before: hi)] < 0x80, case let trimmed = self[lo..<hi], trimmed.unicodeScalars.count <= width {
             return String(trimmed)
         }
+        return displayLineByScalars(around: column, width: width)
+    }
+
+    /// `displayLine` for any line: its scalars trimmed of any whitespace and cut.
+    func displayLineByScalars(around column: Int?, width: Int) -> String {
         var scalars = Array(unicodeScalars)
         var column = column ?? 0
         var lead = 0
