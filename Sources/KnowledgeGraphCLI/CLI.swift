@@ -48,6 +48,16 @@ public enum CLI {
         _ arguments: [String], environment: [String: String] = CLI.environment,
         currentDirectory: String = CLI.currentDirectory, console: Console = .standard
     ) -> Int32 {
+        run(arguments, environment: environment, currentDirectory: currentDirectory, console: console, served: nil) ?? 1
+    }
+
+    /// Runs kg as `run` does. With `served`, a watcher's knowledge base, the command runs on
+    /// it and nil says that it is not one the watcher answers (another vault, a command that
+    /// writes); without, a query command is first handed to a watcher of its vault
+    /// (`QueryClient`), unless `$KG_LOCAL` is set.
+    static func run(
+        _ arguments: [String], environment: [String: String], currentDirectory: String, console: Console, served: KnowledgeBase?
+    ) -> Int32? {
         do throws(KGError) {
             let args = try Arguments.parse(arguments)
             if args.flags.contains("--version") {
@@ -77,14 +87,24 @@ public enum CLI {
             }
             try check(args, against: spec)
             let vault = try resolveVault(args, environment: environment, currentDirectory: currentDirectory)
+            if let served {
+                guard spec.servable, served.vault.root == vault.root else { return nil }
+            } else if spec.servable, environment["KG_LOCAL"] == nil,
+                let code = QueryClient.forward(arguments, environment: environment, currentDirectory: currentDirectory,
+                    indexFolder: Indexer(vault: vault).indexFolder, console: console)
+            {
+                return code
+            }
             let progress = ProgressReporter(console: console)
             let options = KnowledgeBase.Options(refresh: !args.flags.contains("--no-refresh"),
                 allowMassDelete: args.flags.contains("--allow-mass-delete"), wait: !args.flags.contains("--no-wait"),
                 progress: { done, total in progress.update(done, total) }, currentDirectory: currentDirectory)
-            let kb = KnowledgeBase(vault: vault, options: options) { notice in
+            let notices: @Sendable (Notice) -> Void = { notice in
                 progress.clear()
                 console.err("kg: \(notice.kind.rawValue): \(notice.message)\n")
             }
+            let kb = served.map { KnowledgeBase(sharing: $0, options: options, notices: notices) }
+                ?? KnowledgeBase(vault: vault, options: options, notices: notices)
             defer { progress.clear() }
             try spec.run(Invocation(args: args, kb: kb, console: console))
             // What the command read is freed on another core: the process exits meanwhile.
@@ -138,10 +158,10 @@ public enum CLI {
         }
     }
 
-    /// The variables kg reads (`KG_VAULT`), without making the whole environment a dictionary.
+    /// The variables kg reads (`KG_VAULT`, `KG_LOCAL`), without making the whole environment a dictionary.
     public static var environment: [String: String] {
         var out: [String: String] = [:]
-        for name in ["KG_VAULT"] {
+        for name in ["KG_VAULT", "KG_LOCAL"] {
             if let v = getenv(name) { out[name] = String(cString: v) }
         }
         return out

@@ -50,10 +50,11 @@ func parse() -> Options {
 
 /// Runs a command; returns wall seconds, peak RSS in KiB, exit status and stdout.
 @discardableResult
-func run(_ path: String, _ args: [String], capture: Bool = false) -> (seconds: Double, rssKB: Int, status: Int32, out: Data) {
+func run(_ path: String, _ args: [String], capture: Bool = false, environment: [String: String] = [:]) -> (seconds: Double, rssKB: Int, status: Int32, out: Data) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let pipe = Pipe()
     p.standardOutput = capture ? pipe : FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
@@ -210,6 +211,9 @@ usleep(1_500_000)
 measure("search 카카오 (watcher running)") { run(kg, ["search", "카카오", "--vault", vault]).seconds }
 measure("search LightGCN (watcher running)") { run(kg, ["search", "LightGCN", "--vault", vault]).seconds }
 measure("related FFM (watcher running)") { run(kg, ["related", "FFM", "--vault", vault]).seconds }
+// The same, the command opening the index itself instead of asking the watcher.
+measure("search 카카오 (watcher running, KG_LOCAL=1)") { run(kg, ["search", "카카오", "--vault", vault], environment: ["KG_LOCAL": "1"]).seconds }
+measure("related FFM (watcher running, KG_LOCAL=1)") { run(kg, ["related", "FFM", "--vault", vault], environment: ["KG_LOCAL": "1"]).seconds }
 
 // Save → visible: a note written with a fresh word, then `kg search WORD --no-refresh` run
 // until it finds the note (the search's own time included, as a user waits for it).

@@ -92,7 +92,7 @@ extension KnowledgeBase {
                     count += 1
                 }
             }
-            return (try only.map { summary($0, lexicon, graph) }, total)
+            return (only.map { summary($0, lexicon, graph) }, total)
         }
     }
 

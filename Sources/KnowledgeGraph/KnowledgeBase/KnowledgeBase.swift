@@ -57,8 +57,9 @@ public final class KnowledgeBase: @unchecked Sendable {
     public let indexer: Indexer
     public let options: Options
     private let notify: @Sendable (Notice) -> Void
-    /// The view answered from last, kept while the index it reads is the current one.
-    private let lastView = Locked<IndexView?>(nil)
+    /// The view answered from last, kept while the index it reads is the current one (shared
+    /// by knowledge bases made with `init(sharing:)`).
+    private let lastView: Locked<IndexView?>
     /// Whether the empty graph was pointed out already.
     private let toldEmpty = Locked(false)
 
@@ -67,6 +68,18 @@ public final class KnowledgeBase: @unchecked Sendable {
         self.indexer = Indexer(vault: vault)
         self.options = options
         self.notify = notices
+        self.lastView = Locked(nil)
+    }
+
+    /// A knowledge base of `base`'s vault with its own options and notices that answers from
+    /// the views `base` has open, with what they decoded and read (a watcher serving queries
+    /// makes one per query).
+    public init(sharing base: KnowledgeBase, options: Options, notices: @escaping @Sendable (Notice) -> Void = { _ in }) {
+        self.vault = base.vault
+        self.indexer = base.indexer
+        self.options = options
+        self.notify = notices
+        self.lastView = base.lastView
     }
 
     func notice(_ kind: Notice.Kind, _ message: String) { notify(Notice(kind, message)) }
@@ -132,6 +145,7 @@ public final class KnowledgeBase: @unchecked Sendable {
     /// The index to answer from, following the access rules.
     func view(rebuild: Bool = false) throws(KGError) -> IndexView {
         if !options.refresh {
+            if let view = currentView() { return view }
             do {
                 if let r = try IndexReader.load(path: indexer.indexPath) { return adopt(r) }
             } catch {
@@ -141,6 +155,7 @@ public final class KnowledgeBase: @unchecked Sendable {
         }
         if !rebuild, Watcher.isRunning(indexFolder: indexer.indexFolder) {
             // A live watcher keeps the index fresh: answer without walking the vault.
+            if let view = currentView() { return view }
             if let r = indexer.openIndex() { return adopt(r) }
         }
         // Readers never wait for a writer: with one at work, the last committed index answers.
@@ -162,6 +177,13 @@ public final class KnowledgeBase: @unchecked Sendable {
                 + "answering from the last index. Run 'kg index --allow-mass-delete' if they were deleted on purpose")
             return adopt(r)
         }
+    }
+
+    /// The last view, while the index file it reads is still the one on disk (the file is
+    /// replaced, never rewritten in place, and the view's mapping keeps its inode taken).
+    private func currentView() -> IndexView? {
+        guard let view = lastView.withLock({ $0 }), view.reader.isFile(at: indexer.indexPath) else { return nil }
+        return view
     }
 
     /// A view of `reader`: the last one when it reads the same index file (with what it has

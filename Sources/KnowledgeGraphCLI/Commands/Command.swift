@@ -16,6 +16,8 @@ struct Command: Sendable {
     /// Options beyond those every command takes (`--vault`, `--json`, `--help`), in the
     /// order help lists them.
     var options: [String]
+    /// Whether a running `kg watch` may answer it (`QueryService`): it only reads the index.
+    var servable = false
     var run: @Sendable (Invocation) throws(KGError) -> Void
 
     /// The usage line: the command, its arguments and its options.

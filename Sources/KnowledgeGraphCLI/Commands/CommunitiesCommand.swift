@@ -8,7 +8,7 @@ enum CommunitiesCommand {
             deterministic), largest first, each with its most connected members; and the
             entities that bridge groups (betweenness centrality).
             """,
-        arguments: 0...0, options: ["--limit"] + queryOptions
+        arguments: 0...0, options: ["--limit"] + queryOptions, servable: true
     ) { inv throws(KGError) in
         let list = try inv.kb.communities(limit: try inv.limit(default: 10))
         if inv.json { return inv.emit(list.json) }

@@ -10,7 +10,7 @@ enum EntitiesCommand {
             or everyday title or alias of a linked note. JSON adds "source" (lexicon, note,
             discovered), "confidence", "signals" and "link_only" (those names).
             """,
-        arguments: 0...0, options: ["--limit", "--type"] + queryOptions
+        arguments: 0...0, options: ["--limit", "--type"] + queryOptions, servable: true
     ) { inv throws(KGError) in
         let list = try inv.kb.entities(type: inv.value("--type"), limit: try inv.limit(default: 10))
         if inv.json { return inv.emit(list.json) }

@@ -17,7 +17,7 @@ enum LinkCommands {
                              linking it: Obsidian's unlinked mentions
             \(noteArgument)
             """,
-        arguments: 1...Int.max, options: ["--unlinked", "--limit"] + queryOptions
+        arguments: 1...Int.max, options: ["--unlinked", "--limit"] + queryOptions, servable: true
     ) { inv throws(KGError) in
         let list = try inv.kb.backlinks(inv.positional.joined(separator: " "), unlinked: inv.flag("--unlinked"),
             limit: try inv.limit(default: 50))
@@ -47,7 +47,7 @@ enum LinkCommands {
             file that is not a note, (unresolved) when it goes nowhere.
             \(noteArgument)
             """,
-        arguments: 1...Int.max, options: queryOptions
+        arguments: 1...Int.max, options: queryOptions, servable: true
     ) { inv throws(KGError) in
         let list = try inv.kb.links(inv.positional.joined(separator: " "))
         if inv.json { return inv.emit(list.json) }
@@ -66,7 +66,7 @@ enum LinkCommands {
             Links to a note that does not exist, grouped by target, most-linked first, each
             as path:line: target. Links to attachments (pictures, PDFs) are not counted.
             """,
-        arguments: 0...0, options: ["--limit"] + queryOptions
+        arguments: 0...0, options: ["--limit"] + queryOptions, servable: true
     ) { inv throws(KGError) in
         let list = try inv.kb.unresolved(limit: try inv.limit(default: 50))
         if inv.json { return inv.emit(list.json) }
@@ -87,7 +87,7 @@ enum LinkCommands {
     static let orphans = Command(
         name: "orphans", synopsis: "", summary: "notes with no link in or out",
         details: "Notes that no link goes to or comes from, one path a line (links to nowhere do not count).\n",
-        arguments: 0...0, options: ["--limit"] + queryOptions
+        arguments: 0...0, options: ["--limit"] + queryOptions, servable: true
     ) { inv throws(KGError) in
         let list = try inv.kb.orphans(limit: try inv.limit(default: 50))
         if inv.json { return inv.emit(list.json) }

@@ -8,7 +8,7 @@ enum MentionsCommand {
             in path and line order; the column (in characters, from 1) tells two mentions on
             one line apart.
             """,
-        arguments: 0...Int.max, options: ["--limit", "--type"] + queryOptions
+        arguments: 0...Int.max, options: ["--limit", "--type"] + queryOptions, servable: true
     ) { inv throws(KGError) in
         let name = inv.positional.isEmpty ? nil : inv.positional.joined(separator: " ")
         // Written as the mentions are read, in chunks: every mention of a large vault

@@ -7,7 +7,7 @@ enum PathCommand {
             The shortest chain of co-mentions from entity A to entity B (fewest hops, through
             the strongest edges), with the lines that show each hop. Quote names with spaces.
             """,
-        arguments: 2...2, options: queryOptions
+        arguments: 2...2, options: queryOptions, servable: true
     ) { inv throws(KGError) in
         let path = try inv.kb.path(from: inv.positional[0], to: inv.positional[1])
         if inv.json { inv.emit(path.json) }

@@ -15,7 +15,7 @@ enum RelatedCommand {
             the note is about (mentions × rarity) and the notes that share its most
             distinctive entities but are not linked to or from it.
             """,
-        arguments: 1...Int.max, options: ["--limit", "--type", "--by", "--explain"] + queryOptions
+        arguments: 1...Int.max, options: ["--limit", "--type", "--by", "--explain"] + queryOptions, servable: true
     ) { inv throws(KGError) in
         let name = inv.positional.joined(separator: " ")
         let lowered = name.lowercased()

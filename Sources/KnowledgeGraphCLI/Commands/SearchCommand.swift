@@ -32,7 +32,7 @@ enum SearchCommand {
               --all-lines    every matching line of each note (else the first 5)
             JSON gives every matching line whole, with the column of its first match.
             """,
-        arguments: 1...Int.max, options: ["--limit", "--all-lines", "--since", "--until", "--sort"] + queryOptions
+        arguments: 1...Int.max, options: ["--limit", "--all-lines", "--since", "--until", "--sort"] + queryOptions, servable: true
     ) { inv throws(KGError) in
         let query = inv.positional.joined(separator: " ")
         var sort = SearchSort.score

@@ -11,8 +11,11 @@ enum WatchCommand {
             burst settles (150 ms) the vault is re-checked, so atomic saves (temp file +
             rename), moves, new folders and queue overflows all end in one correct update.
             Falls back to polling every second when inotify is unavailable or its watch
-            limit is reached, or with --poll. While a watcher runs, query commands answer
-            from the index without walking the vault. Ctrl-C stops it cleanly.
+            limit is reached, or with --poll. While a watcher runs, query commands (search,
+            related, path, communities, mentions, entities, stats, backlinks, links,
+            unresolved, orphans) are answered by it, from the index it keeps open, through
+            .kg/query.sock; with KG_LOCAL=1 set, a command opens the index itself. Ctrl-C
+            stops it cleanly.
             """,
         arguments: 0...0, options: ["--poll"]
     ) { inv throws(KGError) in
@@ -44,11 +47,20 @@ enum WatchCommand {
         inv.note("watching \(inv.kb.vault.root) (Ctrl-C to stop)")
         let console = inv.console
         let json = inv.json
+        let kb = inv.kb
+        // Queries are answered here once the watcher holds the vault's lock (its first update).
+        var service: QueryService?
+        var started = false
+        defer { service?.stop() }
         try inv.kb.watch(polling: inv.flag("--poll"), stopFD: fds[0]) { event in
             switch event {
             case .notice(let text): console.err("kg: note: \(text)\n")
             case .updated(let r): console.out(updateLine(r, json: json) + "\n")
             case .unchanged: break
+            }
+            if case .notice = event {} else if !started {
+                started = true
+                service = QueryService.start(kb: kb, log: console.err)
             }
         }
         inv.note("stopped watching")

@@ -63,6 +63,10 @@ import Testing
         #expect(eventually { collected.text.contains("5 added") || collected.text.contains("1 added") })
         try v.write("b.md", "둘째\n")
         #expect(eventually { collected.text.contains("b.md") })
+        // While it runs, it answers the vault's queries, and removes its socket when it stops.
+        #expect(FileManager.default.fileExists(atPath: v.path(".kg/query.sock")))
+        let search = try runProgram(kg, ["search", "둘째", "--no-refresh", "--vault", v.root])
+        #expect(search.0 == 0 && search.1.hasPrefix("b.md"), "\(search)")
         p.interrupt()
         p.waitUntilExit()
         // The last lines may not have reached the handler yet: read what is left directly.
@@ -72,7 +76,7 @@ import Testing
         // Its own messages go to stderr; stdout holds only the update lines.
         #expect(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("kg: note: stopped watching"))
         #expect(!collected.text.contains("watching"))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: v.path(".kg")).filter { $0.contains("tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: v.path(".kg")).filter { $0.contains("tmp") || $0.contains("sock") }
         #expect(leftovers.isEmpty)
     }
 }
