@@ -207,7 +207,10 @@ watcher.arguments = ["watch", "--vault", vault]
 watcher.standardOutput = FileHandle.nullDevice
 watcher.standardError = FileHandle.nullDevice
 try? watcher.run()
+// Running means settled: its start (a check of the vault, a compaction of the delta the
+// edits above left) is over, as it is for a watcher someone left running.
 usleep(1_500_000)
+waitUntilIdle()
 measure("search 카카오 (watcher running)") { run(kg, ["search", "카카오", "--vault", vault]).seconds }
 measure("search LightGCN (watcher running)") { run(kg, ["search", "LightGCN", "--vault", vault]).seconds }
 measure("related FFM (watcher running)") { run(kg, ["related", "FFM", "--vault", vault]).seconds }
@@ -232,6 +235,16 @@ func watcherCPUSeconds() -> Double {
     // utime and stime are fields 14 and 15; after the command name, 12 and 13 (0-based 11, 12).
     guard fields.count > 12, let u = Double(fields[11]), let k = Double(fields[12]) else { return 0 }
     return (u + k) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+/// Waits (at most a minute) until the watcher has used no CPU for half a second.
+func waitUntilIdle() {
+    var last = watcherCPUSeconds()
+    for _ in 0..<120 {
+        usleep(500_000)
+        let now = watcherCPUSeconds()
+        if now == last { return }
+        last = now
+    }
 }
 func save(_ i: Int, word: String) {
     let path = vault + "/00 kg-bench save \(i % 5).md"

@@ -179,6 +179,18 @@ public final class KnowledgeBase: @unchecked Sendable {
         }
     }
 
+    /// Lets go of the last view once the index file it reads is no longer the one on disk (a
+    /// watcher's commit replaced it), so that the old file's mapping and what was decoded of
+    /// it are freed now, on another core, rather than at the next query.
+    public func dropStaleView() {
+        let stale: IndexView? = lastView.withLock { last in
+            guard let view = last, !view.reader.isFile(at: indexer.indexPath) else { return nil }
+            last = nil
+            return view
+        }
+        if let stale { releaseElsewhere([stale]) }
+    }
+
     /// The last view, while the index file it reads is still the one on disk (the file is
     /// replaced, never rewritten in place, and the view's mapping keeps its inode taken).
     private func currentView() -> IndexView? {

@@ -55,7 +55,9 @@ enum WatchCommand {
         try inv.kb.watch(polling: inv.flag("--poll"), stopFD: fds[0]) { event in
             switch event {
             case .notice(let text): console.err("kg: note: \(text)\n")
-            case .updated(let r): console.out(updateLine(r, json: json) + "\n")
+            case .updated(let r):
+                console.out(updateLine(r, json: json) + "\n")
+                kb.dropStaleView()
             case .unchanged: break
             }
             if case .notice = event {} else if !started {

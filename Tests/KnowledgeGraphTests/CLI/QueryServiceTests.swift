@@ -111,6 +111,28 @@ import Testing
         }
     }
 
+    /// Whether this process maps the index file at `path` that has been replaced (deleted).
+    func mapsReplacedIndex(_ path: String) -> Bool {
+        // Read to its end: a file of /proc says it is empty.
+        let maps = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/maps")).readToEnd()) ?? nil
+        return String(decoding: maps ?? Data(), as: UTF8.self).contains(path + " (deleted)")
+    }
+
+    @Test func aCommitLetsGoOfTheViewOfTheReplacedIndex() throws {
+        let v = try TempVault(files: ["a.md": "FFM과 FM\n"], lexicon: "concept: FFM\nconcept: FM\n")
+        _ = try v.update()
+        let kb = KnowledgeBase(vault: Vault(root: v.root), options: .init(refresh: false))
+        _ = try kb.related("FFM")
+        try v.write("b.md", "FFM 노트\n")
+        // Written whole: the file answered from is deleted (a delta would keep it as its base).
+        _ = try v.update(Indexer.Options(rebuild: true))
+        // The view answered from holds the replaced file until it is let go of.
+        #expect(mapsReplacedIndex(v.path(".kg/index")))
+        kb.dropStaleView()
+        #expect(eventually { !mapsReplacedIndex(v.path(".kg/index")) })
+        #expect(try kb.related("FFM").neighbours.count == 1)
+    }
+
     @Test func aWatcherDeclinesAnotherVaultAndRemovesItsSocketWhenItStops() throws {
         let v = try TempVault.sample()
         let other = try TempVault(files: ["x.md": "FFM\n"], lexicon: "concept: FFM\n")
