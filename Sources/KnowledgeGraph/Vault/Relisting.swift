@@ -32,6 +32,7 @@ extension Vault.Listing {
     /// stat: symbolic links, names that are not UTF-8, folders that cannot be read).
     init(fileTable files: [FileEntry]) {
         let zero = FileStat(size: 0, mtimeNs: 0, ctimeNs: 0, inode: 0)
+        notes.reserveCapacity(files.count + 8)
         for f in files {
             if let reason = f.skipReason, f.stat == zero {
                 skipped.append(SkippedFile(path: f.path, reason: reason))
@@ -48,7 +49,7 @@ extension Vault {
     /// The listing `previous` brought up to date for the files and folders in `hints`, with a
     /// stat of each hinted file and a walk of each hinted folder, and nothing else: what a
     /// full `list()` would give if nothing changed but what the hints name.
-    public func relist(_ previous: Listing, hints: ChangeHints) throws(KGError) -> Listing {
+    public func relist(_ previous: consuming Listing, hints: ChangeHints) throws(KGError) -> Listing {
         try checkRoot()
         // Folders inside another hinted folder are walked with it.
         let sorted = hints.folders.filter { !$0.isEmpty }.sorted { $0.utf8.bytesPrecede($1.utf8) }
@@ -60,7 +61,8 @@ extension Vault {
         func gone(_ path: String) -> Bool {
             (!files.isEmpty && files.contains(PathKey(path))) || (!folders.isEmpty && folders.contains { path == $0 || Vault.isInside(path, $0) })
         }
-        var listing = previous
+        // Taken over, not copied: the notes of a large vault are edited in place.
+        var listing = consume previous
         if files.count + folders.count <= Vault.fewHints {
             // A few paths: each found by binary search (a folder's files are one run of the
             // sorted paths), so that a save costs no pass over the vault's paths.
