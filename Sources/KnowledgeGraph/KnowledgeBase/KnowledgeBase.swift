@@ -191,6 +191,16 @@ public final class KnowledgeBase: @unchecked Sendable {
         if let stale { releaseElsewhere([stale]) }
     }
 
+    /// Opens the current index and reads what every question reads first (its dictionary and
+    /// lexicon), so that the next question does not wait for it: a watcher answering queries
+    /// does this after each commit. Damage found is healed as a query would heal it.
+    public func warmUp() {
+        _ = try? query { view in
+            _ = try view.lexicon()
+            _ = try view.reader.dictionary()
+        }
+    }
+
     /// The last view, while the index file it reads is still the one on disk (the file is
     /// replaced, never rewritten in place, and the view's mapping keeps its inode taken).
     private func currentView() -> IndexView? {

@@ -58,6 +58,7 @@ enum WatchCommand {
             case .updated(let r):
                 console.out(updateLine(r, json: json) + "\n")
                 kb.dropStaleView()
+                service?.warm()
             case .unchanged: break
             }
             if case .notice = event {} else if !started {

@@ -183,6 +183,8 @@ final class QueryService: @unchecked Sendable {
     /// The socket file's inode: it is removed at the end only while it is still this one.
     private let inode: UInt64
     private var stopFDs: [Int32] = [-1, -1]
+    /// A byte here asks the service to open the index a commit has just written (`warm`).
+    private var warmFDs: [Int32] = [-1, -1]
     private let done = DispatchSemaphore(value: 0)
     private let answeredCount = NSLock()
     private var answeredValue = 0
@@ -222,6 +224,7 @@ final class QueryService: @unchecked Sendable {
                 service.removeSocket()
                 return nil
             }
+            if pipe(&service.warmFDs) == 0 { _ = fcntl(service.warmFDs[1], F_SETFL, O_NONBLOCK) }
             Thread.detachNewThread { [service] in
                 service.serve()
                 service.done.signal()
@@ -239,15 +242,23 @@ final class QueryService: @unchecked Sendable {
         self.inode = inode
     }
 
+    /// Asks the service to open the index just committed, between queries, so that the
+    /// first query after a save does not wait for it (it never blocks the caller).
+    func warm() {
+        guard warmFDs[1] >= 0 else { return }
+        var b: UInt8 = 1
+        _ = write(warmFDs[1], &b, 1)
+    }
+
     /// Stops answering (after the query being answered) and removes the socket.
     func stop() {
         guard stopFDs[1] >= 0 else { return }
         var b: UInt8 = 1
         _ = write(stopFDs[1], &b, 1)
         _ = done.wait(timeout: .now() + 60)
-        close(stopFDs[0])
-        close(stopFDs[1])
+        for fd in stopFDs + warmFDs where fd >= 0 { close(fd) }
         stopFDs = [-1, -1]
+        warmFDs = [-1, -1]
         removeSocket()
     }
 
@@ -259,10 +270,17 @@ final class QueryService: @unchecked Sendable {
 
     private func serve() {
         while true {
-            var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: stopFDs[0], events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 2, -1)
+            var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0), pollfd(fd: stopFDs[0], events: Int16(POLLIN), revents: 0),
+                pollfd(fd: warmFDs[0], events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 3, -1)
             if ready < 0 && errno == EINTR { continue }
             if ready < 0 || fds[1].revents != 0 { return }
+            if fds[2].revents & Int16(POLLIN) != 0 {
+                // Several commits since: one warm-up, of the last.
+                var drain = [UInt8](repeating: 0, count: 64)
+                _ = read(warmFDs[0], &drain, drain.count)
+                kb.warmUp()
+            }
             guard fds[0].revents & Int16(POLLIN) != 0 else { continue }
             let c = accept(listenFD, nil, nil)
             if c < 0 { continue }
