@@ -12,6 +12,9 @@ final class IndexView: @unchecked Sendable {
         var graph: CoMentionGraph?
         var notes: [NoteRecord]?
         var texts: [PathKey: NoteText] = [:]
+        /// Bytes of `texts`: past `textBudget` they are let go of, so that a face answering
+        /// for weeks (a watcher serving queries, the servers) keeps no more.
+        var textBytes = 0
         var names: [String: [Int32]]?
     }
 
@@ -108,9 +111,23 @@ final class IndexView: @unchecked Sendable {
         if let cached = cache.withLock({ $0.texts[PathKey(path)] }) { return cached }
         guard case .success(let text) = vault.text(path) else { return nil }
         let t = NoteText(text)
-        if keep { cache.withLock { $0.texts[PathKey(path)] = t } }
+        if keep {
+            cache.withLock { c in
+                let key = PathKey(path)
+                guard c.texts[key] == nil else { return }
+                if c.textBytes + text.utf8.count > IndexView.textBudget {
+                    c.texts = [:]
+                    c.textBytes = 0
+                }
+                c.texts[key] = t
+                c.textBytes += text.utf8.count
+            }
+        }
         return t
     }
+
+    /// The most note text a view keeps for answers to come.
+    static let textBudget = 32 << 20
 
     /// Line `line` (1-based) of a note, or "" when it cannot be read.
     func place(_ note: String, _ line: Int, column: Int? = nil) -> LinePlace {
