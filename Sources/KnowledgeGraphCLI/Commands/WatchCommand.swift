@@ -64,6 +64,7 @@ enum WatchCommand {
             if case .notice = event {} else if !started {
                 started = true
                 service = QueryService.start(kb: kb, log: console.err)
+                service?.warm()
             }
         }
         inv.note("stopped watching")
