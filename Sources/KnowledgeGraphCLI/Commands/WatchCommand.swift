@@ -7,9 +7,11 @@ enum WatchCommand {
         details: """
             Keeps the index fresh while it runs, printing one line per applied update on
             stdout (what changed, how long it took; with --json one JSON object a line) and
-            its own messages on stderr. Uses inotify on Linux: events are hints, and after a
-            burst settles (150 ms) the vault is re-checked, so atomic saves (temp file +
-            rename), moves, new folders and queue overflows all end in one correct update.
+            its own messages on stderr. Uses inotify on Linux: the files and folders the
+            events name are checked 10 ms after a save (100 ms once a burst settles, as a
+            git checkout), so atomic saves (temp file + rename), moves and new folders end in
+            one correct update; the whole vault is checked at start, after a queue
+            overflow, and every 10 minutes.
             Falls back to polling every second when inotify is unavailable or its watch
             limit is reached, or with --poll. While a watcher runs, query commands (search,
             related, path, communities, mentions, entities, stats, backlinks, links,
