@@ -187,23 +187,49 @@ struct OutputWriter {
 }
 
 /// A `kg watch` run on a thread of the server, so that the index stays fresh and queries
-/// trust it; when another watcher already runs, that one does the work.
+/// trust it; when another watcher already runs, that one does the work. Like `kg watch`, it
+/// answers the vault's query commands (`QueryService`) while it runs.
 final class BackgroundWatcher: @unchecked Sendable {
     private var fds: [Int32] = [-1, -1]
     private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var running: QueryService?
+    /// The query service, once the watcher holds the vault's lock.
+    var service: QueryService? {
+        lock.lock()
+        defer { lock.unlock() }
+        return running
+    }
 
     init(kb: KnowledgeBase, log: @escaping @Sendable (String) -> Void) {
         guard pipe(&fds) == 0 else { return }
         let stopFD = fds[0]
         let watcher = Watcher(indexer: kb.indexer)
-        Thread.detachNewThread { [done] in
+        Thread.detachNewThread { [self] in
+            var service: QueryService?
+            var started = false
             do {
                 try watcher.run(stopFD: stopFD) { event in
-                    if case .notice(let n) = event { log("kg: note: \(n)\n") }
+                    switch event {
+                    case .notice(let n): log("kg: note: \(n)\n")
+                    case .updated:
+                        kb.dropStaleView()
+                        service?.warm()
+                    case .unchanged: break
+                    }
+                    if case .notice = event {} else if !started {
+                        started = true
+                        service = QueryService.start(kb: kb, log: log)
+                        service?.warm()
+                        lock.lock()
+                        running = service
+                        lock.unlock()
+                    }
                 }
             } catch {
                 log("kg: note: the index is refreshed per request (\((error as? KGError)?.message ?? "\(error)"))\n")
             }
+            service?.stop()
             done.signal()
         }
     }

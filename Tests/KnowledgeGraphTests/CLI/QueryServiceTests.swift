@@ -64,6 +64,18 @@ import Testing
         #expect(service.answered == answered)
     }
 
+    @Test func theServersWatcherAnswersQueriesToo() throws {
+        let v = try TempVault.sample()
+        #expect(run(["index", "--vault", v.root], cwd: "/").0 == 0)
+        let background = BackgroundWatcher(kb: KnowledgeBase(vault: Vault(root: v.root)), log: { _ in })
+        #expect(eventually { background.service != nil })
+        let local = run(["--vault", v.root, "related", "FFM"], env: ["KG_LOCAL": "1"], cwd: "/")
+        #expect(run(["--vault", v.root, "related", "FFM"], cwd: "/") == local)
+        #expect(background.service?.answered == 1)
+        background.stop()
+        #expect(!FileManager.default.fileExists(atPath: v.path(".kg/query.sock")))
+    }
+
     @Test func aSavedNoteIsFoundThroughTheWatcher() throws {
         let v = try TempVault(files: ["a.md": "처음 노트\n"], lexicon: "concept: FFM\n")
         let (w, service) = try serving(v)
