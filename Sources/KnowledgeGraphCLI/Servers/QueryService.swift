@@ -6,7 +6,8 @@
 import Foundation
 import KnowledgeGraph
 
-/// Query commands answered by a running `kg watch`: the watcher listens on a Unix socket in
+/// Query commands answered by a running watcher (`kg watch`, or the one `kg mcp` and `kg lsp`
+/// run on a thread): the watcher listens on a Unix socket in
 /// the index folder (`.kg/query.sock`, only for its user), and a query command of that vault
 /// sends it its arguments instead of opening the index itself. The watcher answers from the
 /// index it keeps open, with what it has decoded and read, so a query costs the work of the
@@ -174,8 +175,8 @@ enum QueryClient {
     }
 }
 
-/// The server side, run by `kg watch` once its watcher holds the vault's watch lock: one
-/// query at a time, on its own thread, next to the watcher's updates.
+/// The server side, started once a watcher holds the vault's watch lock: one query at a time,
+/// on its own thread, next to the watcher's updates.
 final class QueryService: @unchecked Sendable {
     private let kb: KnowledgeBase
     private let path: String
