@@ -49,25 +49,16 @@ enum WatchCommand {
         inv.note("watching \(inv.kb.vault.root) (Ctrl-C to stop)")
         let console = inv.console
         let json = inv.json
-        let kb = inv.kb
-        // Queries are answered here once the watcher holds the vault's lock (its first update).
-        var service: QueryService?
-        var started = false
-        defer { service?.stop() }
+        // Queries are answered here once the watcher holds the vault's lock.
+        var serving = QueryServing(kb: inv.kb, log: console.err)
+        defer { serving.stop() }
         try inv.kb.watch(polling: inv.flag("--poll"), stopFD: fds[0]) { event in
             switch event {
             case .notice(let text): console.err("kg: note: \(text)\n")
-            case .updated(let r):
-                console.out(updateLine(r, json: json) + "\n")
-                kb.dropStaleView()
-                service?.warm()
+            case .updated(let r): console.out(updateLine(r, json: json) + "\n")
             case .unchanged: break
             }
-            if case .notice = event {} else if !started {
-                started = true
-                service = QueryService.start(kb: kb, log: console.err)
-                service?.warm()
-            }
+            serving.follow(event)
         }
         inv.note("stopped watching")
     }

@@ -357,3 +357,37 @@ final class QueryService: @unchecked Sendable {
         }
     }
 }
+
+/// What a watcher does for its query service as events come: it starts the service once the
+/// watcher holds the vault's lock (its first update), and after each commit lets go of the
+/// replaced index and has the new one opened before the next query. `kg watch` and the
+/// servers' background watcher both follow their events with one.
+struct QueryServing {
+    let kb: KnowledgeBase
+    let log: @Sendable (String) -> Void
+    private(set) var service: QueryService?
+    private var started = false
+
+    init(kb: KnowledgeBase, log: @escaping @Sendable (String) -> Void) {
+        self.kb = kb
+        self.log = log
+    }
+
+    mutating func follow(_ event: Watcher.Event) {
+        switch event {
+        case .notice: return
+        case .updated:
+            kb.dropStaleView()
+            service?.warm()
+        case .unchanged: break
+        }
+        if !started {
+            started = true
+            service = QueryService.start(kb: kb, log: log)
+            service?.warm()
+        }
+    }
+
+    /// Stops the service, if it started.
+    func stop() { service?.stop() }
+}

@@ -206,30 +206,19 @@ final class BackgroundWatcher: @unchecked Sendable {
         let stopFD = fds[0]
         let watcher = Watcher(indexer: kb.indexer)
         Thread.detachNewThread { [self] in
-            var service: QueryService?
-            var started = false
+            var serving = QueryServing(kb: kb, log: log)
             do {
                 try watcher.run(stopFD: stopFD) { event in
-                    switch event {
-                    case .notice(let n): log("kg: note: \(n)\n")
-                    case .updated:
-                        kb.dropStaleView()
-                        service?.warm()
-                    case .unchanged: break
-                    }
-                    if case .notice = event {} else if !started {
-                        started = true
-                        service = QueryService.start(kb: kb, log: log)
-                        service?.warm()
-                        lock.lock()
-                        running = service
-                        lock.unlock()
-                    }
+                    if case .notice(let n) = event { log("kg: note: \(n)\n") }
+                    serving.follow(event)
+                    lock.lock()
+                    running = serving.service
+                    lock.unlock()
                 }
             } catch {
                 log("kg: note: the index is refreshed per request (\((error as? KGError)?.message ?? "\(error)"))\n")
             }
-            service?.stop()
+            serving.stop()
             done.signal()
         }
     }

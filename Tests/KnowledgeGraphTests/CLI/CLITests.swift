@@ -9,11 +9,7 @@ import Testing
     static let files = ["a.md": "FM과 FFM\n카카오에서 MLflow\n", "sub/b.md": "FFM은 FM에서\n"]
 
     func run(_ args: [String], env: [String: String] = [:], cwd: String) -> (Int32, String, String) {
-        let out = Collector()
-        let err = Collector()
-        let status = CLI.run(args, environment: env, currentDirectory: cwd,
-            console: Console(out: { out.append($0) }, err: { err.append($0) }, errIsTerminal: false))
-        return (status, out.text, err.text)
+        runCLI(args, env: env, cwd: cwd)
     }
 
     @Test func missingVaultExits66() throws {

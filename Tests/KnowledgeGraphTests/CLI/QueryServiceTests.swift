@@ -13,11 +13,7 @@ import Testing
 /// that runs by itself whenever no watcher answers.
 @Suite(.serialized) struct QueryServiceTests {
     func run(_ args: [String], env: [String: String] = [:], cwd: String) -> (Int32, String, String) {
-        let out = Collector()
-        let err = Collector()
-        let status = CLI.run(args, environment: env, currentDirectory: cwd,
-            console: Console(out: { out.append($0) }, err: { err.append($0) }, errIsTerminal: false))
-        return (status, out.text, err.text)
+        runCLI(args, env: env, cwd: cwd)
     }
 
     /// A watcher of `v` holding its lock, and the query service a `kg watch` starts.

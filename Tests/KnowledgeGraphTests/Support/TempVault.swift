@@ -51,11 +51,7 @@ final class TempVault {
     }
 
     func kg(_ args: [String]) -> (status: Int32, out: String, err: String) {
-        let out = Collector()
-        let err = Collector()
-        let console = Console(out: { out.append($0) }, err: { err.append($0) }, errIsTerminal: false)
-        let status = CLI.run(["--vault", root] + args, environment: [:], currentDirectory: root, console: console)
-        return (status, out.text, err.text)
+        runCLI(["--vault", root] + args, cwd: root)
     }
 
     /// The index after bringing it up to date.
@@ -83,6 +79,16 @@ final class TempVault {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
     }
+}
+
+/// Runs kg in-process as a shell would, with `env` as its environment and `cwd` as its
+/// working folder: the exit status, stdout and stderr.
+func runCLI(_ args: [String], env: [String: String] = [:], cwd: String) -> (status: Int32, out: String, err: String) {
+    let out = Collector()
+    let err = Collector()
+    let status = CLI.run(args, environment: env, currentDirectory: cwd,
+        console: Console(out: { out.append($0) }, err: { err.append($0) }, errIsTerminal: false))
+    return (status, out.text, err.text)
 }
 
 final class Collector: @unchecked Sendable {
