@@ -10,34 +10,84 @@ extension Postings {
 
     /// The positions `p` in `a` for which whether `p + gap` is in `b` is `wanted`.
     private static func positions(of a: Postings, followedBy b: Postings, gap: Int32, are wanted: Bool) -> Postings {
-        var out = Postings()
         a.withBuffers { an, ao, ap in
             b.withBuffers { bn, bo, bp in
-                var j = 0
-                for i in 0..<an.count {
-                    let note = an[i]
-                    j = Postings.seek(bn, from: j, to: note)
-                    let shared = j < bn.count && bn[j] == note
-                    if wanted && !shared {
-                        if j == bn.count { break }
-                        continue
-                    }
-                    var c = shared ? Int(bo[j]) : 0
-                    let end = shared ? Int(bo[j + 1]) : 0
-                    let before = out.positions.count
-                    for x in Int(ao[i])..<Int(ao[i + 1]) {
-                        let want = ap[x] &+ gap
-                        while c < end && bp[c] < want { c += 1 }
-                        if wanted && c == end { break }
-                        if (c < end && bp[c] == want) == wanted { out.positions.append(ap[x]) }
-                    }
-                    if out.positions.count > before {
-                        out.notes.append(note)
-                        out.offsets.append(Int32(out.positions.count))
+                Postings.build(notes: an.count, positions: ap.count) { out in
+                    var j = 0
+                    for i in 0..<an.count {
+                        let note = an[i]
+                        j = Postings.seek(bn, from: j, to: note)
+                        let shared = j < bn.count && bn[j] == note
+                        if wanted && !shared {
+                            if j == bn.count { break }
+                            continue
+                        }
+                        var c = shared ? Int(bo[j]) : 0
+                        let end = shared ? Int(bo[j + 1]) : 0
+                        let before = out.positionCount
+                        for x in Int(ao[i])..<Int(ao[i + 1]) {
+                            let want = ap[x] &+ gap
+                            while c < end && bp[c] < want { c += 1 }
+                            if wanted && c == end { break }
+                            if (c < end && bp[c] == want) == wanted { out.position(ap[x]) }
+                        }
+                        if out.positionCount > before { out.note(note) }
                     }
                 }
             }
         }
+    }
+
+    /// Where a list being built writes: its notes, offsets (the first is 0) and positions,
+    /// and how many of each it has written.
+    struct Builder {
+        let notes: UnsafeMutableBufferPointer<Int32>
+        let offsets: UnsafeMutableBufferPointer<Int32>
+        let positions: UnsafeMutableBufferPointer<Int32>
+        var noteCount = 0
+        var positionCount = 0
+
+        @inline(__always) mutating func position(_ p: Int32) {
+            positions[positionCount] = p
+            positionCount += 1
+        }
+
+        @inline(__always) mutating func positions(_ p: UnsafeBufferPointer<Int32>) {
+            guard let from = p.baseAddress, !p.isEmpty else { return }
+            (positions.baseAddress! + positionCount).update(from: from, count: p.count)
+            positionCount += p.count
+        }
+
+        /// Ends note `note`, whose positions are those written since the note before.
+        @inline(__always) mutating func note(_ note: Int32) {
+            notes[noteCount] = note
+            noteCount += 1
+            offsets[noteCount] = Int32(positionCount)
+        }
+    }
+
+    /// A list written straight into its arrays by `fill`, which writes at most `notes` notes
+    /// and `positions` positions: no append checks its storage per position.
+    static func build(notes noteRoom: Int, positions positionRoom: Int, _ fill: (inout Builder) -> Void) -> Postings {
+        var out = Postings()
+        var offsets: [Int32] = []
+        var positions: [Int32] = []
+        var built = 0
+        out.notes = [Int32](unsafeUninitializedCapacity: max(noteRoom, 0)) { notes, noteCount in
+            offsets = [Int32](unsafeUninitializedCapacity: max(noteRoom, 0) + 1) { offsets, offsetCount in
+                positions = [Int32](unsafeUninitializedCapacity: max(positionRoom, 0)) { positions, positionCount in
+                    offsets[0] = 0
+                    var b = Builder(notes: notes, offsets: offsets, positions: positions)
+                    fill(&b)
+                    built = b.noteCount
+                    positionCount = b.positionCount
+                }
+                offsetCount = built + 1
+            }
+            noteCount = built
+        }
+        out.offsets = offsets
+        out.positions = positions
         return out
     }
 
@@ -101,49 +151,45 @@ extension Postings {
     static func union(_ a: Postings, _ b: Postings) -> Postings {
         if b.notes.isEmpty { return a }
         if a.notes.isEmpty { return b }
-        var out = Postings()
-        out.notes.reserveCapacity(max(a.notes.count, b.notes.count))
-        out.offsets.reserveCapacity(max(a.notes.count, b.notes.count) + 1)
-        out.positions.reserveCapacity(a.positions.count + b.positions.count)
-        a.withBuffers { an, ao, ap in
+        return a.withBuffers { an, ao, ap in
             b.withBuffers { bn, bo, bp in
-                var i = 0
-                var j = 0
-                while i < an.count || j < bn.count {
-                    if j == bn.count || (i < an.count && an[i] < bn[j]) {
-                        out.notes.append(an[i])
-                        out.positions.append(contentsOf: UnsafeBufferPointer(rebasing: ap[Int(ao[i])..<Int(ao[i + 1])]))
-                        i += 1
-                    } else if i == an.count || bn[j] < an[i] {
-                        out.notes.append(bn[j])
-                        out.positions.append(contentsOf: UnsafeBufferPointer(rebasing: bp[Int(bo[j])..<Int(bo[j + 1])]))
-                        j += 1
-                    } else {
-                        out.notes.append(an[i])
-                        var x = Int(ao[i])
-                        let xEnd = Int(ao[i + 1])
-                        var y = Int(bo[j])
-                        let yEnd = Int(bo[j + 1])
-                        while x < xEnd || y < yEnd {
-                            if y == yEnd || (x < xEnd && ap[x] < bp[y]) {
-                                out.positions.append(ap[x])
-                                x += 1
-                            } else if x == xEnd || bp[y] < ap[x] {
-                                out.positions.append(bp[y])
-                                y += 1
-                            } else {
-                                out.positions.append(ap[x])
-                                x += 1
-                                y += 1
+                Postings.build(notes: an.count + bn.count, positions: ap.count + bp.count) { out in
+                    var i = 0
+                    var j = 0
+                    while i < an.count || j < bn.count {
+                        if j == bn.count || (i < an.count && an[i] < bn[j]) {
+                            out.positions(UnsafeBufferPointer(rebasing: ap[Int(ao[i])..<Int(ao[i + 1])]))
+                            out.note(an[i])
+                            i += 1
+                        } else if i == an.count || bn[j] < an[i] {
+                            out.positions(UnsafeBufferPointer(rebasing: bp[Int(bo[j])..<Int(bo[j + 1])]))
+                            out.note(bn[j])
+                            j += 1
+                        } else {
+                            var x = Int(ao[i])
+                            let xEnd = Int(ao[i + 1])
+                            var y = Int(bo[j])
+                            let yEnd = Int(bo[j + 1])
+                            while x < xEnd || y < yEnd {
+                                if y == yEnd || (x < xEnd && ap[x] < bp[y]) {
+                                    out.position(ap[x])
+                                    x += 1
+                                } else if x == xEnd || bp[y] < ap[x] {
+                                    out.position(bp[y])
+                                    y += 1
+                                } else {
+                                    out.position(ap[x])
+                                    x += 1
+                                    y += 1
+                                }
                             }
+                            out.note(an[i])
+                            i += 1
+                            j += 1
                         }
-                        i += 1
-                        j += 1
                     }
-                    out.offsets.append(Int32(out.positions.count))
                 }
             }
         }
-        return out
     }
 }

@@ -33,6 +33,8 @@ public protocol TermIndex {
     /// The size of the list at `k`, without reading it.
     func postingByteCount(at k: Int) throws(CorruptIndex) -> Int
     func tokenCount(_ id: Int) throws(CorruptIndex) -> Int32
+    /// Every note's token count at once (a search scores tens of thousands of notes).
+    func noteLengths() throws(CorruptIndex) -> IndexReader.NoteLengths
     func note(at id: Int) throws(CorruptIndex) -> NoteRecord
 }
 
@@ -224,26 +226,34 @@ public struct Searcher {
             }
             perTerm.append(kept)
         }
-        // Matching notes, with where they stand in each sought term's list.
-        var matched: [(note: Int32, at: [Int?])] = []
+        // Matching notes, with where they stand in each sought term's list: entry `m` of
+        // term `t` at `at[m * terms + t]` (-1: not in it). Flat, so that tens of thousands of
+        // matches cost no allocation each.
+        let terms = perTerm.count
+        var matchedNotes: [Int32] = []
+        var at: [Int32] = []
         if query.isPlain && keep == nil {
-            var cursors = [Int](repeating: 0, count: perTerm.count)
+            var cursors = [Int](repeating: 0, count: terms)
             notes: for k in perTerm[0].notes.indices {
                 let note = perTerm[0].notes[k]
-                var at: [Int?] = [k]
                 for t in perTerm.indices.dropFirst() {
                     let l = perTerm[t]
                     while cursors[t] < l.notes.count && l.notes[cursors[t]] < note { cursors[t] += 1 }
                     if cursors[t] == l.notes.count { break notes }
                     if l.notes[cursors[t]] != note { continue notes }
-                    at.append(cursors[t])
                 }
-                matched.append((note, at))
+                matchedNotes.append(note)
+                at.append(Int32(k))
+                for t in perTerm.indices.dropFirst() { at.append(Int32(cursors[t])) }
             }
         } else {
             for note in evaluate(root, perTerm, fields) where keep?(note) ?? true {
-                let at: [Int?] = perTerm.indices.map { t in
-                    guard query.positive[t] else { return nil }
+                matchedNotes.append(note)
+                for t in perTerm.indices {
+                    guard query.positive[t] else {
+                        at.append(-1)
+                        continue
+                    }
                     let l = perTerm[t].notes
                     var lo = 0
                     var hi = l.count
@@ -251,20 +261,20 @@ public struct Searcher {
                         let mid = (lo + hi) / 2
                         if l[mid] < note { lo = mid + 1 } else { hi = mid }
                     }
-                    return lo < l.count && l[lo] == note ? lo : nil
+                    at.append(lo < l.count && l[lo] == note ? Int32(lo) : -1)
                 }
-                matched.append((note, at))
             }
         }
         let n = Double(noteCount)
         let avgdl = max(1, Double(try reader.tokenTotal()) / n)
+        let lengths = try reader.noteLengths()
         let idf = perTerm.map { t in
             let df = Double(t.notes.count)
             return log(1 + (n - df + 0.5) / (df + 0.5))
         }
         // The best `limit`, kept sorted as they come: most notes fall below the last kept.
         func better(_ a: (score: Double, m: Int), _ b: (score: Double, m: Int)) -> Bool {
-            let (x, y) = (matched[a.m].note, matched[b.m].note)
+            let (x, y) = (matchedNotes[a.m], matchedNotes[b.m])
             switch order {
             case .score: return a.score != b.score ? a.score > b.score : x < y
             case .path: return x < y
@@ -274,13 +284,16 @@ public struct Searcher {
             }
         }
         var best: [(score: Double, m: Int)] = []
-        let keepCount = max(0, min(limit, matched.count))
-        for (m, entry) in matched.enumerated() {
+        let keepCount = max(0, min(limit, matchedNotes.count))
+        for m in matchedNotes.indices {
             var score = 0.0
-            if entry.at.contains(where: { $0 != nil }) {
-                let dl = Double(try reader.tokenCount(Int(entry.note)))
-                for (t, k) in entry.at.enumerated() {
-                    guard let k else { continue }
+            let note = Int(matchedNotes[m])
+            if (0..<terms).contains(where: { at[m * terms + $0] >= 0 }) {
+                guard note < lengths.count else { throw CorruptIndex(reason: "bad note id") }
+                let dl = Double(lengths[note])
+                for t in 0..<terms {
+                    let k = Int(at[m * terms + t])
+                    guard k >= 0 else { continue }
                     let tf = Double(perTerm[t].offsets[k + 1] - perTerm[t].offsets[k])
                     score += idf[t] * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))
                 }
@@ -300,12 +313,12 @@ public struct Searcher {
         }
         var hits: [SearchHit] = []
         for b in best {
-            let entry = matched[b.m]
-            let r = try record(entry.note)
+            let r = try record(matchedNotes[b.m])
             // Each matching line, with the first term start on it.
             var first: [Int: Int] = [:]
-            for (t, k) in entry.at.enumerated() {
-                guard let k else { continue }
+            for t in 0..<terms {
+                let k = Int(at[b.m * terms + t])
+                guard k >= 0 else { continue }
                 for p in perTerm[t].positions(at: k) {
                     let line = Searcher.line(of: p, in: r)
                     let token = line - 1 < r.lineTokenStarts.count ? Int(p &- r.lineTokenStarts[line - 1]) : 0
@@ -315,7 +328,7 @@ public struct Searcher {
             let lines = first.keys.sorted()
             hits.append(SearchHit(note: r.path, score: b.score, lines: lines, firstTokens: lines.map { first[$0] ?? 0 }))
         }
-        return (hits, matched.count)
+        return (hits, matchedNotes.count)
     }
 
     /// The notes a query node selects, ascending.

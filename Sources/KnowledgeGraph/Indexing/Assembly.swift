@@ -33,6 +33,12 @@ extension Pass {
         notes.bytes = count.bytes
         noteOffsets.reserveCapacity(n + 1)
         tokenCounts.reserveCapacity(n)
+        // The kept notes' lengths, read without a lock per note.
+        let lengths = try previous?.noteLengths()
+        func length(_ oldID: Int32) throws(CorruptIndex) -> Int32 {
+            guard let lengths, oldID >= 0, Int(oldID) < lengths.count else { throw CorruptIndex(reason: "bad note id") }
+            return lengths[Int(oldID)]
+        }
         var id = 0
         while id < n {
             if let previous, let entityMap, old[id] >= 0 {
@@ -48,7 +54,7 @@ extension Pass {
                         moved = true
                     }
                 }
-                tokenCounts.append(try previous.tokenCount(Int(old[id])))
+                tokenCounts.append(try length(old[id]))
                 if moved {
                     noteOffsets.append(UInt64(notes.count))
                     var w = BinaryWriter()
@@ -69,7 +75,7 @@ extension Pass {
                 let base = UInt64(notes.count)
                 for k in id..<end {
                     noteOffsets.append(base + UInt64(kept.offsets[k - id]))
-                    tokenCounts.append(try previous.tokenCount(Int(old[k])))
+                    tokenCounts.append(try length(old[k]))
                 }
                 notes.keep(kept.range)
                 id = end

@@ -85,7 +85,16 @@ struct BinaryReader {
         return UInt64(lo) | UInt64(hi) << 32
     }
 
-    mutating func varint() throws(CorruptIndex) -> UInt64 {
+    @inline(__always) mutating func varint() throws(CorruptIndex) -> UInt64 {
+        // Most numbers are one byte.
+        if offset < end, case let b = base[offset], b < 0x80 {
+            offset += 1
+            return UInt64(b)
+        }
+        return try longVarint()
+    }
+
+    private mutating func longVarint() throws(CorruptIndex) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {

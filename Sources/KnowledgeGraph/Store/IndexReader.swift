@@ -135,6 +135,13 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
         func tokenCount(_ id: Int) -> Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: bytes.u32(at: (count + 1) * 8 + id * 4))) }
     }
 
+    /// The token count of each note, by id.
+    public struct NoteLengths {
+        let table: NoteTable
+        public var count: Int { table.count }
+        public subscript(id: Int) -> Int32 { table.tokenCount(id) }
+    }
+
     private func noteTable() throws(CorruptIndex) -> NoteTable {
         if let t = tables.withLock({ $0.notes }) { return t }
         let raw = try file.sectionBytes(.noteIndex)
@@ -148,6 +155,9 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
 
     /// Number of notes.
     public func noteCount() throws(CorruptIndex) -> Int { try noteTable().count }
+
+    /// Every note's BM25 length, read without a lock per note (valid while the reader is).
+    public func noteLengths() throws(CorruptIndex) -> NoteLengths { NoteLengths(table: try noteTable()) }
 
     /// The BM25 length (token count) of note `id`.
     public func tokenCount(_ id: Int) throws(CorruptIndex) -> Int32 {

@@ -155,40 +155,45 @@ extension Postings {
 
     /// Every entry (`wanted` nil), or those of the notes in `wanted`.
     private static func decode(_ r: inout BinaryReader, noteCount: Int, wanted: UnsafeBufferPointer<Int32>?) throws(CorruptIndex) -> Postings {
-        var out = Postings()
         let n = try r.count(max: noteCount)
-        if wanted == nil {
-            out.notes.reserveCapacity(n)
-            out.offsets.reserveCapacity(n + 1)
-        }
-        var c = 0
-        var lastNote: Int32 = -1
-        for _ in 0..<n {
-            if let wanted, c == wanted.count { break }
-            let note = lastNote &+ 1 &+ (try r.int32())
-            guard note > lastNote, Int(note) < noteCount else { throw CorruptIndex(reason: "bad posting") }
-            lastNote = note
-            // The room left is measured after the length is read.
-            let length = try r.int()
-            guard length <= r.end - r.offset else { throw CorruptIndex(reason: "bad posting") }
-            let end = r.offset + length
-            defer { r.offset = end }
-            if let wanted {
-                while c < wanted.count && wanted[c] < note { c += 1 }
-                guard c < wanted.count && wanted[c] == note else { continue }
-                c += 1
+        var failure: CorruptIndex?
+        var reader = r
+        // Each position takes a byte or more.
+        let out = Postings.build(notes: min(n, wanted?.count ?? n), positions: r.end - r.offset) { out in
+            do throws(CorruptIndex) {
+                var c = 0
+                var lastNote: Int32 = -1
+                for _ in 0..<n {
+                    if let wanted, c == wanted.count { break }
+                    let note = lastNote &+ 1 &+ (try reader.int32())
+                    guard note > lastNote, Int(note) < noteCount else { throw CorruptIndex(reason: "bad posting") }
+                    lastNote = note
+                    // The room left is measured after the length is read.
+                    let length = try reader.int()
+                    guard length <= reader.end - reader.offset else { throw CorruptIndex(reason: "bad posting") }
+                    let end = reader.offset + length
+                    defer { reader.offset = end }
+                    if let wanted {
+                        while c < wanted.count && wanted[c] < note { c += 1 }
+                        guard c < wanted.count && wanted[c] == note else { continue }
+                        c += 1
+                    }
+                    var last: Int32 = -1
+                    var inner = BinaryReader(reader.base, range: reader.offset..<end)
+                    while !inner.atEnd {
+                        let p = last &+ 1 &+ (try inner.int32())
+                        guard p > last else { throw CorruptIndex(reason: "bad position") }
+                        out.position(p)
+                        last = p
+                    }
+                    out.note(note)
+                }
+            } catch {
+                failure = error
             }
-            var last: Int32 = -1
-            var inner = BinaryReader(r.base, range: r.offset..<end)
-            while !inner.atEnd {
-                let p = last &+ 1 &+ (try inner.int32())
-                guard p > last else { throw CorruptIndex(reason: "bad position") }
-                out.positions.append(p)
-                last = p
-            }
-            out.notes.append(note)
-            out.offsets.append(Int32(out.positions.count))
         }
+        r = reader
+        if let failure { throw failure }
         return out
     }
 }
