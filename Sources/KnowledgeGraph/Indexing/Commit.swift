@@ -88,7 +88,9 @@ extension Indexer {
                     trace("pass done", started)
                     if let old, let a = held.take(0) {
                         entityNotes = a.entityNotes
-                        let sections = NoteParts(lexicon: lexicon.lexicon, files: files, a, discovery: discoverySection).sections()
+                        var parts = NoteParts(lexicon: lexicon.lexicon, files: files, a, discovery: discoverySection)
+                        parts.previousFileTable = previous.fileTableBlocks
+                        let sections = parts.sections()
                         trace("note sections encoded", started)
                         // What a delta repeats whole, and what the index may take on disk: no
                         // more than the notes themselves.

@@ -3,6 +3,8 @@ struct PreviousIndex {
     var reader: IndexReader?
     /// The file table, sorted by path bytes.
     var files: [FileEntry] = []
+    /// Whether `files` are in the order the file table stores them (they were not sorted here).
+    var filesAsStored = true
     var fingerprint: UInt64?
     /// Why the update must rebuild rather than keep what this index holds.
     var rebuildReason: String?
@@ -30,6 +32,7 @@ struct PreviousIndex {
         }
         if files.indices.dropFirst().contains(where: { !files[$0 - 1].path.utf8.bytesPrecede(files[$0].path.utf8) }) {
             files.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+            filesAsStored = false
         }
     }
 
@@ -39,6 +42,12 @@ struct PreviousIndex {
             return paths
         }
         return files.notePaths
+    }
+
+    /// The blocks of the previous file table, for a new one to copy those it repeats.
+    var fileTableBlocks: FileTableBlocks? {
+        guard filesAsStored, let reader, let bytes = try? reader.file.sectionBytes(.files) else { return nil }
+        return FileTableBlocks(files: files, bytes: bytes)
     }
 
     /// The entry for `path`, if the file table has one.

@@ -113,6 +113,8 @@ struct NoteParts {
     var graph: CoMentionGraph
     /// The DISC section: discovery's statistics (empty when discovery is off).
     var discovery: [UInt8] = []
+    /// The previous index's file table, whose unchanged blocks are copied (an update).
+    var previousFileTable: FileTableBlocks?
 
     /// The LEXI section: the entities with their origins, then the lexicon's issues.
     static func lexiconSection(_ lexicon: Lexicon) -> [UInt8] {
@@ -137,91 +139,6 @@ struct NoteParts {
         return w.bytes
     }
 
-    /// The FILE section. Paths are front-coded (sorted paths share long prefixes: the bytes
-    /// shared with the path before, then the rest), the status-change time is stored as its
-    /// distance from the mtime. Every `FileTable.restartInterval`-th note's path is whole, and
-    /// where its entry starts is listed after the entries, so that one note's path is read
-    /// without the others. Written straight into a buffer sized for the worst case: this runs
-    /// on every save.
-    static func fileTable(_ files: [FileEntry]) -> [UInt8] {
-        var bound = 64
-        var longest = 0
-        for f in files {
-            let n = f.path.utf8.count
-            bound += n + 80
-            longest = max(longest, n)
-            if !f.isPlain {
-                var w = BinaryWriter()
-                NoteParts.extra(of: f, into: &w)
-                bound += w.bytes.count
-            }
-        }
-        // The path before, for front coding.
-        let previous = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, longest))
-        defer { previous.deallocate() }
-        var previousCount = 0
-        var restarts: [UInt32] = []
-        var noteID = 0
-        return [UInt8](unsafeUninitializedCapacity: bound + 4 * (files.count / FileTable.restartInterval + 2)) { buffer, initialized in
-            var sink = RawSink(base: buffer.baseAddress!)
-            sink.varint(UInt64(files.count))
-            func path(_ p: UnsafeBufferPointer<UInt8>) {
-                var shared = 0
-                let n = min(p.count, previousCount)
-                while shared < n && p[shared] == previous[shared] { shared += 1 }
-                sink.varint(UInt64(shared))
-                sink.varint(UInt64(p.count - shared))
-                sink.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[shared...]))
-                if let b = p.baseAddress, p.count > shared { (previous + shared).update(from: b + shared, count: p.count - shared) }
-                previousCount = p.count
-            }
-            files.withUnsafeBufferPointer { files in
-                for k in files.indices {
-                    let plain = files[k].isPlain
-                    if files[k].skipReason == nil {
-                        if noteID % FileTable.restartInterval == 0 {
-                            restarts.append(UInt32(truncatingIfNeeded: sink.count))
-                            previousCount = 0
-                        }
-                        noteID += 1
-                    }
-                    // Native strings are read in place; others are made contiguous first.
-                    if files[k].path.utf8.withContiguousStorageIfAvailable(path) == nil {
-                        var s = files[k].path
-                        s.withUTF8(path)
-                    }
-                    let stat = files[k].stat
-                    sink.zigzag(stat.size)
-                    sink.zigzag(stat.mtimeNs)
-                    sink.zigzag(stat.ctimeNs &- stat.mtimeNs)
-                    sink.varint(stat.inode)
-                    sink.u64(files[k].hash)
-                    if plain {
-                        sink.u8(0)  // flags
-                        sink.u8(0)  // no entity
-                    } else {
-                        var w = BinaryWriter()
-                        NoteParts.extra(of: files[k], into: &w)
-                        w.bytes.withUnsafeBytes { sink.append($0) }
-                    }
-                }
-            }
-            for r in restarts { sink.u32(r) }
-            sink.u32(UInt32(restarts.count))
-            initialized = sink.count
-        }
-    }
-
-    /// A file-table entry's bytes after its hash: flags (1, a skip reason follows; 2, aliases
-    /// follow the entity), the skip reason, the entity, the aliases.
-    private static func extra(of f: FileEntry, into w: inout BinaryWriter) {
-        let aliases = f.aliases
-        w.u8((f.skipReason == nil ? 0 : 1) | (aliases.isEmpty ? 0 : 2))
-        if let r = f.skipReason { w.string(r) }
-        w.entity(f.entity)
-        if !aliases.isEmpty { w.strings(aliases) }
-    }
-
     /// The checksum of each `IndexFormat.block` bytes of `bytes`.
     static func blockChecks(_ bytes: [UInt8]) -> [UInt8] {
         var w = BinaryWriter()
@@ -241,7 +158,7 @@ struct NoteParts {
         var sections: [(Section, [UInt8])] = []
         sections.append((.lexicon, NoteParts.lexiconSection(lexicon)))
 
-        let fileTable = NoteParts.fileTable(files)
+        let fileTable = NoteParts.fileTable(files, reusing: previousFileTable)
         sections.append((.files, fileTable))
         sections.append((.fileChecks, NoteParts.blockChecks(fileTable)))
         var w = BinaryWriter()
@@ -379,45 +296,5 @@ struct IndexParts {
         }
         header.u64(Checksum.of(header.bytes))
         return header.bytes
-    }
-}
-
-/// Writes little-endian integers and varints to memory the caller sized for them.
-struct RawSink {
-    let base: UnsafeMutablePointer<UInt8>
-    var count = 0
-
-    @inline(__always) mutating func u8(_ v: UInt8) {
-        base[count] = v
-        count += 1
-    }
-
-    @inline(__always) mutating func varint(_ v: UInt64) {
-        var x = v
-        while x >= 0x80 {
-            base[count] = UInt8(x & 0x7F) | 0x80
-            count += 1
-            x >>= 7
-        }
-        base[count] = UInt8(x)
-        count += 1
-    }
-
-    /// Zig-zag encoded, as `BinaryWriter.sint`.
-    @inline(__always) mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
-
-    @inline(__always) mutating func u32(_ v: UInt32) {
-        UnsafeMutableRawPointer(base + count).storeBytes(of: v.littleEndian, as: UInt32.self)
-        count += 4
-    }
-
-    @inline(__always) mutating func u64(_ v: UInt64) {
-        UnsafeMutableRawPointer(base + count).storeBytes(of: v.littleEndian, as: UInt64.self)
-        count += 8
-    }
-
-    @inline(__always) mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        if let b = bytes.baseAddress, bytes.count > 0 { UnsafeMutableRawPointer(base + count).copyMemory(from: b, byteCount: bytes.count) }
-        count += bytes.count
     }
 }

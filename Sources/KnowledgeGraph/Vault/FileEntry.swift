@@ -58,6 +58,13 @@ public struct FileEntry: Sendable, Equatable {
         self.init(path: path, stat: stat, hash: hash, entity: head?.entity, aliases: head?.aliases ?? [])
     }
 
+    /// Whether `other` is the same entry, checked cheaply where it was copied from this one
+    /// (the same path storage and box).
+    func isSameEntry(as other: FileEntry) -> Bool {
+        guard stat == other.stat, hash == other.hash, path.utf8.bytesEqual(other.path.utf8) else { return false }
+        return extra === other.extra || (skipReason == other.skipReason && entity == other.entity && aliases == other.aliases)
+    }
+
     public static func == (a: FileEntry, b: FileEntry) -> Bool {
         a.path == b.path && a.stat == b.stat && a.hash == b.hash && a.skipReason == b.skipReason && a.entity == b.entity
             && a.aliases == b.aliases

@@ -58,6 +58,51 @@ import Testing
         #expect(throws: CorruptIndex.self) { try IndexReader(bytes: bytes).notePath(notes.count) }
     }
 
+    /// An update copies the blocks of the previous file table whose entries it repeats: the
+    /// bytes are those of writing the table afresh, after edits, new and removed notes,
+    /// skipped files, entities and aliases, and for a previous table of other entries.
+    @Test func fileTableCopiedByBlocksIsTheTableWrittenAfresh() throws {
+        var rng = SplitMix(seed: 7)
+        func entry(_ k: Int, _ salt: Int) -> FileEntry {
+            let kind = Int(rng.next() % 20)
+            return FileEntry(path: "폴더 \(k / 50)/노트 \(k).md", stat: FileStat(size: Int64(k + salt), mtimeNs: Int64(k * 7 + salt), ctimeNs: Int64(k),
+                inode: UInt64(k)), hash: UInt64(k + salt) &* 0x9E37_79B9_7F4A_7C15, skipReason: kind == 0 ? "binary" : nil,
+                entity: kind == 1 ? Entity(name: "E\(k)", type: "concept", aliases: ["e\(k)"]) : nil, aliases: kind == 2 ? ["별칭 \(k)"] : [])
+        }
+        var files = (0..<700).map { entry($0, 0) }.sorted { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        var copied = 0
+        for round in 0..<40 {
+            let before = files
+            let bytes = NoteParts.fileTable(before)
+            switch round % 4 {
+            case 0: files[Int(rng.next() % UInt64(files.count))] = entry(Int(rng.next() % 700), round + 1)
+            case 1: files.remove(at: Int(rng.next() % UInt64(files.count)))
+            case 2: files.append(entry(700 + round, round))
+            default: files = files.map { rng.next() % 30 == 0 ? entry(Int(rng.next() % 700), round + 1) : $0 }
+            }
+            files.sort { $0.path.utf8.bytesPrecede($1.path.utf8) }
+            try bytes.withUnsafeBytes { raw in
+                let blocks = try #require(FileTableBlocks(files: before, bytes: raw))
+                let same = NoteParts.fileTable(files, reusing: blocks) == NoteParts.fileTable(files)
+                #expect(same, "round \(round)")
+                // Blocks start at every 32nd note.
+                let starts = files.indices.filter { k in
+                    files[k].skipReason == nil && files[..<k].filter { $0.skipReason == nil }.count % 32 == 0
+                }
+                copied += zip(starts, starts.dropFirst()).filter { blocks.block(files, $0..<$1) != nil }.count
+            }
+        }
+        // Blocks were copied, not only written again.
+        #expect(copied > 100)
+        // A table of other entries copies nothing.
+        let other = (0..<100).map { entry($0 + 5000, 9) }.sorted { $0.path.utf8.bytesPrecede($1.path.utf8) }
+        try NoteParts.fileTable(other).withUnsafeBytes { raw in
+            let blocks = try #require(FileTableBlocks(files: other, bytes: raw))
+            let same = NoteParts.fileTable(files, reusing: blocks) == NoteParts.fileTable(files)
+            #expect(same)
+        }
+    }
+
     @Test func mentionPlacesReadAloneAreTheRecordsMentions() throws {
         // Discovery on (records carry candidates), links, aliases, tags, an entity note.
         let v = try TempVault(files: [
