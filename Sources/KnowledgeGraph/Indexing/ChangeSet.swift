@@ -21,6 +21,10 @@ struct ChangeSet {
     var removed: [String] = []
     /// Files not indexed, with reasons, sorted by path.
     var skipped: [SkippedFile] = []
+    /// The positions in `files` of the entries checked again, when every other entry is the
+    /// previous table's entry at the same position (nil otherwise): what a new file table
+    /// may copy unseen.
+    var recheckedSlots: [Int]?
 
     /// Paths of the notes, in id order.
     var notePaths: [String] { files.notePaths }
@@ -55,27 +59,36 @@ struct ChangeSet {
         var toRead: [(slot: Int, listed: Int, path: String, stat: FileStat, old: FileEntry?)] = []
         var previousNotes = 0
         var stillListed = 0
-        for f in previous where f.skipReason == nil { previousNotes += 1 }
-        var j = 0
-        for (i, item) in listing.notes.enumerated() {
-            // Mostly the very same path (the listing was made from the previous file table):
-            // equal bytes are one length test and a memcmp, before any byte order.
-            let same = j < previous.count && previous[j].path.utf8.bytesEqual(item.path.utf8)
-            while !same && j < previous.count && previous[j].path.utf8.bytesPrecede(item.path.utf8) { j += 1 }
-            var oldIndex: Int?
-            if same || (j < previous.count && !item.path.utf8.bytesPrecede(previous[j].path.utf8)) {
-                matched[j] = true
-                oldIndex = j
-                if previous[j].skipReason == nil { stillListed += 1 }
-            }
-            // Unchanged files are settled by stat here, on a rebuild too: a rebuild analyses
-            // every note again, and reads it once, when it is analysed.
-            if let k = oldIndex, previous[k].stat == item.stat, previous[k].stat.mtimeNs < racyFrom, previous[k].stat.ctimeNs < racyFrom {
-                files.append(previous[k])
-                if let reason = previous[k].skipReason { skipped.append(SkippedFile(path: item.path, reason: reason)) }
-            } else {
-                toRead.append((files.count, i, item.path, item.stat, oldIndex.map { previous[$0] }))
-                files.append(FileEntry(path: item.path, stat: item.stat, hash: 0))
+        var aligned = true
+        // Both tables are read in place: an entry is copied only into the new table.
+        previous.withUnsafeBufferPointer { previous in
+            listing.notes.withUnsafeBufferPointer { listed in
+                for k in previous.indices where previous[k].isPlain || previous[k].skipReason == nil { previousNotes += 1 }
+                var j = 0
+                for i in listed.indices {
+                    // Mostly the very same path (the listing was made from the previous file
+                    // table): equal bytes are one length test and a memcmp, before any byte order.
+                    let same = j < previous.count && previous[j].path.utf8.bytesEqual(listed[i].path.utf8)
+                    while !same && j < previous.count && previous[j].path.utf8.bytesPrecede(listed[i].path.utf8) { j += 1 }
+                    var oldIndex: Int?
+                    if same || (j < previous.count && !listed[i].path.utf8.bytesPrecede(previous[j].path.utf8)) {
+                        matched[j] = true
+                        oldIndex = j
+                        if previous[j].isPlain || previous[j].skipReason == nil { stillListed += 1 }
+                    }
+                    // Unchanged files are settled by stat here, on a rebuild too: a rebuild
+                    // analyses every note again, and reads it once, when it is analysed.
+                    if let k = oldIndex, previous[k].stat == listed[i].stat, previous[k].stat.mtimeNs < racyFrom, previous[k].stat.ctimeNs < racyFrom {
+                        if k != files.count { aligned = false }
+                        files.append(previous[k])
+                        if !previous[k].isPlain, let reason = previous[k].skipReason {
+                            skipped.append(SkippedFile(path: listed[i].path, reason: reason))
+                        }
+                    } else {
+                        toRead.append((files.count, i, listed[i].path, listed[i].stat, oldIndex.map { previous[$0] }))
+                        files.append(FileEntry(path: listed[i].path, stat: listed[i].stat, hash: 0))
+                    }
+                }
             }
         }
         let budget = TextBudget(bytes: textBudget)
@@ -123,6 +136,7 @@ struct ChangeSet {
             files.append(FileEntry(path: s.path, stat: FileStat(size: 0, mtimeNs: 0, ctimeNs: 0, inode: 0), hash: 0, skipReason: s.reason))
         }
         if keptUnlisted || !listing.skipped.isEmpty { files.sort { $0.path.utf8.bytesPrecede($1.path.utf8) } }
+        if aligned && !keptUnlisted && listing.skipped.isEmpty && files.count == previous.count { recheckedSlots = toRead.map(\.slot) }
         // A previous note is gone if no listed file or kept entry took its path, or if its
         // file is now skipped.
         if previousNotes > 0 && (stillListed < previousNotes || !skipped.isEmpty) {
@@ -137,7 +151,8 @@ struct ChangeSet {
     /// A note whose file is still in the vault under another path (same inode: a renamed
     /// folder, a moved note) is not lost.
     func refuseMassDeletion(previous: [FileEntry]) throws(KGError) {
-        let previousNoteCount = previous.lazy.filter { $0.skipReason == nil }.count
+        guard !removed.isEmpty else { return }
+        let previousNoteCount = previous.noteCount
         guard previousNoteCount >= Indexer.massDeleteMinimum,
             Double(removed.count) > Double(previousNoteCount) * Indexer.massDeleteShare
         else { return }

@@ -89,13 +89,13 @@ extension Indexer {
                     if let old, let a = held.take(0) {
                         entityNotes = a.entityNotes
                         var parts = NoteParts(lexicon: lexicon.lexicon, files: files, a, discovery: discoverySection)
-                        parts.previousFileTable = previous.fileTableBlocks
+                        parts.previousFileTable = previous.fileTableBlocks(rechecked: changes.recheckedSlots)
                         let sections = parts.sections()
                         trace("note sections encoded", started)
                         // What a delta repeats whole, and what the index may take on disk: no
                         // more than the notes themselves.
                         let repeated = sections.reduce(pass.terms.dictionaryByteCount) { $0 + $1.1.count }
-                        let notesSize = files.reduce(0) { $0 + Int($1.stat.size) }
+                        let notesSize = files.totalSize
                         base = try deltaBase(old.file, notes: a.notes, postings: pass.terms.post, share: options.deltaShare,
                             repeated: repeated, notesSize: notesSize, slack: options.compact ? 1 : options.footprintSlack)
                         if base != nil && !old.isDelta && !makeBase() { base = nil }

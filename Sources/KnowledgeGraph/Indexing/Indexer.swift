@@ -153,7 +153,7 @@ public struct Indexer: Sendable {
             // changed.
             let compacting = previous.reader.map { r in
                 options.compact && r.isDelta
-                    && r.totalByteCount > Indexer.room(notes: changes.files.reduce(0) { $0 + Int($1.stat.size) }, base: r.baseByteCount, slack: 1)
+                    && r.totalByteCount > Indexer.room(notes: changes.files.totalSize, base: r.baseByteCount, slack: 1)
             } ?? false
             var discovery: DiscoveryBuild?
             if discover {

@@ -31,9 +31,7 @@ struct LexiconBuild {
     /// The definitions that come from the lexicon file and the entity notes.
     static func definitions(_ file: FileText?, files: [FileEntry]) -> [EntityDefinition] {
         var definitions = file?.file.definitions ?? []
-        for f in files where f.skipReason == nil {
-            if let e = f.entity { definitions.append(EntityDefinition(entity: e, source: f.path, line: 1)) }
-        }
+        for f in files.entityNotes { definitions.append(EntityDefinition(entity: f.entity, source: f.path, line: 1)) }
         return definitions
     }
 
@@ -51,10 +49,9 @@ struct LexiconBuild {
         var fingerprintInput = BinaryWriter()
         fingerprintInput.int(Analyzer.version)
         if let file { fingerprintInput.bytes += file.bytes }
-        for f in files where f.skipReason == nil {
-            guard let e = f.entity else { continue }
+        for f in files.entityNotes {
             fingerprintInput.string(f.path)
-            fingerprintInput.entity(e)
+            fingerprintInput.entity(f.entity)
         }
         if !discovered.isEmpty {
             fingerprintInput.u8(CandidateExtractor.version)

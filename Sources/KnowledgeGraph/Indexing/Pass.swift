@@ -94,25 +94,31 @@ struct Pass {
             for k in changed { if let id = k.bytes.withUnsafeBytes({ notePaths.sortedIndex(ofBytes: $0) }) { m[id] |= 2 } }
             marks = m
         }
-        for (id, path) in notePaths.enumerated() {
-            if !fresh.isEmpty, marks.map({ $0[id] & 1 != 0 }) ?? true, let text = fresh.removeValue(forKey: PathKey(path)) {
-                texts.put(id, text)
-                work.append(Int32(id))
-                continue
-            }
-            if !changed.isEmpty, marks.map({ $0[id] & 2 != 0 }) ?? changed.contains(PathKey(path)) {
-                work.append(Int32(id))
-                continue
-            }
-            if previous != nil {
-                let same = o < oldCount && previousNotePaths[o].utf8.bytesEqual(path.utf8)
-                while !same && o < oldCount && previousNotePaths[o].utf8.bytesPrecede(path.utf8) { o += 1 }
-                if same || (o < oldCount && !path.utf8.bytesPrecede(previousNotePaths[o].utf8)) {
-                    old[id] = Int32(o)
-                    continue
+        // The paths are read where they lie (a save pairs every path of the vault).
+        notePaths.withUnsafeBufferPointer { notePaths in
+            previousNotePaths.withUnsafeBufferPointer { previousNotePaths in
+                for id in notePaths.indices {
+                    if !fresh.isEmpty, marks.map({ $0[id] & 1 != 0 }) ?? true, let text = fresh.removeValue(forKey: PathKey(notePaths[id])) {
+                        texts.put(id, text)
+                        work.append(Int32(id))
+                        continue
+                    }
+                    if !changed.isEmpty, marks.map({ $0[id] & 2 != 0 }) ?? changed.contains(PathKey(notePaths[id])) {
+                        work.append(Int32(id))
+                        continue
+                    }
+                    if previous != nil {
+                        let path = notePaths[id].utf8
+                        let same = o < oldCount && previousNotePaths[o].utf8.bytesEqual(path)
+                        while !same && o < oldCount && previousNotePaths[o].utf8.bytesPrecede(path) { o += 1 }
+                        if same || (o < oldCount && !path.bytesPrecede(previousNotePaths[o].utf8)) {
+                            old[id] = Int32(o)
+                            continue
+                        }
+                    }
+                    work.append(Int32(id))
                 }
             }
-            work.append(Int32(id))
         }
         fresh = [:]
         pass.analyzed = work

@@ -38,16 +38,17 @@ struct PreviousIndex {
 
     /// Paths of the indexed notes, in id order (decoded once by the reader).
     var notePaths: [String] {
-        if let reader, let paths = try? reader.notePaths(), paths.count == files.count - files.count(where: { $0.skipReason != nil }) {
+        if let reader, let paths = try? reader.notePaths(), paths.count == files.noteCount {
             return paths
         }
         return files.notePaths
     }
 
-    /// The blocks of the previous file table, for a new one to copy those it repeats.
-    var fileTableBlocks: FileTableBlocks? {
+    /// The blocks of the previous file table, for a new one to copy those it repeats;
+    /// `rechecked`, see `ChangeSet.recheckedSlots`.
+    func fileTableBlocks(rechecked: [Int]?) -> FileTableBlocks? {
         guard filesAsStored, let reader, let bytes = try? reader.file.sectionBytes(.files) else { return nil }
-        return FileTableBlocks(files: files, bytes: bytes)
+        return FileTableBlocks(files: files, bytes: bytes, rechecked: rechecked)
     }
 
     /// The entry for `path`, if the file table has one.

@@ -123,7 +123,12 @@ public struct Watcher: Sendable {
             // A full check opens the index afresh, its blocks checked again as they are read.
             let (reader, report) = try indexer.update(options, hints: hints, current: hints == nil ? nil : current.withLock { $0 },
                 notice: { events(.notice($0)) })
-            current.withLock { $0 = reader }
+            // The replaced reader (its file table, tables and mapping) is freed on another core.
+            let replaced = current.withLock { held in
+                defer { held = reader }
+                return held
+            }
+            if let replaced { releaseElsewhere([replaced]) }
             #if canImport(Glibc)
                 // Saves keep the memory they free for the next one; a full check (at start,
                 // or the compaction once edits stop) or a large update gives it back.

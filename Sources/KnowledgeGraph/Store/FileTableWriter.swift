@@ -7,6 +7,11 @@ extension NoteParts {
     /// on every save, and a block (the entries from one restart to the next) whose entries are
     /// those of a block of `previous` is copied from it, not encoded again.
     static func fileTable(_ files: [FileEntry], reusing previous: FileTableBlocks? = nil) -> [UInt8] {
+        // Entries are read where they lie: none is copied.
+        files.withUnsafeBufferPointer { fileTable($0, reusing: previous) }
+    }
+
+    private static func fileTable(_ files: UnsafeBufferPointer<FileEntry>, reusing previous: FileTableBlocks?) -> [UInt8] {
         // Where each block starts (its first note's entry), then what each block copies.
         var starts: [Int] = []
         starts.reserveCapacity(files.count / FileTable.restartInterval + 2)
@@ -55,7 +60,7 @@ extension NoteParts {
                 if let b = p.baseAddress, p.count > shared { (before + shared).update(from: b + shared, count: p.count - shared) }
                 beforeCount = p.count
             }
-            files.withUnsafeBufferPointer { files in
+            do {
                 var k = 0
                 var b = -1
                 while k < files.count {
@@ -116,19 +121,27 @@ struct FileTableBlocks {
     /// Each block's first entry and first byte; one more of each ends the last block.
     private var entryStarts: [Int] = []
     private var byteStarts: [Int] = []
+    /// Where a new table differs from `files` when every other entry is the same at the same
+    /// position (ascending): its blocks are matched without comparing entries.
+    private let rechecked: [Int]?
 
     /// The blocks of `bytes`, a FILE section written from `files` (nil if they do not agree):
-    /// valid while `bytes` is.
-    init?(files: [FileEntry], bytes: UnsafeRawBufferPointer) {
+    /// valid while `bytes` is. `rechecked`: see `ChangeSet.recheckedSlots`.
+    init?(files: [FileEntry], bytes: UnsafeRawBufferPointer, rechecked: [Int]? = nil) {
+        self.rechecked = rechecked?.sorted()
         guard bytes.count >= 4 else { return nil }
         let count = bytes.u32(at: bytes.count - 4)
         let table = bytes.count - 4 - 4 * count
         guard table >= 0 else { return nil }
         var notes = 0
-        for k in files.indices where files[k].isPlain || files[k].skipReason == nil {
-            if notes % FileTable.restartInterval == 0 { entryStarts.append(k) }
-            notes += 1
+        var starts: [Int] = []
+        files.withUnsafeBufferPointer { files in
+            for k in files.indices where files[k].isPlain || files[k].skipReason == nil {
+                if notes % FileTable.restartInterval == 0 { starts.append(k) }
+                notes += 1
+            }
         }
+        entryStarts = starts
         guard entryStarts.count == count else { return nil }
         entryStarts.append(files.count)
         byteStarts = (0..<count).map { bytes.u32(at: table + 4 * $0) }
@@ -139,28 +152,46 @@ struct FileTableBlocks {
     }
 
     /// The bytes of the previous block written from the same entries as `new[range]`, if any.
-    func block(_ new: [FileEntry], _ range: Range<Int>) -> UnsafeRawBufferPointer? {
+    /// The entries are compared where they lie: a save compares all of them.
+    func block(_ new: UnsafeBufferPointer<FileEntry>, _ range: Range<Int>) -> UnsafeRawBufferPointer? {
         guard let first = range.first else { return nil }
-        // The previous entry of the same path: at the same place unless notes came or went.
-        var at = first
-        if !(at < files.count && files[at].path.utf8.bytesEqual(new[first].path.utf8)) {
+        if let rechecked, new.count == files.count {
+            // A block of the same entries at the same place, none of them checked again.
             var lo = 0
-            var hi = files.count
+            var hi = rechecked.count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if files[mid].path.utf8.bytesPrecede(new[first].path.utf8) { lo = mid + 1 } else { hi = mid }
+                if rechecked[mid] < first { lo = mid + 1 } else { hi = mid }
             }
-            at = lo
+            guard lo == rechecked.count || rechecked[lo] >= range.upperBound else { return nil }
+            return bytes(ofBlockAt: first, count: range.count)
         }
-        // A block that starts there and holds as many entries, each the same.
+        return files.withUnsafeBufferPointer { files in
+            // The previous entry of the same path: at the same place unless notes came or went.
+            var at = first
+            if !(at < files.count && files[at].path.utf8.bytesEqual(new[first].path.utf8)) {
+                var lo = 0
+                var hi = files.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if files[mid].path.utf8.bytesPrecede(new[first].path.utf8) { lo = mid + 1 } else { hi = mid }
+                }
+                at = lo
+            }
+            for k in range where at + k - first >= files.count || !new[k].isSameEntry(as: files[at + k - first]) { return nil }
+            return bytes(ofBlockAt: at, count: range.count)
+        }
+    }
+
+    /// The bytes of the block that starts at entry `at` and holds `count` entries, if any.
+    private func bytes(ofBlockAt at: Int, count: Int) -> UnsafeRawBufferPointer? {
         var lo = 0
         var hi = entryStarts.count - 1
         while lo < hi {
             let mid = (lo + hi) / 2
             if entryStarts[mid] < at { lo = mid + 1 } else { hi = mid }
         }
-        guard lo < entryStarts.count - 1, entryStarts[lo] == at, entryStarts[lo + 1] - at == range.count else { return nil }
-        for k in range where !new[k].isSameEntry(as: files[at + k - first]) { return nil }
+        guard lo < entryStarts.count - 1, entryStarts[lo] == at, entryStarts[lo + 1] - at == count else { return nil }
         return UnsafeRawBufferPointer(rebasing: bytes[byteStarts[lo]..<byteStarts[lo + 1]])
     }
 }

@@ -72,12 +72,40 @@ public struct FileEntry: Sendable, Equatable {
 }
 
 extension [FileEntry] {
+    /// The notes that define an entity, with it, in table order (most entries are looked at
+    /// in place and passed over).
+    var entityNotes: [(path: String, entity: Entity)] {
+        withUnsafeBufferPointer { files in
+            var out: [(path: String, entity: Entity)] = []
+            for k in files.indices where !files[k].isPlain && files[k].skipReason == nil {
+                if let e = files[k].entity { out.append((files[k].path, e)) }
+            }
+            return out
+        }
+    }
+
+    /// How many entries are notes (not skipped), read in place.
+    var noteCount: Int {
+        withUnsafeBufferPointer { files in files.indices.count { files[$0].isPlain || files[$0].skipReason == nil } }
+    }
+
+    /// The files' sizes added up (read in place: no entry is copied).
+    var totalSize: Int {
+        withUnsafeBufferPointer { files in
+            var total = 0
+            for k in files.indices { total += Int(files[k].stat.size) }
+            return total
+        }
+    }
+
     /// The paths of the entries that are notes (not skipped), in table order: a note's id is
     /// its position here.
     var notePaths: [String] {
         var paths: [String] = []
         paths.reserveCapacity(count)
-        for f in self where f.skipReason == nil { paths.append(f.path) }
+        withUnsafeBufferPointer { files in
+            for k in files.indices where files[k].isPlain || files[k].skipReason == nil { paths.append(files[k].path) }
+        }
         return paths
     }
 }

@@ -33,13 +33,17 @@ extension Vault.Listing {
     init(fileTable files: [FileEntry]) {
         let zero = FileStat(size: 0, mtimeNs: 0, ctimeNs: 0, inode: 0)
         notes.reserveCapacity(files.count + 8)
-        for f in files {
-            if let reason = f.skipReason, f.stat == zero {
-                skipped.append(SkippedFile(path: f.path, reason: reason))
-                if f.path.hasSuffix("/") { unreadableFolders.append(String(f.path.dropLast())) }
-                if f.path == "." { unreadableFolders.append("") }
-            } else {
-                notes.append((f.path, f.stat))
+        // Read in place: only each path is copied.
+        files.withUnsafeBufferPointer { files in
+            for k in files.indices {
+                if !files[k].isPlain, let reason = files[k].skipReason, files[k].stat == zero {
+                    let path = files[k].path
+                    skipped.append(SkippedFile(path: path, reason: reason))
+                    if path.hasSuffix("/") { unreadableFolders.append(String(path.dropLast())) }
+                    if path == "." { unreadableFolders.append("") }
+                } else {
+                    notes.append((files[k].path, files[k].stat))
+                }
             }
         }
     }
