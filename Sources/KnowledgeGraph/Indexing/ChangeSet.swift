@@ -140,8 +140,18 @@ struct ChangeSet {
         // A previous note is gone if no listed file or kept entry took its path, or if its
         // file is now skipped.
         if previousNotes > 0 && (stillListed < previousNotes || !skipped.isEmpty) {
-            let now = Set(notePaths.map(PathKey.init))
-            removed = previous.filter { $0.skipReason == nil && !now.contains(PathKey($0.path)) }.map(\.path)
+            // Both tables are sorted by path: paired by a merge, in place.
+            previous.withUnsafeBufferPointer { previous in
+                files.withUnsafeBufferPointer { files in
+                    var j = 0
+                    for k in previous.indices where previous[k].isPlain || previous[k].skipReason == nil {
+                        let path = previous[k].path.utf8
+                        while j < files.count && files[j].path.utf8.bytesPrecede(path) { j += 1 }
+                        let kept = j < files.count && files[j].path.utf8.bytesEqual(path) && (files[j].isPlain || files[j].skipReason == nil)
+                        if !kept { removed.append(previous[k].path) }
+                    }
+                }
+            }
         }
     }
 

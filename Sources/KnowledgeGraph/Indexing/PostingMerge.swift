@@ -109,6 +109,7 @@ extension Pass {
         // Lists of a file whose blocks are all checked (the watcher's own last file, or after
         // `verifyAll`) are read without checking each one's blocks again.
         let checked = previous?.file.isChecked(.postings) ?? false
+        let file = previous?.file
         var entries: [UInt8] = []
         // Runs of old entries kept as they are: where they go in `entries`, and where they are
         // in the old list.
@@ -178,11 +179,13 @@ extension Pass {
                 continue
             }
             // Old entries renumbered (dropped notes left out), merged with the new ones.
-            guard let previous, let dictionary, let oldTerm else { break }
+            guard let file, let dictionary, let oldTerm else { break }
             let (listStart, listEnd) = try dictionary.listOffsets(i)
             guard listStart <= listEnd, listEnd <= postingsEnd else { throw CorruptIndex(reason: "bad posting offsets") }
             if news.isEmpty, listEnd > listStart {
-                let head = try previous.file.logical(.postings, listStart..<min(listEnd, listStart + 20), checked: checked)
+                // A short list is read whole at once (most are); a long one, its head.
+                let whole = listEnd - listStart < Pass.keptSpanMinimum
+                let head = try file.logical(.postings, listStart..<(whole ? listEnd : min(listEnd, listStart + 20)), checked: checked)
                 // Skip data: the first note from the list's head, the last from the dictionary.
                 var k = 0
                 if let total = VarInt.read(head, &k, end: head.count), total > 0, let gap = VarInt.read(head, &k, end: head.count),
@@ -200,10 +203,10 @@ extension Pass {
                             VarInt.append(total, to: &out.post.bytes)
                             VarInt.append(UInt64(remap[first]), to: &out.post.bytes)
                             let rest = (listStart + k)..<listEnd
-                            if rest.count >= Pass.keptSpanMinimum {
+                            if !whole {
                                 out.post.keep(rest)
                             } else {
-                                out.post.bytes.appendBytes(try previous.file.logical(.postings, rest, checked: checked))
+                                out.post.bytes.appendBytes(UnsafeRawBufferPointer(rebasing: head[k...]))
                             }
                         }
                         out.end(firstNote: remap[first], lastNote: Int32(lastOld) + shift)
@@ -212,7 +215,7 @@ extension Pass {
                     }
                 }
             }
-            let oldList = try previous.file.logical(.postings, listStart..<listEnd, checked: checked)
+            let oldList = try file.logical(.postings, listStart..<listEnd, checked: checked)
             entries.removeAll(keepingCapacity: true)
             kept.removeAll(keepingCapacity: true)
             var count = 0
