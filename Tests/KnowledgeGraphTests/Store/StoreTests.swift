@@ -109,6 +109,29 @@ import Testing
         }
     }
 
+    /// A watcher's save copies the blocks of the file table it leaves as they were, unseen
+    /// when the change set says every other entry is where it was. A note removed near the
+    /// top and another added at the end keep the count but move every entry between: the
+    /// table read back from disk is the vault's, not the old blocks.
+    @Test func aSaveThatMovesEntriesWritesTheirBlocksAgain() throws {
+        var files: [String: String] = [:]
+        for k in 0..<70 { files["n\(String(format: "%02d", k)).md"] = "노트 \(k) FFM\n" }
+        let v = try TempVault(files: files, lexicon: Self.lexicon)
+        // Files written within two seconds of the index are checked again on every update
+        // (their times may not have moved yet): past that, an update copies their entries.
+        Thread.sleep(forTimeInterval: 2.1)
+        var (reader, _) = try v.update()
+        for (removed, added) in [("n05.md", "n99.md"), ("n40.md", "m00.md"), ("n99.md", "n41a.md")] {
+            try v.remove(removed)
+            try v.write(added, "새 노트 FFM\n")
+            files[removed] = nil
+            files[added] = "새 노트 FFM\n"
+            (reader, _) = try v.update(current: reader)
+            let onDisk = try #require(try IndexReader.load(path: v.root + "/.kg/index"))
+            #expect(try onDisk.notePaths() == files.keys.sorted { $0.utf8.bytesPrecede($1.utf8) }, "\(removed) -> \(added)")
+        }
+    }
+
     @Test func mentionPlacesReadAloneAreTheRecordsMentions() throws {
         // Discovery on (records carry candidates), links, aliases, tags, an entity note.
         let v = try TempVault(files: [
