@@ -86,6 +86,37 @@ extension Pass {
         return out
     }
 
+    /// The old notes an update drops or analyses again, ascending, when it keeps every other
+    /// note's id and changes at most a few (a save); else none.
+    static func changedInPlace(_ remap: [Int32]) -> [Int32] {
+        var changed: [Int32] = []
+        for (k, id) in remap.enumerated() {
+            if id < 0 {
+                changed.append(Int32(k))
+                if changed.count > 64 { return [] }
+            } else if id != Int32(k) {
+                return []
+            }
+        }
+        return changed
+    }
+
+    /// Whether the encoded list `list`, whose first and last notes are `first` and `last`,
+    /// holds any of `notes` (ascending); nil if the list is damaged.
+    static func holds(_ list: UnsafeRawBufferPointer, anyOf notes: [Int32], between first: Int, and last: Int) -> Bool? {
+        var cursor = EntryCursor(list)
+        guard let total = cursor.start() else { return nil }
+        var consumed = 0
+        for c in notes where Int(c) >= first && Int(c) <= last {
+            consumed += cursor.skip(through: c - 1, atMost: total - consumed)
+            guard consumed < total else { return false }
+            var probe = cursor
+            guard probe.next() else { return nil }
+            if probe.note == c { return true }
+        }
+        return false
+    }
+
     /// Merges old terms `old` with new terms `order[new]`.
     private static func mergeTerms(
         _ runs: inout [PostingLists], _ table: TermTable, _ sources: [[(run: Int32, term: Int32)]], _ order: [Int32],
@@ -110,6 +141,10 @@ extension Pass {
         // `verifyAll`) are read without checking each one's blocks again.
         let checked = previous?.file.isChecked(.postings) ?? false
         let file = previous?.file
+        // A save that keeps every note's id and changes a few: a list whose notes span a
+        // changed note without holding it stays as it is. Whether it holds it is read from
+        // the list (its entries stepped over up to the note), far cheaper than rewriting it.
+        let changedInPlace = Pass.changedInPlace(remap)
         var entries: [UInt8] = []
         // Runs of old entries kept as they are: where they go in `entries`, and where they are
         // in the old list.
@@ -133,7 +168,15 @@ extension Pass {
                 let runEnd = min(bound, oldTotal)
                 while e < runEnd {
                     let (first, last) = (dictionary.firstNote(e), dictionary.lastNote(e))
-                    guard first <= last, last < remap.count, remap[first] == Int32(first), segments[first] >= Int32(last) else { break }
+                    guard first <= last, last < remap.count, remap[first] == Int32(first) else { break }
+                    if segments[first] < Int32(last) {
+                        guard !changedInPlace.isEmpty, let file, remap[last] == Int32(last) else { break }
+                        let (listStart, listEnd) = try dictionary.listOffsets(e)
+                        guard listStart <= listEnd, listEnd <= postingsEnd,
+                            Pass.holds(try file.logical(.postings, listStart..<listEnd, checked: checked), anyOf: changedInPlace,
+                                between: first, and: last) == false
+                        else { break }
+                    }
                     e += 1
                 }
                 if e > i {
