@@ -32,7 +32,6 @@ public protocol TermIndex {
     func postings(at k: Int, noteCount: Int, within notes: [Int32]) throws(CorruptIndex) -> Postings
     /// The size of the list at `k`, without reading it.
     func postingByteCount(at k: Int) throws(CorruptIndex) -> Int
-    func tokenCount(_ id: Int) throws(CorruptIndex) -> Int32
     /// Every note's token count at once (a search scores tens of thousands of notes).
     func noteLengths() throws(CorruptIndex) -> IndexReader.NoteLengths
     func note(at id: Int) throws(CorruptIndex) -> NoteRecord

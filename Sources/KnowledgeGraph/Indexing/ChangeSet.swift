@@ -57,13 +57,12 @@ struct ChangeSet {
         // for each file to check (most updates check few; the table is not copied twice).
         files.reserveCapacity(listing.notes.count + listing.skipped.count)
         var toRead: [(slot: Int, listed: Int, path: String, stat: FileStat, old: FileEntry?)] = []
-        var previousNotes = 0
+        let previousNotes = previous.noteCount
         var stillListed = 0
         var aligned = true
         // Both tables are read in place: an entry is copied only into the new table.
         previous.withUnsafeBufferPointer { previous in
             listing.notes.withUnsafeBufferPointer { listed in
-                for k in previous.indices where previous[k].isPlain || previous[k].skipReason == nil { previousNotes += 1 }
                 var j = 0
                 for i in listed.indices {
                     // Mostly the very same path (the listing was made from the previous file
@@ -74,7 +73,7 @@ struct ChangeSet {
                     if same || (j < previous.count && !listed[i].path.utf8.bytesPrecede(previous[j].path.utf8)) {
                         matched[j] = true
                         oldIndex = j
-                        if previous[j].isPlain || previous[j].skipReason == nil { stillListed += 1 }
+                        if previous[j].isNote { stillListed += 1 }
                     }
                     // Unchanged files are settled by stat here, on a rebuild too: a rebuild
                     // analyses every note again, and reads it once, when it is analysed.
@@ -144,10 +143,10 @@ struct ChangeSet {
             previous.withUnsafeBufferPointer { previous in
                 files.withUnsafeBufferPointer { files in
                     var j = 0
-                    for k in previous.indices where previous[k].isPlain || previous[k].skipReason == nil {
+                    for k in previous.indices where previous[k].isNote {
                         let path = previous[k].path.utf8
                         while j < files.count && files[j].path.utf8.bytesPrecede(path) { j += 1 }
-                        let kept = j < files.count && files[j].path.utf8.bytesEqual(path) && (files[j].isPlain || files[j].skipReason == nil)
+                        let kept = j < files.count && files[j].path.utf8.bytesEqual(path) && (files[j].isNote)
                         if !kept { removed.append(previous[k].path) }
                     }
                 }

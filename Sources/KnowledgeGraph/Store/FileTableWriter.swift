@@ -12,14 +12,8 @@ extension NoteParts {
     }
 
     private static func fileTable(_ files: UnsafeBufferPointer<FileEntry>, reusing previous: FileTableBlocks?) -> [UInt8] {
-        // Where each block starts (its first note's entry), then what each block copies.
-        var starts: [Int] = []
-        starts.reserveCapacity(files.count / FileTable.restartInterval + 2)
-        var notes = 0
-        for k in files.indices where files[k].isPlain || files[k].skipReason == nil {
-            if notes % FileTable.restartInterval == 0 { starts.append(k) }
-            notes += 1
-        }
+        // Where each block starts, then what each block copies.
+        let starts = blockStarts(files)
         let copied: [UnsafeRawBufferPointer?] = starts.indices.map { b in
             previous?.block(files, starts[b]..<(b + 1 < starts.count ? starts[b + 1] : files.count))
         }
@@ -102,6 +96,19 @@ extension NoteParts {
         }
     }
 
+    /// Where each block of a file table starts: the entry of every `FileTable.restartInterval`-th
+    /// note, whose path is written whole.
+    static func blockStarts(_ files: UnsafeBufferPointer<FileEntry>) -> [Int] {
+        var starts: [Int] = []
+        starts.reserveCapacity(files.count / FileTable.restartInterval + 2)
+        var notes = 0
+        for k in files.indices where files[k].isNote {
+            if notes % FileTable.restartInterval == 0 { starts.append(k) }
+            notes += 1
+        }
+        return starts
+    }
+
     /// A file-table entry's bytes after its hash: flags (1, a skip reason follows; 2, aliases
     /// follow the entity), the skip reason, the entity, the aliases.
     private static func extra(of f: FileEntry, into w: inout BinaryWriter) {
@@ -133,15 +140,7 @@ struct FileTableBlocks {
         let count = bytes.u32(at: bytes.count - 4)
         let table = bytes.count - 4 - 4 * count
         guard table >= 0 else { return nil }
-        var notes = 0
-        var starts: [Int] = []
-        files.withUnsafeBufferPointer { files in
-            for k in files.indices where files[k].isPlain || files[k].skipReason == nil {
-                if notes % FileTable.restartInterval == 0 { starts.append(k) }
-                notes += 1
-            }
-        }
-        entryStarts = starts
+        entryStarts = files.withUnsafeBufferPointer(NoteParts.blockStarts)
         guard entryStarts.count == count else { return nil }
         entryStarts.append(files.count)
         byteStarts = (0..<count).map { bytes.u32(at: table + 4 * $0) }

@@ -159,14 +159,6 @@ public final class IndexReader: TermIndex, @unchecked Sendable {
     /// Every note's BM25 length, read without a lock per note (valid while the reader is).
     public func noteLengths() throws(CorruptIndex) -> NoteLengths { NoteLengths(table: try noteTable()) }
 
-    /// The BM25 length (token count) of note `id`.
-    public func tokenCount(_ id: Int) throws(CorruptIndex) -> Int32 {
-        let t = try noteTable()
-        guard id >= 0, id < t.count else { throw CorruptIndex(reason: "bad note id") }
-        return t.tokenCount(id)
-    }
-
-    /// Note `id`'s record, decoded alone.
     /// Note `id`'s record without its path (an empty one), for what needs only its
     /// contents: no file table is decoded.
     func record(at id: Int) throws(CorruptIndex) -> NoteRecord {

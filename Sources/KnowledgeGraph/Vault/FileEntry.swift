@@ -42,6 +42,9 @@ public struct FileEntry: Sendable, Equatable {
     /// Whether the entry has no skip reason, entity or aliases.
     var isPlain: Bool { extra == nil }
 
+    /// Whether the entry is a note (not skipped), read without copying the entry's strings.
+    var isNote: Bool { extra?.skipReason == nil }
+
     private static func box(_ skipReason: String?, _ entity: Entity?, _ aliases: [String]) -> Extra? {
         skipReason == nil && entity == nil && aliases.isEmpty ? nil : Extra(skipReason: skipReason, entity: entity, aliases: aliases)
     }
@@ -86,7 +89,7 @@ extension [FileEntry] {
 
     /// How many entries are notes (not skipped), read in place.
     var noteCount: Int {
-        withUnsafeBufferPointer { files in files.indices.count { files[$0].isPlain || files[$0].skipReason == nil } }
+        withUnsafeBufferPointer { files in files.indices.count { files[$0].isNote } }
     }
 
     /// The files' sizes added up (read in place: no entry is copied).
@@ -104,7 +107,7 @@ extension [FileEntry] {
         var paths: [String] = []
         paths.reserveCapacity(count)
         withUnsafeBufferPointer { files in
-            for k in files.indices where files[k].isPlain || files[k].skipReason == nil { paths.append(files[k].path) }
+            for k in files.indices where files[k].isNote { paths.append(files[k].path) }
         }
         return paths
     }
