@@ -136,8 +136,8 @@ public struct Watcher: Sendable {
             #endif
             if report.hasChanges || report.rebuildReason != nil || (initial && report.wroteIndex) {
                 events(.updated(report))
-            } else {
-                events(.unchanged)
+            } else if !(compact && hints != nil) {
+                events(.unchanged)  // a compaction alone has nothing to say
             }
         } catch .massDelete(let removed, let total) {
             events(.notice(KGError.massDelete(removed: removed, of: total).message))
@@ -189,6 +189,9 @@ public struct Watcher: Sendable {
             }
             _ = watches.add(".kg", mask: UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE))
             var pending = ChangeHints()
+            // Notes a writer still has open: a save is applied once they are closed (or after
+            // `maxDelaySeconds`), not once between its first write and its close.
+            var writing = Set<String>()
             var whole = !(try apply(events, initial: true))
             var dirty = whole
             var dirtySince = monotonicSeconds()
@@ -207,7 +210,7 @@ public struct Watcher: Sendable {
                     due = min(due, retryAt)
                 } else if dirty {
                     let quiet = changesInBatch > 1 ? burstQuietSeconds : quietSeconds
-                    due = min(due, min(lastEvent + quiet, dirtySince + maxDelaySeconds))
+                    due = min(due, writing.isEmpty ? min(lastEvent + quiet, dirtySince + maxDelaySeconds) : dirtySince + maxDelaySeconds)
                 } else if let compactAt {
                     due = min(due, compactAt)
                 }
@@ -224,7 +227,9 @@ public struct Watcher: Sendable {
                             count += 1
                             changed = true
                             switch change {
-                            case .file(let path): pending.files.insert(path)
+                            case .file(let path, let opened):
+                                pending.files.insert(path)
+                                if opened { writing.insert(path) } else { writing.remove(path) }
                             case .folder(let path): pending.folders.insert(path)
                             case .overflow: overflow = true
                             case .everything: whole = true
@@ -257,9 +262,10 @@ public struct Watcher: Sendable {
                 }
                 let at = monotonicSeconds()
                 let quiet = changesInBatch > 1 ? burstQuietSeconds : quietSeconds
-                let settled = dirty && (at >= lastEvent + quiet || at >= dirtySince + maxDelaySeconds)
+                let settled = dirty && ((writing.isEmpty && at >= lastEvent + quiet) || at >= dirtySince + maxDelaySeconds)
                 if (settled && retryAt == nil) || (retryAt.map { at >= $0 } ?? false) {
                     if try apply(events, hints: whole ? nil : pending) {
+                        writing = []  // a writer that closes later sends its close again
                         if whole { nextFullCheck = at + fullCheckSeconds }
                         compactAt = whole ? nil : monotonicSeconds() + compactSeconds
                         eventsInBatch = 0
@@ -308,8 +314,9 @@ public struct Watcher: Sendable {
 
         /// What an event says changed.
         enum Change: Equatable {
-            /// A file that may be a note (or an editor's temp file that became one).
-            case file(String)
+            /// A file that may be a note (or an editor's temp file that became one); `writing`
+            /// when the event says a writer has it open (created or modified, not yet closed).
+            case file(String, writing: Bool)
             /// A folder created, deleted, moved, or whose watch was lost.
             case folder(String)
             /// The kernel's queue overflowed.
@@ -429,7 +436,8 @@ public struct Watcher: Sendable {
                     if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { _ = addTree(path) }
                     report(.folder(path))
                 } else if Vault.isNoteName(Array(name.utf8)) {
-                    report(.file(path))
+                    let opened = mask & UInt32(IN_CREATE | IN_MODIFY) != 0 && mask & UInt32(IN_CLOSE_WRITE) == 0
+                    report(.file(path, writing: opened))
                 }
             }
         }

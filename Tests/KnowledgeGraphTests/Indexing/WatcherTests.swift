@@ -181,6 +181,27 @@ func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
         #expect(!found(v, "처음") && !found(v, "둘째") && !found(v, "셋째") && !found(v, "넷째"))
     }
 
+    /// A writer slower than the quiet time: the note is applied once, when it is closed, not
+    /// once half-written and again when done.
+    @Test func aNoteStillOpenForWritingIsAppliedOnceClosed() throws {
+        let v = try TempVault(files: ["a.md": "하나\n"])
+        let w = RunningWatcher(v)
+        defer { w.stop() }
+        #expect(eventually { w.events.text.contains("update") })
+        usleep(200_000)
+        let m = mark(w)
+        #expect(FileManager.default.createFile(atPath: v.path("slow.md"), contents: nil))
+        let h = try #require(FileHandle(forWritingAtPath: v.path("slow.md")))
+        h.write(Data("앞부분 ".utf8))
+        usleep(300_000)
+        h.write(Data("뒷부분\n".utf8))
+        h.closeFile()
+        #expect(eventually { found(v, "뒷부분") })
+        usleep(300_000)
+        let after = w.events.text.components(separatedBy: "\n").dropFirst(m).filter { !$0.isEmpty }
+        #expect(after == ["update [\"slow.md\"] [] []"], "\(after)")
+    }
+
     @Test func aCheckoutOfManyNotesIsOneUpdateAndARenamedFolderMovesThemAll() throws {
         let v = try TempVault(files: ["a.md": "하나\n"])
         let w = RunningWatcher(v)
