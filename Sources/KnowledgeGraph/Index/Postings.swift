@@ -18,9 +18,11 @@ public struct Postings: Sendable, Equatable {
     }
 
     /// The on-disk list: note count, then per note the gap from the previous note id, the
-    /// byte length of its positions and the positions as gaps (see `PostingLists`).
+    /// byte length of its positions and the positions as gaps (see `PostingLists`), then the
+    /// samples of a long list (`ListSkips`).
     func encode(into out: inout [UInt8]) {
         VarInt.append(UInt64(notes.count), to: &out)
+        let entriesStart = out.count
         var lastNote: Int32 = -1
         var scratch: [UInt8] = []
         for k in notes.indices {
@@ -34,6 +36,10 @@ public struct Postings: Sendable, Equatable {
             }
             VarInt.append(UInt64(scratch.count), to: &out)
             out.append(contentsOf: scratch)
+        }
+        var skips = ListSkips.Builder(count: notes.count)
+        if out.withUnsafeBytes({ skips.add(UnsafeRawBufferPointer(rebasing: $0[entriesStart...])) }), let trailer = skips.trailer() {
+            out += trailer
         }
     }
 }

@@ -102,14 +102,20 @@ extension Pass {
     }
 
     /// Whether the encoded list `list`, whose first and last notes are `first` and `last`,
-    /// holds any of `notes` (ascending); nil if the list is damaged.
+    /// holds any of `notes` (ascending); nil if the list is damaged. A long list is entered
+    /// at its last sample before each note (`ListSkips`): a few entries are stepped over.
     static func holds(_ list: UnsafeRawBufferPointer, anyOf notes: [Int32], between first: Int, and last: Int) -> Bool? {
         var cursor = EntryCursor(list)
-        guard let total = cursor.start() else { return nil }
-        var consumed = 0
+        guard let total = cursor.start(), let end = ListSkips.entriesEnd(list, count: total) else { return nil }
+        let samples = ListSkips.Samples(list, total: total, entriesStart: cursor.i)
+        cursor = EntryCursor(UnsafeRawBufferPointer(rebasing: list[..<end]), at: cursor.i)
         for c in notes where Int(c) >= first && Int(c) <= last {
-            consumed += cursor.skip(through: c - 1, atMost: total - consumed)
-            guard consumed < total else { return false }
+            if let s = samples?.last(before: c), s.offset > cursor.i {
+                cursor.i = s.offset
+                cursor.note = s.previous
+            }
+            _ = cursor.skip(through: c - 1, atMost: Int.max)
+            guard cursor.i < end else { return false }
             var probe = cursor
             guard probe.next() else { return nil }
             if probe.note == c { return true }
@@ -146,9 +152,8 @@ extension Pass {
         // the list (its entries stepped over up to the note), far cheaper than rewriting it.
         let changedInPlace = Pass.changedInPlace(remap)
         var entries: [UInt8] = []
-        // Runs of old entries kept as they are: where they go in `entries`, and where they are
-        // in the old list.
-        var kept: [(Int, Range<Int>)] = []
+        // Runs of old entries kept as they are (see `KeptSpan`).
+        var kept: [KeptSpan] = []
         var i = old.lowerBound
         var j = new.lowerBound
         let oldTotal = old.upperBound
@@ -197,7 +202,9 @@ extension Pass {
             if side == 1 {
                 // Only new entries: the runs' lists one after another, each first gap re-based.
                 table.withBytes(Int(order[j])) { out.begin(term: $0) }
-                VarInt.append(UInt64(news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }), to: &out.post.bytes)
+                let total = news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }
+                VarInt.append(UInt64(total), to: &out.post.bytes)
+                let entriesStart = out.post.bytes.count
                 var last: Int32 = -1
                 for (r, t) in news {
                     let (r, t) = (Int(r), Int(t))
@@ -216,6 +223,12 @@ extension Pass {
                         rebased = true
                     }
                     last = runs[r].lastNote(t)
+                }
+                if total >= ListSkips.minimumCount {
+                    var skips = ListSkips.Builder(count: total)
+                    let read = out.post.bytes.withUnsafeBytes { skips.add(UnsafeRawBufferPointer(rebasing: $0[entriesStart...])) }
+                    guard read, let trailer = skips.trailer() else { throw CorruptIndex(reason: "bad posting list") }
+                    out.post.bytes += trailer
                 }
                 out.end(firstNote: news.first.map { runs[Int($0.run)].firstNote(Int($0.term)) } ?? -1, lastNote: last)
                 j += 1
@@ -258,7 +271,15 @@ extension Pass {
                     }
                 }
             }
-            let oldList = try file.logical(.postings, listStart..<listEnd, checked: checked)
+            let wholeList = try file.logical(.postings, listStart..<listEnd, checked: checked)
+            var cursor = EntryCursor(wholeList)
+            guard let total = cursor.start(), let entriesEnd = ListSkips.entriesEnd(wholeList, count: total) else {
+                throw CorruptIndex(reason: "bad posting list")
+            }
+            // The entries, without the samples (written again for the new list).
+            let oldList = UnsafeRawBufferPointer(rebasing: wholeList[..<entriesEnd])
+            let oldSamples = ListSkips.Samples(wholeList, total: total, entriesStart: cursor.i)
+            cursor = EntryCursor(oldList, at: cursor.i)
             entries.removeAll(keepingCapacity: true)
             kept.removeAll(keepingCapacity: true)
             var count = 0
@@ -274,17 +295,24 @@ extension Pass {
             }
             var fresh = EntryStream(news.map { (r, t) in runs[Int(r)].bytes(Int(t)) })
             var hasFresh = fresh.next()
-            var cursor = EntryCursor(oldList)
-            guard let total = cursor.start() else { throw CorruptIndex(reason: "bad posting list") }
             // Whether the list stays as it was: then it is kept whole.
             var same = !hasFresh
             // Entries whose gap is unchanged stay as they are, a run at a time: a long run is
             // kept (referred to, in a delta), a short one copied.
             var spanStart = -1
+            // The span's first entry: its ordinal in the old and the new list, how far its note moved.
+            var span = (old: 0, new: 0, shift: 0)
+            @inline(__always) func open(_ start: Int, old: Int, shift: Int) {
+                if spanStart < 0 {
+                    spanStart = start
+                    span = (old, count, shift)
+                }
+            }
             @inline(__always) func flush(_ end: Int) {
                 if spanStart >= 0 {
                     if end - spanStart >= Pass.keptSpanMinimum {
-                        kept.append((entries.count, spanStart..<end))
+                        kept.append(KeptSpan(position: entries.count, range: spanStart..<end, oldOrdinal: span.old, entries: count - span.new,
+                            shift: span.shift, lastNote: last))
                     } else {
                         entries.appendBytes(UnsafeRawBufferPointer(rebasing: oldList[spanStart..<end]))
                     }
@@ -312,7 +340,7 @@ extension Pass {
                 }
                 if UInt64(UInt32(bitPattern: id &- last &- 1)) == cursor.gap {
                     if firstID < 0 { firstID = id }
-                    if spanStart < 0 { spanStart = start }
+                    open(start, old: consumed - 1, shift: Int(id) - Int(cursor.note))
                     last = id
                     count += 1
                 } else {
@@ -328,7 +356,7 @@ extension Pass {
                 let shift = Int(id) - x
                 if lastOld <= segmentEnd && lastOld < remap.count {
                     if consumed < total {
-                        if spanStart < 0 { spanStart = cursor.i }
+                        open(cursor.i, old: consumed, shift: shift)
                         count += total - consumed
                         consumed = total
                         cursor.i = oldList.count
@@ -336,9 +364,16 @@ extension Pass {
                     }
                 } else if segmentEnd > x {
                     let from = cursor.i
-                    let n = cursor.skip(through: Int32(segmentEnd), atMost: total - consumed)
+                    var n = 0
+                    // A long list is entered at its last sample within the segment.
+                    if let s = oldSamples?.last(before: Int32(segmentEnd) + 1), s.ordinal > consumed, s.ordinal < total, s.offset > cursor.i {
+                        n = s.ordinal - consumed
+                        cursor.i = s.offset
+                        cursor.note = s.previous
+                    }
+                    n += cursor.skip(through: Int32(segmentEnd), atMost: total - consumed - n)
                     if n > 0 {
-                        if spanStart < 0 { spanStart = from }
+                        open(from, old: consumed, shift: shift)
                         count += n
                         consumed += n
                         last = Int32(Int(cursor.note) + shift)
@@ -347,7 +382,7 @@ extension Pass {
             }
             if same {
                 out.begin(term: oldTerm)
-                out.post.keep(listStart..<(listStart + oldList.count))
+                out.post.keep(listStart..<listEnd)
                 out.end(firstNote: firstID, lastNote: last)
                 i += 1
                 if side == 0 { j += 1 }
@@ -361,13 +396,21 @@ extension Pass {
             if count > 0 {
                 out.begin(term: oldTerm)
                 VarInt.append(UInt64(count), to: &out.post.bytes)
+                var skips = ListSkips.Builder(count: count)
+                var read = true
                 var at = 0
-                for (position, span) in kept {
-                    out.post.bytes.append(contentsOf: entries[at..<position])
-                    out.post.keep((listStart + span.lowerBound)..<(listStart + span.upperBound))
-                    at = position
+                for k in kept {
+                    out.post.bytes.append(contentsOf: entries[at..<k.position])
+                    out.post.keep((listStart + k.range.lowerBound)..<(listStart + k.range.upperBound))
+                    read = read && entries.withUnsafeBytes { skips.add(UnsafeRawBufferPointer(rebasing: $0[at..<k.position])) }
+                        && skips.add(kept: UnsafeRawBufferPointer(rebasing: oldList[k.range]), at: k.range.lowerBound, entries: k.entries,
+                            oldOrdinal: k.oldOrdinal, shift: Int64(k.shift), lastNote: Int64(k.lastNote), old: oldSamples)
+                    at = k.position
                 }
                 out.post.bytes.append(contentsOf: entries[at...])
+                read = read && entries.withUnsafeBytes { skips.add(UnsafeRawBufferPointer(rebasing: $0[at...])) }
+                guard read, let trailer = skips.trailer() else { throw CorruptIndex(reason: "bad posting list") }
+                out.post.bytes += trailer
                 out.end(firstNote: firstID, lastNote: last)
             }
             i += 1
@@ -377,74 +420,16 @@ extension Pass {
     }
 }
 
-/// Walks the entries of one encoded posting list in the previous index file.
-struct EntryCursor {
-    let base: UnsafeRawBufferPointer
-    var i = 0
-    var note: Int32 = -1
-    /// The gap read for the current entry.
-    var gap: UInt64 = 0
-    private var positionStart = 0
-
-    init(_ base: UnsafeRawBufferPointer) { self.base = base }
-
-    /// Reads the entry count.
-    mutating func start() -> Int? {
-        guard let n = VarInt.read(base, &i, end: base.count), n <= UInt64(base.count) else { return nil }
-        return Int(n)
-    }
-
-    /// A varint; gaps and lengths are nearly always one byte.
-    @inline(__always) private mutating func varint() -> UInt64? {
-        if i < base.count && base[i] < 0x80 {
-            i += 1
-            return UInt64(base[i - 1])
-        }
-        return VarInt.read(base, &i, end: base.count)
-    }
-
-    /// Reads the next entry; false if the list is damaged.
-    @inline(__always) mutating func next() -> Bool {
-        let end = base.count
-        guard let gap = varint(), let length = varint(), gap < UInt64(Int32.max), length <= UInt64(end - i) else {
-            return false
-        }
-        let id = Int64(note) + 1 + Int64(gap)
-        guard id <= Int64(Int32.max) else { return false }
-        self.gap = gap
-        note = Int32(id)
-        positionStart = i
-        i += Int(length)
-        return true
-    }
-
-    /// Steps over the entries whose note is at most `limit`, at most `atMost` of them, without
-    /// reading their positions; returns how many. Stops before damage, which `next` reports.
-    @inline(__always) mutating func skip(through limit: Int32, atMost: Int) -> Int {
-        let end = base.count
-        var i = self.i
-        var note = Int64(self.note)
-        var n = 0
-        while n < atMost && i < end {
-            var j = i
-            var gap = UInt64(base[j])
-            if gap < 0x80 { j += 1 } else { guard let g = VarInt.read(base, &j, end: end) else { break }; gap = g }
-            let next = note + 1 + Int64(gap)
-            guard next <= Int64(limit), j < end else { break }
-            var length = UInt64(base[j])
-            if length < 0x80 { j += 1 } else { guard let l = VarInt.read(base, &j, end: end) else { break }; length = l }
-            guard length <= UInt64(end - j) else { break }
-            i = j + Int(length)
-            note = next
-            n += 1
-        }
-        self.i = i
-        self.note = Int32(note)
-        return n
-    }
-
-    /// The current entry's encoded positions.
-    var positions: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: base[positionStart..<i]) }
+/// A run of an old list's entries kept as they are in the new list: where it goes among the
+/// new entries, where it is in the old list, the ordinal of its first entry there, how many
+/// entries it has, how far their notes moved, and its last note in the new list.
+struct KeptSpan {
+    var position: Int
+    var range: Range<Int>
+    var oldOrdinal: Int
+    var entries: Int
+    var shift: Int
+    var lastNote: Int32
 }
 
 /// The entries of several lists built in this pass (runs in id order) as one stream.
