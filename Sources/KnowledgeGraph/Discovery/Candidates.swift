@@ -69,22 +69,28 @@ struct CandidateExtractor {
         var surfaces: [(text: [UInt32], count: Int32)] = []
         var count: Int32 = 0
         var signals: UInt32 = 0
-        /// The next key with the same hash.
-        var next: Int32 = -1
     }
     private var found: [Found] = []
-    private var slots: [UInt64: Int32] = [:]
+    /// An open-addressing table of `found` by the hash of their keys (`hashes`), at most half full.
+    private var slots = [Int32](repeating: -1, count: 256)
+    private var hashes: [UInt64] = []
     private var scratch: [UInt32] = []
+    /// The line being scanned, and its ASCII lowercased copy (reused from line to line).
+    private var line: [UInt32] = []
+    private var lowered: [UInt32] = []
 
     static func candidates(of note: MarkdownNote) -> [NoteCandidate] {
         var x = CandidateExtractor()
         x.scan(note)
-        return x.found.map { v in
-            // Scalar order is UTF-8 byte order.
-            let ranked = v.surfaces.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text.lexicographicallyPrecedes($1.text) }.prefix(3)
+        // Scalar order is UTF-8 byte order: keys are sorted as scalars, before any String is made.
+        let order = x.found.indices.sorted { x.found[$0].key.lexicographicallyPrecedes(x.found[$1].key) }
+        return order.map { k in
+            let v = x.found[k]
+            let ranked = v.surfaces.count == 1 ? v.surfaces[...]
+                : v.surfaces.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text.lexicographicallyPrecedes($1.text) }.prefix(3)
             return NoteCandidate(key: Scalars.string(v.key[...]), surfaces: ranked.map { Scalars.string($0.text[...]) },
                 surfaceCounts: ranked.map(\.count), count: v.count, signals: v.signals)
-        }.sorted { $0.key.utf8.bytesPrecede($1.key.utf8) }
+        }
     }
 
     /// A name from the note's structure (a link target, a tag, a heading).
@@ -104,14 +110,30 @@ struct CandidateExtractor {
         guard scratch.count >= shortest, scratch.count <= 60 else { return }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for v in scratch { hash = (hash ^ UInt64(v)) &* 0x100_0000_01b3 }
-        var k = slots[hash] ?? -1
-        while k >= 0 && !found[Int(k)].key.elementsEqual(scratch) { k = found[Int(k)].next }
-        if k < 0 {
-            found.append(Found(key: scratch, next: slots[hash] ?? -1))
-            k = Int32(found.count - 1)
-            slots[hash] = k
+        var p = Int(truncatingIfNeeded: hash >> 7) & (slots.count - 1)
+        var i = -1
+        while slots[p] >= 0 {
+            let k = Int(slots[p])
+            if hashes[k] == hash && found[k].key.elementsEqual(scratch) {
+                i = k
+                break
+            }
+            p = (p + 1) & (slots.count - 1)
         }
-        let i = Int(k)
+        if i < 0 {
+            i = found.count
+            found.append(Found(key: scratch))
+            hashes.append(hash)
+            slots[p] = Int32(i)
+            if found.count * 2 > slots.count {
+                slots = [Int32](repeating: -1, count: slots.count * 2)
+                for (k, h) in hashes.enumerated() {
+                    var q = Int(truncatingIfNeeded: h >> 7) & (slots.count - 1)
+                    while slots[q] >= 0 { q = (q + 1) & (slots.count - 1) }
+                    slots[q] = Int32(k)
+                }
+            }
+        }
         if let s = found[i].surfaces.firstIndex(where: { $0.text.elementsEqual(trimmed) }) {
             found[i].surfaces[s].count += 1
         } else {
@@ -176,8 +198,10 @@ struct CandidateExtractor {
         var headingLines = Set<Int>()
         for h in note.headings { headingLines.insert(h.line - 1) }
         for (n, r) in note.lines.enumerated() {
-            let line = note.scan[r]
-            let lowered = line.map { $0 == 0 ? 0x20 : Scalars.lowerASCII($0) }
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: note.scan[r])
+            lowered.removeAll(keepingCapacity: true)
+            for v in line { lowered.append(v == 0 ? 0x20 : Scalars.lowerASCII(v)) }
             if headingLines.contains(n) {
                 companySection = Vocabulary.companyHeadingScalars.occurs(in: lowered)
             }
@@ -187,7 +211,7 @@ struct CandidateExtractor {
             let listItem = (trimmed.first.map { $0 == 0x2D || $0 == 0x2A || $0 == 0x2B } ?? false) && second == 0x20
                 || (trimmed.first.map(CandidateExtractor.isDigit) ?? false && zip(trimmed, trimmed.dropFirst()).contains { $0 == 0x2E && $1 == 0x20 })
             if companySection && (listItem || headingLines.contains(n)) { cues |= Signal.companyList.bit }
-            scanLine(Array(line), cues: cues, heading: headingLines.contains(n))
+            scanLine(line, cues: cues, heading: headingLines.contains(n))
         }
         for l in note.links where l.isWiki {
             var page = l.target
@@ -217,7 +241,7 @@ struct CandidateExtractor {
     /// The particle class of a particle form, as a signal.
     static func particleClass(_ form: ArraySlice<UInt32>) -> Signal {
         guard let first = form.first.flatMap(Unicode.Scalar.init) else { return .otherParticle }
-        switch Character(first) {
+        switch first {
         case "이", "가", "께":
             let second = form.dropFirst().first.flatMap(Unicode.Scalar.init)
             return first == "이" && (second == "랑" || second == "나" || second == "며") ? .comitativeParticle : .subjectParticle

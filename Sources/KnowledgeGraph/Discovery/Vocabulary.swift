@@ -119,56 +119,103 @@ enum Vocabulary {
 /// Words as sequences of Unicode scalars, for the per-line work of candidate extraction:
 /// `String` search and suffix tests compare by grapheme cluster through Foundation and hash
 /// by normalizing, which cost more than everything else extraction does. Scalars compare
-/// exactly; the words are NFC and the notes' text is too. No test allocates.
-struct ScalarWords: Sendable {
-    let words: [[UInt32]]
-    /// The words by their last scalar, for membership and suffix tests.
-    private let byLast: [UInt32: [[UInt32]]]
-    /// The words by their first scalar, and a 64-bit filter of first scalars (`v & 63`).
-    private let byFirst: [UInt32: [[UInt32]]]
+/// exactly; the words are NFC and the notes' text is too. No test allocates; a class, so that a lookup through a static list retains one object, not its arrays.
+final class ScalarWords: Sendable {
+    /// The words' scalars one after another; word `k` is `pool[starts[k]..<starts[k + 1]]`.
+    private let pool: [UInt32]
+    private let starts: [Int32]
+    /// The words by a hash of their last scalar, and by a hash of their first: slot `s` holds
+    /// `byLast[lastSlots[s]..<lastSlots[s + 1]]` (word ids). Flat tables, so that a lookup
+    /// neither hashes through a dictionary nor retains an array.
+    private let lastSlots: [Int32]
+    private let byLast: [Int32]
+    private let firstSlots: [Int32]
+    private let byFirst: [Int32]
+    /// A 64-bit filter of first scalars (`v & 63`).
     private let firstMask: UInt64
     /// Scalars in the longest word.
     let longest: Int
 
+    private static let slotBits: UInt32 = 10
+    @inline(__always) private static func slot(_ v: UInt32) -> Int { Int((v &* 0x9E37_79B1) >> (32 - slotBits)) }
+
     init(_ strings: some Sequence<String>) {
-        words = strings.map { $0.unicodeScalars.map(\.value) }.filter { !$0.isEmpty }
+        let words = strings.map { $0.unicodeScalars.map(\.value) }.filter { !$0.isEmpty }
         longest = words.map(\.count).max() ?? 0
-        var last: [UInt32: [[UInt32]]] = [:]
-        var first: [UInt32: [[UInt32]]] = [:]
-        var mask: UInt64 = 0
-        for w in words {
-            last[w[w.count - 1], default: []].append(w)
-            first[w[0], default: []].append(w)
-            mask |= 1 << UInt64(w[0] & 63)
+        var starts: [Int32] = [0]
+        for w in words { starts.append(starts[starts.count - 1] + Int32(w.count)) }
+        pool = words.flatMap { $0 }
+        self.starts = starts
+        func table(_ key: ([UInt32]) -> UInt32) -> ([Int32], [Int32]) {
+            let n = 1 << Int(ScalarWords.slotBits)
+            var buckets = [[Int32]](repeating: [], count: n)
+            for (k, w) in words.enumerated() { buckets[ScalarWords.slot(key(w))].append(Int32(k)) }
+            var slots: [Int32] = [0]
+            for b in buckets { slots.append(slots[slots.count - 1] + Int32(b.count)) }
+            return (slots, buckets.flatMap { $0 })
         }
-        byLast = last
-        byFirst = first
-        firstMask = mask
+        (lastSlots, byLast) = table { $0[$0.count - 1] }
+        (firstSlots, byFirst) = table { $0[0] }
+        firstMask = words.reduce(0) { $0 | 1 << UInt64($1[0] & 63) }
     }
 
+    /// Whether word `k` equals `w[from..<from + its length]` (the caller checked the room).
+    @inline(__always) private func matches(_ k: Int32, _ w: UnsafeBufferPointer<UInt32>, at from: Int, _ pool: UnsafeBufferPointer<UInt32>) -> Bool {
+        let (a, b) = (Int(starts[Int(k)]), Int(starts[Int(k) + 1]))
+        var i = 0
+        while a + i < b {
+            if pool[a + i] != w[from + i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    @inline(__always) private func length(_ k: Int32) -> Int { Int(starts[Int(k) + 1] - starts[Int(k)]) }
+
     func contains(_ w: ArraySlice<UInt32>) -> Bool {
-        guard w.count <= longest, let last = w.last, let bucket = byLast[last] else { return false }
-        return bucket.contains { $0.count == w.count && $0.elementsEqual(w) }
+        guard w.count <= longest, let last = w.last else { return false }
+        let s = ScalarWords.slot(last)
+        let (lo, hi) = (Int(lastSlots[s]), Int(lastSlots[s + 1]))
+        guard lo < hi else { return false }
+        return w.withUnsafeBufferPointer { w in
+            pool.withUnsafeBufferPointer { pool in
+                for x in lo..<hi where length(byLast[x]) == w.count && matches(byLast[x], w, at: 0, pool) { return true }
+                return false
+            }
+        }
     }
     func contains(_ w: [UInt32]) -> Bool { contains(w[...]) }
 
     /// Whether one of the words ends `w`; with `properly`, leaving something before it.
     func ends(_ w: ArraySlice<UInt32>, properly: Bool = false) -> Bool {
-        guard let last = w.last, let bucket = byLast[last] else { return false }
-        return bucket.contains { ($0.count < w.count || !properly && $0.count == w.count) && w.suffix($0.count).elementsEqual($0) }
+        guard let last = w.last else { return false }
+        let s = ScalarWords.slot(last)
+        let (lo, hi) = (Int(lastSlots[s]), Int(lastSlots[s + 1]))
+        guard lo < hi else { return false }
+        return w.withUnsafeBufferPointer { w in
+            pool.withUnsafeBufferPointer { pool in
+                for x in lo..<hi {
+                    let n = length(byLast[x])
+                    if (n < w.count || !properly && n == w.count) && matches(byLast[x], w, at: w.count - n, pool) { return true }
+                }
+                return false
+            }
+        }
     }
 
     /// Whether one of the words occurs anywhere in `line`.
     func occurs(in line: [UInt32]) -> Bool {
-        for i in line.indices where firstMask & (1 << UInt64(line[i] & 63)) != 0 {
-            guard let bucket = byFirst[line[i]] else { continue }
-            for word in bucket where word.count <= line.count - i {
-                var k = 1
-                while k < word.count && line[i + k] == word[k] { k += 1 }
-                if k == word.count { return true }
+        line.withUnsafeBufferPointer { line in
+            pool.withUnsafeBufferPointer { pool in
+                for i in 0..<line.count where firstMask & (1 << UInt64(line[i] & 63)) != 0 {
+                    let s = ScalarWords.slot(line[i])
+                    for x in Int(firstSlots[s])..<Int(firstSlots[s + 1]) where length(byFirst[x]) <= line.count - i {
+                        if matches(byFirst[x], line, at: i, pool) { return true }
+                    }
+                }
+                return false
             }
         }
-        return false
     }
 }
 
