@@ -195,14 +195,15 @@ struct CandidateExtractor {
 
     private mutating func scan(_ note: MarkdownNote) {
         var companySection = false
-        var headingLines = Set<Int>()
-        for h in note.headings { headingLines.insert(h.line - 1) }
+        var headingLines = [Bool](repeating: false, count: note.lines.count)
+        for h in note.headings where h.line >= 1 && h.line <= headingLines.count { headingLines[h.line - 1] = true }
         for (n, r) in note.lines.enumerated() {
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: note.scan[r])
             lowered.removeAll(keepingCapacity: true)
             for v in line { lowered.append(v == 0 ? 0x20 : Scalars.lowerASCII(v)) }
-            if headingLines.contains(n) {
+            let heading = headingLines[n]
+            if heading {
                 companySection = Vocabulary.companyHeadingScalars.occurs(in: lowered)
             }
             var cues: UInt32 = Vocabulary.companyContextScalars.occurs(in: lowered) ? Signal.companyContext.bit : 0
@@ -210,8 +211,8 @@ struct CandidateExtractor {
             let second = trimmed.dropFirst().first
             let listItem = (trimmed.first.map { $0 == 0x2D || $0 == 0x2A || $0 == 0x2B } ?? false) && second == 0x20
                 || (trimmed.first.map(CandidateExtractor.isDigit) ?? false && zip(trimmed, trimmed.dropFirst()).contains { $0 == 0x2E && $1 == 0x20 })
-            if companySection && (listItem || headingLines.contains(n)) { cues |= Signal.companyList.bit }
-            scanLine(line, cues: cues, heading: headingLines.contains(n))
+            if companySection && (listItem || heading) { cues |= Signal.companyList.bit }
+            scanLine(line, cues: cues, heading: heading)
         }
         for l in note.links where l.isWiki {
             var page = l.target
