@@ -7,7 +7,7 @@
 enum IndexFormat {
     static let magic: [UInt8] = [0x89, 0x4B, 0x47, 0x49, 0x44, 0x58, 0x0D, 0x0A]  // \x89KGIDX\r\n
     /// The on-disk format version; any other version is rebuilt.
-    static let version: UInt32 = 20
+    static let version: UInt32 = 21
     /// NOTE and POST carry one checksum per block of this size, checked as they are read: a
     /// query that reads a few scattered notes or lists checks a few small blocks.
     static let block = 1 << 14

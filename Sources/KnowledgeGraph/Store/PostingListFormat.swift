@@ -9,7 +9,7 @@
 /// samples as they are. The sample count follows from the entry count; readers that walk a
 /// list by its count never reach them.
 enum ListSkips {
-    static let interval = 64
+    static let interval = 128
     static let minimumCount = 2 * interval
 
     /// Bytes of the samples of a list of `count` entries.
