@@ -149,7 +149,7 @@ extension Pass {
         let file = previous?.file
         // A save that keeps every note's id and changes a few: a list whose notes span a
         // changed note without holding it stays as it is. Whether it holds it is read from
-        // the list (its entries stepped over up to the note), far cheaper than rewriting it.
+        // the list's skip samples and a few entries (`holds`), far cheaper than rewriting it.
         let changedInPlace = Pass.changedInPlace(remap)
         var entries: [UInt8] = []
         // Runs of old entries kept as they are (see `KeptSpan`).
