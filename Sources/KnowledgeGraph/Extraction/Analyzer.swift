@@ -33,11 +33,38 @@ public struct Analyzer: Sendable {
     /// (`entity: <type>`), else its `aliases`, which discovery gives a linked note's entity.
     /// Read without a lexicon; nil when it says neither.
     static func head(path: String, text: String) -> NoteHead? {
-        // Only front matter says either: skip notes without it, and parse only it.
-        guard text.hasPrefix("---") else { return nil }
-        var header = ""
         var copy = text
-        let found: Bool = copy.withUTF8 { u in
+        return copy.withUTF8 { head(path: path, utf8: $0) }
+    }
+
+    /// `head` of the note whose normalized text has these scalars: a String is made of its
+    /// front matter only (to its closing line, or of as many lines as `head` reads).
+    static func head(path: String, scalars s: [UInt32]) -> NoteHead? {
+        guard s.count >= 3, s[0] == 0x2D, s[1] == 0x2D, s[2] == 0x2D else { return nil }
+        var lineStart = 0
+        var n = 0
+        var end = -1
+        while lineStart < s.count && n <= 501 && end < 0 {
+            var lineEnd = lineStart
+            while lineEnd < s.count && s[lineEnd] != 0x0A { lineEnd += 1 }
+            var (a, b) = (lineStart, lineEnd)
+            while a < b && (s[a] == 0x20 || s[a] == 0x09) { a += 1 }
+            while b > a && (s[b - 1] == 0x20 || s[b - 1] == 0x09) { b -= 1 }
+            if n > 0 && b - a == 3 && s[a] == s[a + 1] && s[a] == s[a + 2] && (s[a] == 0x2D || s[a] == 0x2E) { end = lineEnd + 1 }
+            lineStart = lineEnd + 1
+            n += 1
+        }
+        return head(path: path, text: Scalars.string(s[..<min(s.count, end < 0 ? lineStart : end)]))
+    }
+
+    /// `head` of the note whose normalized text has the UTF-8 bytes `u`.
+    static func head(path: String, utf8 u: UnsafeBufferPointer<UInt8>) -> NoteHead? {
+        // Only front matter says either: skip notes without it, and parse only it.
+        guard u.count >= 3, u[0] == 0x2D, u[1] == 0x2D, u[2] == 0x2D else { return nil }
+        // As `String.hasPrefix` compares characters: a mark after the third `-` joins it.
+        if u.count > 3, u[3] >= 0x80, !String(decoding: u.prefix(16), as: UTF8.self).hasPrefix("---") { return nil }
+        var header = ""
+        let found: Bool = {
             // The front matter ends at the first later line that is `---` or `...`.
             var lineStart = 0
             var n = 0
@@ -75,7 +102,7 @@ public struct Analyzer: Sendable {
                 if !header.hasSuffix("\n") { header += "\n" }
             }
             return hit
-        }
+        }()
         guard found else { return nil }
         let note = MarkdownNote(text: Normalizer.normalize(header))
         if let entity = entityDefinition(path: path, note: note) { return NoteHead(entity: entity, aliases: []) }
@@ -131,7 +158,15 @@ public struct Analyzer: Sendable {
         path: String, normalizedText text: String, scratch: inout [UInt8],
         token: (UnsafeBufferPointer<UInt8>, Int32) -> Void
     ) -> NoteRecord {
-        let note = MarkdownNote(text: text)
+        analyze(path: path, scalars: Scalars.values(of: text), scratch: &scratch, token: token)
+    }
+
+    /// `analyze` of the note whose normalized text has these scalars.
+    func analyze(
+        path: String, scalars: [UInt32], scratch: inout [UInt8],
+        token: (UnsafeBufferPointer<UInt8>, Int32) -> Void
+    ) -> NoteRecord {
+        let note = MarkdownNote(scalars: scalars)
         var mentions: [Mention] = []
         var lineStarts: [Int32] = []
         lineStarts.reserveCapacity(note.lines.count)

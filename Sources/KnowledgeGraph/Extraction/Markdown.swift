@@ -20,7 +20,12 @@ struct MarkdownNote {
     var addresses: [(line: Int, host: Range<Int>)] = []
 
     init(text: String) {
-        scalars = Scalars.values(of: text)
+        self.init(scalars: Scalars.values(of: text))
+    }
+
+    /// The note whose (normalized) text has these scalars.
+    init(scalars: [UInt32]) {
+        self.scalars = scalars
         scan = scalars
         lines = []
         var start = 0

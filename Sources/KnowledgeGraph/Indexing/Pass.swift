@@ -139,19 +139,19 @@ struct Pass {
             for w in (work.count * r / runCount)..<(work.count * (r + 1) / runCount) {
                 let id = work[w]
                 let path = notePaths[Int(id)]
-                let text: String
+                let scalars: [UInt32]
                 if let t = texts.take(Int(id)) {
-                    text = t
+                    scalars = Scalars.values(of: t)
                 } else if speculative {
                     if stop.isSet { break }
                     guard case .success(let bytes) = vault.read(path, limit: Vault.noteSizeLimit),
-                        case .success(let (decoded, _)) = TextDecoder.decode(bytes)
+                        case .success(let s) = Vault.scalars(of: bytes)
                     else {
                         stop.set()
                         break
                     }
-                    text = Normalizer.normalize(decoded)
-                    if let head = Analyzer.head(path: path, text: text) {
+                    scalars = s
+                    if let head = Analyzer.head(path: path, scalars: scalars) {
                         // An entity changes the lexicon; aliases only go into the file table.
                         if head.entity != nil {
                             stop.set()
@@ -161,15 +161,15 @@ struct Pass {
                     }
                     run.hashes.append(Checksum.of(bytes))
                 } else {
-                    switch vault.text(path) {
-                    case .success(let t): text = t
+                    switch vault.scalars(path) {
+                    case .success(let s): scalars = s
                     case .failure(let f):
                         run.failures.append(f)
                         continue
                     }
                 }
                 run.postings.beginNote(id)
-                let record = analyzer.analyze(path: path, normalizedText: text, scratch: &scratch) { bytes, p in
+                let record = analyzer.analyze(path: path, scalars: scalars, scratch: &scratch) { bytes, p in
                     run.postings.add(bytes, position: p)
                 }
                 run.postings.endNote()
@@ -203,12 +203,12 @@ struct Pass {
         for r in outputs.indices { outputs[r].postings = PostingLists() }
         do throws(CorruptIndex) {
             if previous == nil && runCount > 1 {
-                // A build: the records and graph on one core while the postings are merged on
-                // the other.
+                // A build: the records and graph on one core while the terms are ordered on
+                // the other; then both merge the postings (`BuildMerge`).
+                let merge = BuildMerge()
                 let lists = SharedSlots<[PostingLists]>(count: 1)
                 lists.put(0, postings)
                 postings = []
-                let terms = SharedSlots<Result<TermsWriter, CorruptIndex>>(count: 1)
                 let rest = SharedSlots<Result<(Int, Int), CorruptIndex>>(count: 1)
                 let inputs = UncheckedSendable((outputs, old))
                 let handOver = UncheckedSendable(assembled)
@@ -222,18 +222,15 @@ struct Pass {
                             handOver.value(a)
                             rest.put(0, .success(counts))
                         } catch { rest.put(0, .failure(error)) }
+                        merge.help(waiting: true)
                     } else {
-                        var mine = lists.take(0) ?? []
-                        do throws(CorruptIndex) {
-                            terms.put(0, .success(try mergeTerms(&mine, previous: nil, remap: [])))
-                        } catch { terms.put(0, .failure(error)) }
+                        merge.prepare(lists.take(0) ?? [], cores: 2)
+                        merge.help(waiting: false)
                     }
                 }
-                guard let t = try terms.take(0)?.get(), let a = try rest.take(0)?.get() else {
-                    throw CorruptIndex(reason: "the index could not be assembled")
-                }
+                guard let a = try rest.take(0)?.get() else { throw CorruptIndex(reason: "the index could not be assembled") }
                 (pass.noteCount, pass.tokenTotal) = a
-                pass.terms = t
+                pass.terms = try merge.joined()
             } else {
                 let a = try assemble(outputs, old: old, previous: previous, remap: remap, entityCount: entityCount,
                     entityMap: previous == nil ? nil : entityMap)

@@ -13,17 +13,7 @@ extension Pass {
     /// The dictionary and postings of the new index: the previous terms' lists renumbered,
     /// merged with the runs' lists, in byte order of the terms.
     static func mergeTerms(_ runs: inout [PostingLists], previous: IndexReader?, remap: [Int32]) throws(CorruptIndex) -> TermsWriter {
-        // The runs' terms, interned once, each with the runs that have it (in run order).
-        var table = TermTable(capacity: runs.first?.table.count ?? 16)
-        var sources: [[(run: Int32, term: Int32)]] = []
-        for (r, run) in runs.enumerated() {
-            for t in 0..<run.termCount {
-                let g = Int(run.table.withBytes(t) { table.intern($0) })
-                if g == sources.count { sources.append([]) }
-                sources[g].append((Int32(r), Int32(t)))
-            }
-        }
-        let order = table.sortedIDs()
+        let (table, sources, order) = mergeOrder(runs)
         let oldTotal = try previous?.termTotal() ?? 0
         let segments = Pass.segments(remap)
 
@@ -123,10 +113,63 @@ extension Pass {
         return false
     }
 
-    /// Merges old terms `old` with new terms `order[new]`.
-    private static func mergeTerms(
+    /// Appends the list of a term only the runs have (`news`: its lists in them, in note
+    /// order) to `out`: the count, the runs' entries one after another with each first gap
+    /// re-based, then the skip samples. Returns its first and last note; nil if damaged.
+    static func appendNew(_ runs: UnsafeBufferPointer<PostingLists>, _ news: [(run: Int32, term: Int32)],
+        to out: inout TermsWriter) -> (Int32, Int32)?
+    {
+        let total = news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }
+        VarInt.append(UInt64(total), to: &out.post.bytes)
+        let entriesStart = out.post.bytes.count
+        var last: Int32 = -1
+        for (r, t) in news {
+            let (r, t) = (Int(r), Int(t))
+            let first = runs[r].firstNote(t)
+            var rebased = false
+            runs[r].forEachSpan(t) { raw in
+                if rebased {
+                    out.post.bytes.appendBytes(raw)
+                    return
+                }
+                // The first block holds the whole first entry, so its gap is here.
+                var k = 0
+                _ = VarInt.read(raw, &k, end: raw.count)
+                VarInt.append(UInt64(UInt32(bitPattern: first &- last &- 1)), to: &out.post.bytes)
+                out.post.bytes.appendBytes(UnsafeRawBufferPointer(rebasing: raw[k...]))
+                rebased = true
+            }
+            last = runs[r].lastNote(t)
+        }
+        if total >= ListSkips.minimumCount {
+            var skips = ListSkips.Builder(count: total)
+            let read = out.post.bytes.withUnsafeBytes { skips.add(UnsafeRawBufferPointer(rebasing: $0[entriesStart...])) }
+            guard read, let trailer = skips.trailer() else { return nil }
+            out.post.bytes += trailer
+        }
+        return (news.first.map { runs[Int($0.run)].firstNote(Int($0.term)) } ?? -1, last)
+    }
+
+    /// The runs' terms, interned once, each with the runs that have it (in run order), and
+    /// their ids in byte order.
+    static func mergeOrder(_ runs: [PostingLists]) -> (TermTable, [[(run: Int32, term: Int32)]], [Int32]) {
+        var table = TermTable(capacity: runs.first?.table.count ?? 16)
+        var sources: [[(run: Int32, term: Int32)]] = []
+        for (r, run) in runs.enumerated() {
+            for t in 0..<run.termCount {
+                let g = Int(run.table.withBytes(t) { table.intern($0) })
+                if g == sources.count { sources.append([]) }
+                sources[g].append((Int32(r), Int32(t)))
+            }
+        }
+        return (table, sources, table.sortedIDs())
+    }
+
+    /// Merges old terms `old` with new terms `order[new]`. On a build, `reserve` is the room
+    /// to make for the new lists (all of the runs' bytes when nil).
+    static func mergeTerms(
         _ runs: inout [PostingLists], _ table: TermTable, _ sources: [[(run: Int32, term: Int32)]], _ order: [Int32],
-        _ previous: IndexReader?, _ remap: [Int32], _ segments: [Int32], old: Range<Int>, new: Range<Int>
+        _ previous: IndexReader?, _ remap: [Int32], _ segments: [Int32], old: Range<Int>, new: Range<Int>, reserve: Int? = nil
     ) throws(CorruptIndex) -> TermsWriter {
         var out = TermsWriter()
         // The previous dictionary, located once: its terms are read in the loop below.
@@ -141,7 +184,7 @@ extension Pass {
                 out.post.bytes.reserveCapacity((old.lowerBound == 0 ? whole : whole / 2) + whole / 8 + 4096)
             }
         } else {
-            out.post.bytes.reserveCapacity(runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount })
+            out.post.bytes.reserveCapacity(reserve ?? runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount })
         }
         // Lists of a file whose blocks are all checked (the watcher's own last file, or after
         // `verifyAll`) are read without checking each one's blocks again.
@@ -202,35 +245,11 @@ extension Pass {
             if side == 1 {
                 // Only new entries: the runs' lists one after another, each first gap re-based.
                 table.withBytes(Int(order[j])) { out.begin(term: $0) }
-                let total = news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }
-                VarInt.append(UInt64(total), to: &out.post.bytes)
-                let entriesStart = out.post.bytes.count
-                var last: Int32 = -1
-                for (r, t) in news {
-                    let (r, t) = (Int(r), Int(t))
-                    let first = runs[r].firstNote(t)
-                    var rebased = false
-                    runs[r].forEachSpan(t) { raw in
-                        if rebased {
-                            out.post.bytes.appendBytes(raw)
-                            return
-                        }
-                        // The first block holds the whole first entry, so its gap is here.
-                        var k = 0
-                        _ = VarInt.read(raw, &k, end: raw.count)
-                        VarInt.append(UInt64(UInt32(bitPattern: first &- last &- 1)), to: &out.post.bytes)
-                        out.post.bytes.appendBytes(UnsafeRawBufferPointer(rebasing: raw[k...]))
-                        rebased = true
-                    }
-                    last = runs[r].lastNote(t)
-                }
-                if total >= ListSkips.minimumCount {
-                    var skips = ListSkips.Builder(count: total)
-                    let read = out.post.bytes.withUnsafeBytes { skips.add(UnsafeRawBufferPointer(rebasing: $0[entriesStart...])) }
-                    guard read, let trailer = skips.trailer() else { throw CorruptIndex(reason: "bad posting list") }
-                    out.post.bytes += trailer
-                }
-                out.end(firstNote: news.first.map { runs[Int($0.run)].firstNote(Int($0.term)) } ?? -1, lastNote: last)
+                // The runs are read in place (a run's lists are a struct of arrays: reading one
+                // through the array would copy it, and retain each array, for every term).
+                let written = runs.withUnsafeBufferPointer { Pass.appendNew($0, news, to: &out) }
+                guard let (first, last) = written else { throw CorruptIndex(reason: "bad posting list") }
+                out.end(firstNote: first, lastNote: last)
                 j += 1
                 continue
             }

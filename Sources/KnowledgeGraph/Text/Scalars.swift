@@ -50,31 +50,34 @@ enum Scalars {
     static func values(of text: String) -> [UInt32] {
         var text = text
         return text.withUTF8 { u in
-            var out: [UInt32] = []
-            out.reserveCapacity(u.count)
-            var i = 0
-            let n = u.count
-            while i < n {
-                let b = u[i]
-                if b < 0x80 {
-                    out.append(UInt32(b))
-                    i += 1
-                } else if b < 0xE0 && i + 1 < n {
-                    out.append(UInt32(b & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F))
-                    i += 2
-                } else if b < 0xF0 && i + 2 < n {
-                    out.append(UInt32(b & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F))
-                    i += 3
-                } else if i + 3 < n {
-                    out.append(
-                        UInt32(b & 0x07) << 18 | UInt32(u[i + 1] & 0x3F) << 12 | UInt32(u[i + 2] & 0x3F) << 6
-                            | UInt32(u[i + 3] & 0x3F))
-                    i += 4
-                } else {
-                    i += 1  // cannot happen: a String's UTF-8 is valid
+            // No more scalars than bytes: written in place, without a capacity check each.
+            [UInt32](unsafeUninitializedCapacity: u.count) { out, count in
+                var i = 0
+                var k = 0
+                let n = u.count
+                while i < n {
+                    let b = u[i]
+                    if b < 0x80 {
+                        out[k] = UInt32(b)
+                        i += 1
+                    } else if b < 0xE0 && i + 1 < n {
+                        out[k] = UInt32(b & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F)
+                        i += 2
+                    } else if b < 0xF0 && i + 2 < n {
+                        out[k] = UInt32(b & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
+                        i += 3
+                    } else if i + 3 < n {
+                        out[k] = UInt32(b & 0x07) << 18 | UInt32(u[i + 1] & 0x3F) << 12 | UInt32(u[i + 2] & 0x3F) << 6
+                            | UInt32(u[i + 3] & 0x3F)
+                        i += 4
+                    } else {
+                        i += 1  // cannot happen: a String's UTF-8 is valid
+                        continue
+                    }
+                    k += 1
                 }
+                count = k
             }
-            return out
         }
     }
 

@@ -40,7 +40,7 @@ public enum TextDecoder {
             else { return .failure(.invalidUTF16) }
             return .success((s, little ? .utf16LE : .utf16BE))
         }
-        if let nul = bytes.firstIndex(of: 0) {
+        if let nul = firstNUL(bytes) {
             return .failure(.binary(offset: nul))
         }
         var start = 0
@@ -62,6 +62,14 @@ public enum TextDecoder {
         return .success((String(out), .latin1))
     }
 
+    /// Where the first NUL byte is (`memchr`: every note is searched whole).
+    private static func firstNUL(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let hit = memchr(base, 0, raw.count) else { return nil }
+            return UnsafeRawPointer(hit) - base
+        }
+    }
+
     /// Why `bytes` would not decode, without decoding them (but for UTF-16): what `decode`
     /// refuses is a NUL byte outside UTF-16 and UTF-16 that does not decode; anything else
     /// is read as UTF-8, CP949 or Latin-1.
@@ -70,7 +78,7 @@ public enum TextDecoder {
             if case .failure(let f) = decode(bytes) { return f }
             return nil
         }
-        return bytes.firstIndex(of: 0).map { .binary(offset: $0) }
+        return firstNUL(bytes).map { .binary(offset: $0) }
     }
 
     /// A UTF-16 byte-order mark.

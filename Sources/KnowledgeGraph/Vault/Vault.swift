@@ -233,6 +233,25 @@ public struct Vault: Sendable {
         }
     }
 
+    /// The scalars of the normalized text of note `path` (`text` without making a String for
+    /// most notes), and, with `bytes`, the bytes it was read from.
+    func scalars(_ path: String, limit: Int = Vault.noteSizeLimit) -> Result<[UInt32], SkippedFile> {
+        switch read(path, limit: limit) {
+        case .failure(let f): return .failure(f)
+        case .success(let bytes):
+            switch Vault.scalars(of: bytes) {
+            case .success(let scalars): return .success(scalars)
+            case .failure(let f): return .failure(SkippedFile(path: path, reason: f.reason))
+            }
+        }
+    }
+
+    /// The scalars of the normalized text that `bytes` decode to.
+    static func scalars(of bytes: [UInt8]) -> Result<[UInt32], DecodeFailure> {
+        if let plain = bytes.withUnsafeBufferPointer(Scalars.plainUTF8) { return .success(plain) }
+        return TextDecoder.decode(bytes).map { Scalars.values(of: Normalizer.normalize($0.text)) }
+    }
+
     /// Notes larger than this are skipped: 32 MB.
     public static let noteSizeLimit = 32_000_000
 }

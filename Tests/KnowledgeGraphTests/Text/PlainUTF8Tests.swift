@@ -1,0 +1,73 @@
+import Testing
+
+@testable import KnowledgeGraph
+
+/// A note's bytes decoded in one pass (`Scalars.plainUTF8`) give what the decoder and the
+/// normalizer give, or nothing: then the note takes that longer way.
+@Suite struct PlainUTF8Tests {
+    /// The long way: decode (UTF-8, CP949, Latin-1...), normalize, take the scalars.
+    private func slow(_ bytes: [UInt8]) -> [UInt32]? {
+        guard case .success(let d) = TextDecoder.decode(bytes) else { return nil }
+        return Scalars.values(of: Normalizer.normalize(d.text))
+    }
+
+    private func check(_ bytes: [UInt8], _ note: String = "") {
+        let fast = bytes.withUnsafeBufferPointer(Scalars.plainUTF8)
+        if let fast { #expect(fast == slow(bytes), "\(note) \(bytes)") }
+        switch (Vault.scalars(of: bytes), slow(bytes)) {
+        case (.success(let a), let b?): #expect(a == b, "\(note) \(bytes)")
+        case (.failure, nil): break
+        default: Issue.record("\(note) \(bytes): one way decodes, the other does not")
+        }
+    }
+
+    @Test func plainNotesAreDecodedInOnePassAndTheRestAreNot() {
+        let plain = Array("# FFM은 좋다\n카카오에서 MLflow를 쓴다 😀 é\n".utf8)
+        #expect(plain.withUnsafeBufferPointer(Scalars.plainUTF8) == slow(plain))
+        #expect(([0xEF, 0xBB, 0xBF] + plain).withUnsafeBufferPointer(Scalars.plainUTF8) == slow(plain), "a BOM is dropped")
+        // Each of these needs the long way: invalid UTF-8 (overlong, é and 가 among them, a
+        // surrogate, past U+10FFFF, cut short, a stray continuation), NUL, CR, NFD, invisible
+        // and full-width characters.
+        let notPlain: [[UInt8]] = [
+            [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xE0, 0x83, 0xA9], [0xF0, 0x8A, 0xB0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x80, 0x80, 0x80],
+            [0xE1, 0x80], [0x61, 0xF0, 0x9F, 0x98], [0x80], [0xFF, 0xFE, 0x61, 0x00], [0x61, 0x00], [0x61, 0x0D, 0x0A],
+            Array("e\u{0301}".utf8), Array("a\u{200B}b".utf8), Array("\u{3000}".utf8), Array("ＦＦＭ".utf8),
+            Array("\u{1100}\u{1161}".utf8), [0xB0, 0xA1, 0xB0, 0xA1],  // CP949 for 가가
+        ]
+        for bytes in notPlain {
+            #expect(bytes.withUnsafeBufferPointer(Scalars.plainUTF8) == nil, "\(bytes)")
+            check(bytes)
+        }
+    }
+
+    @Test func randomBytesDecodeAsTheLongWayDoes() {
+        let seeds = ["FFM은 카카오에서", "😀 é ü", "a\r\nb", "\u{FEFF}x", "가\u{0300}", "ＡＢ"].map { Array($0.utf8) }
+        var state: UInt64 = 11
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        for round in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(next() % 5) { bytes += seeds[Int(next() % UInt64(seeds.count))] }
+            // Bytes changed at random, and bytes cut off, make invalid and odd sequences.
+            for _ in 0..<(next() % 3) where !bytes.isEmpty { bytes[Int(next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: next()) }
+            if next() % 4 == 0 && !bytes.isEmpty { bytes.removeLast(Int(next() % UInt64(min(3, bytes.count) + 1))) }
+            check(bytes, "round \(round)")
+        }
+    }
+
+    @Test func frontMatterIsReadFromScalarsAsFromText() {
+        let texts = [
+            "---\naliases: [Field-aware FM]\n---\n# FFM\n", "---\nentity: concept\n...\nbody", "---\u{0301}\naliases: [X]\n---\n",
+            "---\naliases: [X]\n", "--\naliases: [X]\n---\n", "---\n" + String(repeating: "a: b\n", count: 600) + "aliases: [Y]\n---\n",
+            "---\n" + String(repeating: "a: b\n", count: 498) + "aliases: [Z]\n  ---  \n",
+        ]
+        for text in texts {
+            let a = Analyzer.head(path: "n.md", text: text)
+            let b = Analyzer.head(path: "n.md", scalars: Scalars.values(of: text))
+            #expect(a?.aliases == b?.aliases && a?.entity?.name == b?.entity?.name && a?.entity?.type == b?.entity?.type, "\(text.prefix(40))")
+        }
+        #expect(Analyzer.head(path: "n.md", scalars: Scalars.values(of: texts[0]))?.aliases == ["Field-aware FM"])
+    }
+}
