@@ -42,9 +42,10 @@ struct PostingLists {
     init() {}
 
     var termCount: Int { terms.count }
-    func count(_ t: Int) -> Int32 { terms[t].count }
-    func firstNote(_ t: Int) -> Int32 { terms[t].firstNote }
-    func lastNote(_ t: Int) -> Int32 { terms[t].lastNote }
+    // Inlined, so that reading a run's list through an array of runs does not copy the run.
+    @inline(__always) func count(_ t: Int) -> Int32 { terms[t].count }
+    @inline(__always) func firstNote(_ t: Int) -> Int32 { terms[t].firstNote }
+    @inline(__always) func lastNote(_ t: Int) -> Int32 { terms[t].lastNote }
 
     /// Starts collecting the tokens of note `id` (ids ascending across calls).
     mutating func beginNote(_ id: Int32) {
@@ -143,7 +144,7 @@ struct PostingLists {
     }
 
     /// Calls `body` with the bytes of list `t`, in order, a block at a time.
-    func forEachSpan(_ t: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
+    @inline(__always) func forEachSpan(_ t: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
         let state = terms[t]
         guard state.first != 0 else { return }
         pool.withUnsafeBytes { raw in

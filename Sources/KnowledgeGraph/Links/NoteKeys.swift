@@ -13,7 +13,41 @@ public enum NoteKeys {
 
     /// A name as links compare it: NFC, lowercased, without surrounding spaces.
     public static func normalized(_ s: String) -> String {
-        lowered(Normalizer.normalize(s).trimmingSpaces())
+        normalized(s, quick: true)
+    }
+
+    /// `normalized`; `quick`: plain names take the short way (tests compare both ways).
+    static func normalized(_ s: String, quick: Bool) -> String {
+        var s = s
+        if quick, let plain = s.withUTF8(plainLowered) { return plain }
+        return lowered(Normalizer.normalize(s).trimmingSpaces())
+    }
+
+    /// `normalized` of the UTF-8 bytes `u` when they are plain, as most names are: ASCII
+    /// letters, digits, `-`, `_` and inner spaces, and Hangul syllables. Then normalizing
+    /// changes nothing but ASCII case, so the bytes are only lowercased. Nil otherwise.
+    static func plainLowered(_ u: UnsafeBufferPointer<UInt8>) -> String? {
+        let n = u.count
+        guard n > 0, u[0] != 0x20, u[n - 1] != 0x20 else { return nil }
+        var i = 0
+        while i < n {
+            let b = u[i]
+            if b < 0x80 {
+                let c = b | 0x20
+                guard (c >= 0x61 && c <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x20 || b == 0x2D || b == 0x5F else { return nil }
+                i += 1
+            } else {
+                // A Hangul syllable, U+AC00...U+D7A3: EA B0 80 to ED 9E A3.
+                guard b >= 0xEA, b <= 0xED, i + 2 < n, u[i + 1] & 0xC0 == 0x80, u[i + 2] & 0xC0 == 0x80 else { return nil }
+                let v = UInt32(b & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
+                guard v >= 0xAC00, v <= 0xD7A3 else { return nil }
+                i += 3
+            }
+        }
+        return String(unsafeUninitializedCapacity: n) { out in
+            for k in 0..<n { out[k] = UInt8(truncatingIfNeeded: Scalars.lowerASCII(UInt32(u[k]))) }
+            return n
+        }
     }
 
     /// `s` lowercased as `lowercased()` does, without its cost for the scalars that have no
@@ -102,6 +136,21 @@ public enum NoteKeys {
 
     /// What `link`, written in the note at `notePath`, points at.
     public static func target(of link: NoteLink, from notePath: String) -> Target {
+        target(of: link, from: notePath, quick: true)
+    }
+
+    /// `target`; `quick`: plain pages take the short way (tests compare both ways).
+    static func target(of link: NoteLink, from notePath: String, quick: Bool) -> Target {
+        if quick && link.isWiki {
+            // A plain page (see `plainLowered`), with or without a heading: no folder, no
+            // extension, nothing to trim; its key is the page lowercased.
+            var written = link.target
+            let key: String? = written.withUTF8 { u in
+                let end = u.firstIndex(of: 0x23) ?? u.count
+                return plainLowered(UnsafeBufferPointer(rebasing: u[..<end]))
+            }
+            if let key { return .note(key) }
+        }
         var page = link.target
         if let hash = page.utf8.firstIndex(of: 0x23) { page = String(page[..<hash]) }
         page = page.trimmingSpaces()

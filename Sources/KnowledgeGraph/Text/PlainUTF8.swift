@@ -61,8 +61,11 @@ extension Scalars {
                     count = 0
                     return
                 }
-                // What `Normalizer.normalize` would change.
-                guard Normalizer.nfcStable(v), !Normalizer.isInvisible(v), v != 0x3000, !(v >= 0xFF01 && v <= 0xFF5E) else {
+                // What `Normalizer.normalize` would change (Hangul syllables, most of a
+                // Korean note, first: nothing).
+                guard (v >= 0xAC00 && v <= 0xD7A3)
+                    || (Normalizer.nfcStable(v) && !Normalizer.isInvisible(v) && v != 0x3000 && !(v >= 0xFF01 && v <= 0xFF5E))
+                else {
                     count = 0
                     return
                 }

@@ -1,0 +1,51 @@
+import Testing
+
+@testable import KnowledgeGraph
+
+/// Plain names and link pages (ASCII letters, digits, `-`, `_`, inner spaces, Hangul
+/// syllables) are only lowercased; the short way gives what the general way gives.
+@Suite struct PlainKeyTests {
+    private let pieces = [
+        "FFM", "ffm", "카카오", " ", "-", "_", "2024", "#결과", "#", ".md", ".png", "/", "./", "é", "e\u{0301}", "\t", "\u{00A0}",
+        "\u{3000}", "ＦＦＭ", "\u{200B}", "Ä", "ß", "İ", "ㄱ", "\u{1100}\u{1161}", "😀", "|", ".",
+    ]
+
+    private func random(_ state: inout UInt64) -> String {
+        var s = ""
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        for _ in 0..<(Int(state >> 61) + 1) {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            s += pieces[Int((state >> 33) % UInt64(pieces.count))]
+        }
+        return s
+    }
+
+    @Test func plainNamesAreNormalizedAsAnyName() {
+        var state: UInt64 = 3
+        var plain = 0
+        for _ in 0..<20_000 {
+            let s = random(&state)
+            let quick = NoteKeys.normalized(s, quick: true)
+            if s.utf8.withContiguousStorageIfAvailable(NoteKeys.plainLowered) != nil { plain += 1 }
+            #expect(Array(quick.utf8) == Array(NoteKeys.normalized(s, quick: false).utf8), "\(Array(s.unicodeScalars))")
+        }
+        #expect(plain > 1000, "the short way is taken")
+        #expect(NoteKeys.normalized("LightGCN 실험 로그 8347") == "lightgcn 실험 로그 8347")
+    }
+
+    /// A target with its key as bytes (`==` on String would take NFD for NFC).
+    private func bytes(_ t: NoteKeys.Target) -> String {
+        if case .note(let key) = t { return "note \(Array(key.utf8))" }
+        return "\(t)"
+    }
+
+    @Test func plainLinkPagesResolveAsAnyPage() {
+        var state: UInt64 = 9
+        for _ in 0..<20_000 {
+            let link = NoteLink(target: random(&state), line: 1, isWiki: state % 5 != 0)
+            let quick = NoteKeys.target(of: link, from: "a/b.md", quick: true)
+            #expect(bytes(quick) == bytes(NoteKeys.target(of: link, from: "a/b.md", quick: false)), "\(Array(link.target.unicodeScalars))")
+        }
+        #expect(NoteKeys.target(of: NoteLink(target: "Triton 논문 리뷰 8897#결과", line: 1, isWiki: true), from: "x.md") == .note("triton 논문 리뷰 8897"))
+    }
+}
