@@ -197,7 +197,7 @@ public struct Analyzer: Sendable {
         var tags: [String] = []
         for t in (note.frontMatter["tags"] ?? []) + note.tags where !tags.contains(t) { tags.append(t) }
         let aliases = Analyzer.aliases(note)
-        let date = (note.frontMatter["date"]?.first).flatMap(NoteKeys.date) ?? (note.frontMatter["created"]?.first).flatMap(NoteKeys.date)
+        let date = (note.frontMatter["date"]?.first).flatMap { NoteKeys.date($0) } ?? (note.frontMatter["created"]?.first).flatMap { NoteKeys.date($0) }
         var record = NoteRecord(
             path: path, title: Analyzer.title(path: path, note: note, useHeading: true), tags: tags,
             links: note.links, aliases: aliases, date: date, definesEntity: Analyzer.entityDefinition(path: path, note: note),

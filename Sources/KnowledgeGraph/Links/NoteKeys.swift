@@ -179,8 +179,24 @@ public enum NoteKeys {
     }
 
     /// A front-matter date as `YYYY-MM-DD` (also written with `.` or `/`, or followed by a
-    /// time), if it reads as one.
-    static func date(_ value: String) -> String? {
+    /// time), if it reads as one. `quick`: the usual value, ten ASCII characters first and
+    /// no space before them, is read from its bytes, which are its first scalars (tests
+    /// compare both ways).
+    static func date(_ value: String, quick: Bool = true) -> String? {
+        var bytes = value
+        let short: String?? = bytes.withUTF8 { u in
+            guard quick, u.count >= 10, u[0] > 0x20, !u[..<10].contains(where: { $0 >= 0x80 }) else { return .none }
+            guard [4, 7].allSatisfy({ u[$0] == 0x2D || u[$0] == 0x2E || u[$0] == 0x2F }),
+                [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy({ u[$0] >= 0x30 && u[$0] <= 0x39 })
+            else { return .some(nil) }
+            let (month, day) = (Int(u[5] - 0x30) * 10 + Int(u[6] - 0x30), Int(u[8] - 0x30) * 10 + Int(u[9] - 0x30))
+            guard (1...12).contains(month), (1...31).contains(day) else { return .some(nil) }
+            return String(unsafeUninitializedCapacity: 10) { out in
+                for k in 0..<10 { out[k] = k == 4 || k == 7 ? 0x2D : u[k] }
+                return 10
+            }
+        }
+        if let short { return short }
         let u = Array(value.trimmingSpaces().unicodeScalars.prefix(10))
         guard u.count == 10, [4, 7].allSatisfy({ u[$0] == "-" || u[$0] == "." || u[$0] == "/" }) else { return nil }
         let digits = [0, 1, 2, 3, 5, 6, 8, 9]

@@ -49,3 +49,21 @@ import Testing
         #expect(NoteKeys.target(of: NoteLink(target: "Triton 논문 리뷰 8897#결과", line: 1, isWiki: true), from: "x.md") == .note("triton 논문 리뷰 8897"))
     }
 }
+
+/// Front-matter dates read from their bytes give what reading their scalars gives.
+@Suite struct DateKeyTests {
+    @Test func quickDatesAreTheGeneralWays() {
+        let pieces = ["2024", "-", ".", "/", "0", "1", "2", "9", "12", "31", "13", "00", " ", "\t", "T10:00", "년", "é", "x"]
+        var state: UInt64 = 21
+        for _ in 0..<30_000 {
+            var s = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for _ in 0..<(Int(state >> 60) + 2) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                s += pieces[Int((state >> 33) % UInt64(pieces.count))]
+            }
+            #expect(NoteKeys.date(s, quick: true) == NoteKeys.date(s, quick: false), "\(s)")
+        }
+        #expect(NoteKeys.date("2024/02/09T10:00") == "2024-02-09" && NoteKeys.date("2024-13-01") == nil && NoteKeys.date(" 2024.02.09") == "2024-02-09")
+    }
+}
