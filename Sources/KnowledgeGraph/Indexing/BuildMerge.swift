@@ -80,6 +80,9 @@ final class BuildMerge: @unchecked Sendable {
 
     /// The chunks joined, in order (after every `help` returned).
     func joined() throws(CorruptIndex) -> TermsWriter {
+        // The runs' lists are all copied: free them before the chunks are joined.
+        runs = []
+        sources = []
         var out = TermsWriter()
         out.post.bytes.reserveCapacity(chunks.reduce(0) { $0 + $1.bytes })
         for c in chunks.indices {
