@@ -33,78 +33,46 @@ public struct Analyzer: Sendable {
     /// (`entity: <type>`), else its `aliases`, which discovery gives a linked note's entity.
     /// Read without a lexicon; nil when it says neither.
     static func head(path: String, text: String) -> NoteHead? {
-        var copy = text
-        return copy.withUTF8 { head(path: path, utf8: $0) }
+        // Only front matter says either: skip notes without it.
+        text.utf8.starts(with: "---".utf8) ? head(path: path, scalars: Scalars.values(of: text)) : nil
     }
 
-    /// `head` of the note whose normalized text has these scalars: a String is made of its
-    /// front matter only (to its closing line, or of as many lines as `head` reads).
+    /// `head` of the note whose normalized text has these scalars, read from them: the same
+    /// front matter, keys and parse, without making a String of the note.
     static func head(path: String, scalars s: [UInt32]) -> NoteHead? {
         guard s.count >= 3, s[0] == 0x2D, s[1] == 0x2D, s[2] == 0x2D else { return nil }
+        // As `String.hasPrefix` compares characters: a mark after the third `-` joins it.
+        if s.count > 3, s[3] >= 0x80, !Scalars.string(s[..<min(s.count, 8)]).hasPrefix("---") { return nil }
+        // The front matter ends at the first later line that is `---` or `...`.
         var lineStart = 0
         var n = 0
-        var end = -1
-        while lineStart < s.count && n <= 501 && end < 0 {
+        var end = s.count
+        while lineStart < s.count && n <= 500 {
             var lineEnd = lineStart
             while lineEnd < s.count && s[lineEnd] != 0x0A { lineEnd += 1 }
             var (a, b) = (lineStart, lineEnd)
             while a < b && (s[a] == 0x20 || s[a] == 0x09) { a += 1 }
             while b > a && (s[b - 1] == 0x20 || s[b - 1] == 0x09) { b -= 1 }
-            if n > 0 && b - a == 3 && s[a] == s[a + 1] && s[a] == s[a + 2] && (s[a] == 0x2D || s[a] == 0x2E) { end = lineEnd + 1 }
+            if n > 0 && b - a == 3 && s[a] == s[a + 1] && s[a] == s[a + 2] && (s[a] == 0x2D || s[a] == 0x2E) {
+                end = min(s.count, lineEnd + 1)
+                break
+            }
             lineStart = lineEnd + 1
             n += 1
+            end = min(s.count, lineStart)
         }
-        return head(path: path, text: Scalars.string(s[..<min(s.count, end < 0 ? lineStart : end)]))
-    }
-
-    /// `head` of the note whose normalized text has the UTF-8 bytes `u`.
-    static func head(path: String, utf8 u: UnsafeBufferPointer<UInt8>) -> NoteHead? {
-        // Only front matter says either: skip notes without it, and parse only it.
-        guard u.count >= 3, u[0] == 0x2D, u[1] == 0x2D, u[2] == 0x2D else { return nil }
-        // As `String.hasPrefix` compares characters: a mark after the third `-` joins it.
-        if u.count > 3, u[3] >= 0x80, !String(decoding: u.prefix(16), as: UTF8.self).hasPrefix("---") { return nil }
-        var header = ""
-        let found: Bool = {
-            // The front matter ends at the first later line that is `---` or `...`.
-            var lineStart = 0
-            var n = 0
-            var end = u.count
-            while lineStart < u.count && n <= 500 {
-                var lineEnd = lineStart
-                while lineEnd < u.count && u[lineEnd] != 0x0A { lineEnd += 1 }
-                if n > 0 {
-                    var a = lineStart
-                    var b = lineEnd
-                    while a < b && (u[a] == 0x20 || u[a] == 0x09) { a += 1 }
-                    while b > a && (u[b - 1] == 0x20 || u[b - 1] == 0x09) { b -= 1 }
-                    if b - a == 3 && ((u[a] == 0x2D && u[a + 1] == 0x2D && u[a + 2] == 0x2D) || (u[a] == 0x2E && u[a + 1] == 0x2E && u[a + 2] == 0x2E)) {
-                        end = min(u.count, lineEnd + 1)
-                        break
-                    }
-                }
-                lineStart = lineEnd + 1
-                n += 1
-                end = min(u.count, lineStart)
+        // "entity" or "alias" must occur in it for it to say either.
+        let header = s[..<end]
+        let hit = Analyzer.headKeys.contains { key in
+            header.count >= key.count && (0...(header.count - key.count)).contains { i in
+                header[i] == UInt32(key[0]) && (1..<key.count).allSatisfy { header[i + $0] == UInt32(key[$0]) }
             }
-            let head = UnsafeBufferPointer(rebasing: u[0..<end])
-            // "entity" or "alias" must occur in the header for it to say either.
-            var hit = false
-            for key in Analyzer.headKeys where !hit && head.count >= key.count {
-                for i in 0...(head.count - key.count) where head[i] == key[0] {
-                    if (1..<key.count).allSatisfy({ head[i + $0] == key[$0] }) {
-                        hit = true
-                        break
-                    }
-                }
-            }
-            if hit {
-                header = String(decoding: head, as: UTF8.self)
-                if !header.hasSuffix("\n") { header += "\n" }
-            }
-            return hit
-        }()
-        guard found else { return nil }
-        let note = MarkdownNote(text: Normalizer.normalize(header))
+        }
+        guard hit else { return nil }
+        // A prefix of normalized text cut after a line end is normalized: parsed as it is.
+        var scalars = Array(header)
+        if scalars.last != 0x0A { scalars.append(0x0A) }
+        let note = MarkdownNote(scalars: scalars)
         if let entity = entityDefinition(path: path, note: note) { return NoteHead(entity: entity, aliases: []) }
         let aliases = Analyzer.aliases(note)
         return aliases.isEmpty ? nil : NoteHead(entity: nil, aliases: aliases)
