@@ -387,6 +387,13 @@ struct MarkdownNote {
         var textStart: Int?
         while i < end {
             let c = scalars[i]
+            // Every mark below is ASCII: a run of other scalars (Hangul, most of a Korean
+            // note) is stepped over at once.
+            if c >= 0x80 {
+                i += 1
+                while i < end && scalars[i] >= 0x80 { i += 1 }
+                continue
+            }
             if c == 0x60 {  // inline code: scanned for mentions, but no tags or links inside
                 inCode.toggle()
                 i += 1
