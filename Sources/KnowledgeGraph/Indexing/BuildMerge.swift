@@ -1,9 +1,8 @@
-import Dispatch
-
 /// A build's merge of the runs' posting lists, shared by the cores: one core orders the
-/// terms while the other assembles the notes; then both merge chunks of terms (in byte
-/// order) as they come free, and the chunks are joined in order. The result is the one
-/// `Pass.mergeTerms` gives on one core.
+/// terms (`prepare`) while the other assembles the notes; then each core calls `help`, which
+/// merges chunks of terms (in byte order) as they come free, and the chunks are joined in
+/// order. The result is the one `Pass.mergeTerms` gives on one core. Nothing waits for
+/// anything: run one after another on one core, the steps give the same file.
 final class BuildMerge: @unchecked Sendable {
     private var runs: [PostingLists] = []
     private var table = TermTable()
@@ -13,13 +12,13 @@ final class BuildMerge: @unchecked Sendable {
     private var chunks: [(terms: Range<Int>, bytes: Int)] = []
     private var results = SharedSlots<Result<TermsWriter, CorruptIndex>>(count: 0)
     private let next = Locked(0)
-    private let ready = DispatchSemaphore(value: 0)
 
     /// Chunks per core: enough that a core that starts late still takes its share.
     private static let chunksPerCore = 12
 
-    /// Orders the terms of `runs` and cuts them into chunks; then `help` may start.
-    func prepare(_ runs: [PostingLists], cores: Int) {
+    /// Orders the terms of `runs` and cuts them into chunks for `helpers` cores; then `help`
+    /// may start.
+    func prepare(_ runs: [PostingLists], helpers: Int) {
         self.runs = runs
         (table, sources, order) = Pass.mergeOrder(runs)
         // A term's weight is its entries (its list's length), plus one for its own cost.
@@ -34,7 +33,7 @@ final class BuildMerge: @unchecked Sendable {
             }
         }
         let bytes = runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount }
-        let count = max(1, min(order.count, cores * BuildMerge.chunksPerCore))
+        let count = max(1, min(order.count, helpers * BuildMerge.chunksPerCore))
         var start = 0
         var sum = 0
         for c in 0..<count {
@@ -51,16 +50,10 @@ final class BuildMerge: @unchecked Sendable {
             start = end
         }
         results = SharedSlots(count: chunks.count)
-        ready.signal()
     }
 
-    /// Merges chunks until none is left; `waiting` for `prepare` (on the core that did not
-    /// prepare).
-    func help(waiting: Bool) {
-        if waiting {
-            ready.wait()
-            ready.signal()
-        }
+    /// Merges chunks until none is left (after `prepare` returned).
+    func help() {
         while true {
             let c = next.withLock { n in
                 defer { n += 1 }

@@ -204,7 +204,7 @@ struct Pass {
         do throws(CorruptIndex) {
             if previous == nil && runCount > 1 {
                 // A build: the records and graph on one core while the terms are ordered on
-                // the other; then both merge the postings (`BuildMerge`).
+                // the other; then both cores merge the postings (`BuildMerge`).
                 let merge = BuildMerge()
                 let lists = SharedSlots<[PostingLists]>(count: 1)
                 lists.put(0, postings)
@@ -222,12 +222,11 @@ struct Pass {
                             handOver.value(a)
                             rest.put(0, .success(counts))
                         } catch { rest.put(0, .failure(error)) }
-                        merge.help(waiting: true)
                     } else {
-                        merge.prepare(lists.take(0) ?? [], cores: 2)
-                        merge.help(waiting: false)
+                        merge.prepare(lists.take(0) ?? [], helpers: 2)
                     }
                 }
+                DispatchQueue.concurrentPerform(iterations: 2) { _ in merge.help() }
                 guard let a = try rest.take(0)?.get() else { throw CorruptIndex(reason: "the index could not be assembled") }
                 (pass.noteCount, pass.tokenTotal) = a
                 pass.terms = try merge.joined()
