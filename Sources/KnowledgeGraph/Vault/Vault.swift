@@ -233,8 +233,8 @@ public struct Vault: Sendable {
         }
     }
 
-    /// The scalars of the normalized text of note `path` (`text` without making a String for
-    /// most notes), and, with `bytes`, the bytes it was read from.
+    /// The scalars of the normalized text of note `path`: `text` without making a String for
+    /// most notes.
     func scalars(_ path: String, limit: Int = Vault.noteSizeLimit) -> Result<[UInt32], SkippedFile> {
         switch read(path, limit: limit) {
         case .failure(let f): return .failure(f)
@@ -246,7 +246,8 @@ public struct Vault: Sendable {
         }
     }
 
-    /// The scalars of the normalized text that `bytes` decode to.
+    /// The scalars of the normalized text that `bytes` decode to: in one pass when they are
+    /// plain UTF-8 (`Scalars.plainUTF8`), else through `TextDecoder` and `Normalizer`.
     static func scalars(of bytes: [UInt8]) -> Result<[UInt32], DecodeFailure> {
         if let plain = bytes.withUnsafeBufferPointer(Scalars.plainUTF8) { return .success(plain) }
         return TextDecoder.decode(bytes).map { Scalars.values(of: Normalizer.normalize($0.text)) }
