@@ -78,6 +78,8 @@ struct CandidateExtractor {
     /// The line being scanned, and its ASCII lowercased copy (reused from line to line).
     private var line: [UInt32] = []
     private var lowered: [UInt32] = []
+    /// Where a Hangul word splits before a particle (`splitPoints`), kept from word to word.
+    private var splitAt: [Int] = []
 
     static func candidates(of note: MarkdownNote) -> [NoteCandidate] {
         var x = CandidateExtractor()
@@ -367,22 +369,24 @@ struct CandidateExtractor {
                 // Every split before a particle is evidence for its stem: the true noun gathers
                 // the most kinds of particles across the vault (`텐서플로는` is 텐서플로 + 는
                 // and 텐서플 + 로는; only the first is also seen before 를, 가, 의).
-                let splits = verb ? [] : CandidateExtractor.splits(run)
-                let stem = splits.last?.stem ?? run
-                let particle = splits.last?.particle
-                if verb || !CandidateExtractor.mayBeNoun(stem) && splits.isEmpty {
+                splitAt.removeAll(keepingCapacity: true)
+                if !verb { CandidateExtractor.splitPoints(run, into: &splitAt) }
+                let stem = splitAt.last.map { run[..<$0] } ?? run
+                let particle = splitAt.last.map { run[$0...] }
+                if verb || !CandidateExtractor.mayBeNoun(stem) && splitAt.isEmpty {
                     previousBareHangul = nil
                 } else if particle != nil {
-                    for split in splits where split.stem.count >= 2 && split.stem.count <= 8 {
-                        guard CandidateExtractor.mayBeNoun(split.stem) else { continue }
-                        let cls = CandidateExtractor.particleClass(split.particle).bit
-                        let everyday = Vocabulary.koreanEverydayScalars.contains(split.stem)
-                        if !everyday { add(split.stem, Signal.particle.bit | cls | cues) }
+                    for k in splitAt where k - run.startIndex >= 2 && k - run.startIndex <= 8 {
+                        let splitStem = run[..<k]
+                        guard CandidateExtractor.mayBeNoun(splitStem) else { continue }
+                        let cls = CandidateExtractor.particleClass(run[k...]).bit
+                        let everyday = Vocabulary.koreanEverydayScalars.contains(splitStem)
+                        if !everyday { add(splitStem, Signal.particle.bit | cls | cues) }
                         if let prev = previousBareHangul, prev.end + 1 == i, line[prev.end] == 0x20,
-                            !everyday || Vocabulary.technicalHeadScalars.contains(split.stem)
+                            !everyday || Vocabulary.technicalHeadScalars.contains(splitStem)
                         {
-                            add(line[prev.text.startIndex..<split.stem.endIndex], Signal.compound.bit | Signal.particle.bit | cls | cues)
-                            add(split.stem, Signal.compoundTail.bit)
+                            add(line[prev.text.startIndex..<k], Signal.compound.bit | Signal.particle.bit | cls | cues)
+                            add(splitStem, Signal.compoundTail.bit)
                         }
                     }
                     previousBareHangul = nil
@@ -433,22 +437,22 @@ struct CandidateExtractor {
     /// A Hangul run split into a stem and the particle form after it, when a particle fits.
     /// The longest particle that fits is split off; nil particle when none does.
     static func stem(_ run: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
-        splits(run).first?.stem ?? run
+        guard run.count >= 3 else { return run }
+        for k in (run.startIndex + 2)..<run.endIndex where fits(run, k) { return run[..<k] }
+        return run
     }
 
     /// Every way to split a Hangul run into a stem of two or more syllables and a particle
-    /// that fits after it, the longest particle first.
-    static func splits(_ run: ArraySlice<UInt32>) -> [(stem: ArraySlice<UInt32>, particle: ArraySlice<UInt32>)] {
-        var out: [(stem: ArraySlice<UInt32>, particle: ArraySlice<UInt32>)] = []
-        if run.count >= 3 {
-            for k in (run.startIndex + 2)..<run.endIndex {
-                let rest = run[k...]
-                if rest.count <= Particles.maxLength && Particles.fitsNounParticle(rest, after: run[k - 1]) {
-                    out.append((run[..<k], rest))
-                }
-            }
-        }
-        return out
+    /// that fits after it, as the index where the particle starts, the longest particle first
+    /// (appended to `out`: a scanner reuses one array from word to word).
+    static func splitPoints(_ run: ArraySlice<UInt32>, into out: inout [Int]) {
+        guard run.count >= 3 else { return }
+        for k in (run.startIndex + 2)..<run.endIndex where fits(run, k) { out.append(k) }
+    }
+
+    /// Whether a particle fits after `run[..<k]`: `run[k...]`.
+    @inline(__always) private static func fits(_ run: ArraySlice<UInt32>, _ k: Int) -> Bool {
+        run.endIndex - k <= Particles.maxLength && Particles.fitsNounParticle(run[k...], after: run[k - 1])
     }
 
     /// Whether a Hangul word ends like a verb or an adjective (`사용하는`, `좋았다`, `있다`).

@@ -11,15 +11,25 @@ struct NameKey: Hashable, Sendable {
 
     init(_ string: String) { self.string = string }
 
+    // The bytes are read where they lie (a native string's are contiguous): no copy of the
+    // string is made and retained for each hash and comparison.
     func hash(into hasher: inout Hasher) {
-        var s = string
-        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            var s = string
+            s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     static func == (a: NameKey, b: NameKey) -> Bool {
-        var x = a.string
-        var y = b.string
-        return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
+        if let equal = a.string.utf8.withContiguousStorageIfAvailable({ p in
+            b.string.utf8.withContiguousStorageIfAvailable { q in
+                p.count == q.count && (p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0)
+            }
+        }), let equal {
+            return equal
+        }
+        return a.string.utf8.elementsEqual(b.string.utf8)
     }
 
     /// Byte order (also scalar order).
