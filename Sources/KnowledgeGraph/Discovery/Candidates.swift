@@ -62,15 +62,21 @@ struct CandidateExtractor {
     /// again from the notes.
     static let version: UInt8 = 2
 
-    /// What the note shows of one key. Keys and spellings are scalars, found through a hash
-    /// of their own: no `String` is hashed and nothing is allocated for a key seen before.
+    /// What the note shows of one key. Keys and spellings are scalars in two arenas, found
+    /// through a hash of their own: no `String` is hashed, and a key costs no allocation of
+    /// its own (a second spelling of it, rare, an array).
     private struct Found {
-        var key: [UInt32]
-        var surfaces: [(text: [UInt32], count: Int32)] = []
+        var key: Range<Int>
+        /// The first spelling (in `texts`) and how often it was written.
+        var first: Range<Int>
+        var firstCount: Int32 = 1
+        var others: [(text: [UInt32], count: Int32)] = []
         var count: Int32 = 0
         var signals: UInt32 = 0
     }
     private var found: [Found] = []
+    private var keys: [UInt32] = []
+    private var texts: [UInt32] = []
     /// An open-addressing table of `found` by the hash of their keys (`hashes`), at most half full.
     private var slots = [Int32](repeating: -1, count: 256)
     private var hashes: [UInt64] = []
@@ -85,13 +91,18 @@ struct CandidateExtractor {
         var x = CandidateExtractor()
         x.scan(note)
         // Scalar order is UTF-8 byte order: keys are sorted as scalars, before any String is made.
-        let order = x.found.indices.sorted { x.found[$0].key.lexicographicallyPrecedes(x.found[$1].key) }
+        let order = x.found.indices.sorted { x.keys[x.found[$0].key].lexicographicallyPrecedes(x.keys[x.found[$1].key]) }
         return order.map { k in
             let v = x.found[k]
-            let ranked = v.surfaces.count == 1 ? v.surfaces[...]
-                : v.surfaces.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text.lexicographicallyPrecedes($1.text) }.prefix(3)
-            return NoteCandidate(key: Scalars.string(v.key[...]), surfaces: ranked.map { Scalars.string($0.text[...]) },
-                surfaceCounts: ranked.map(\.count), count: v.count, signals: v.signals)
+            let key = Scalars.string(x.keys[v.key])
+            if v.others.isEmpty {
+                return NoteCandidate(key: key, surfaces: [Scalars.string(x.texts[v.first])], surfaceCounts: [v.firstCount], count: v.count,
+                    signals: v.signals)
+            }
+            let surfaces = [(text: Array(x.texts[v.first]), count: v.firstCount)] + v.others
+            let ranked = surfaces.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text.lexicographicallyPrecedes($1.text) }.prefix(3)
+            return NoteCandidate(key: key, surfaces: ranked.map { Scalars.string($0.text[...]) }, surfaceCounts: ranked.map(\.count),
+                count: v.count, signals: v.signals)
         }
     }
 
@@ -116,7 +127,7 @@ struct CandidateExtractor {
         var i = -1
         while slots[p] >= 0 {
             let k = Int(slots[p])
-            if hashes[k] == hash && found[k].key.elementsEqual(scratch) {
+            if hashes[k] == hash && keys[found[k].key].elementsEqual(scratch) {
                 i = k
                 break
             }
@@ -124,7 +135,9 @@ struct CandidateExtractor {
         }
         if i < 0 {
             i = found.count
-            found.append(Found(key: scratch))
+            keys += scratch
+            texts += trimmed
+            found.append(Found(key: (keys.count - scratch.count)..<keys.count, first: (texts.count - trimmed.count)..<texts.count))
             hashes.append(hash)
             slots[p] = Int32(i)
             if found.count * 2 > slots.count {
@@ -136,10 +149,14 @@ struct CandidateExtractor {
                 }
             }
         }
-        if let s = found[i].surfaces.firstIndex(where: { $0.text.elementsEqual(trimmed) }) {
-            found[i].surfaces[s].count += 1
+        if found[i].count == 0 {
+            // Just added, with this spelling first.
+        } else if texts[found[i].first].elementsEqual(trimmed) {
+            found[i].firstCount += 1
+        } else if let s = found[i].others.firstIndex(where: { $0.text.elementsEqual(trimmed) }) {
+            found[i].others[s].count += 1
         } else {
-            found[i].surfaces.append((Array(trimmed), 1))
+            found[i].others.append((Array(trimmed), 1))
         }
         found[i].count += 1
         found[i].signals |= signals
@@ -432,46 +449,6 @@ struct CandidateExtractor {
     /// phrase: a space, or ` & ` (`Weights & Biases`).
     static func joins(_ line: [UInt32], _ a: Int, _ b: Int) -> Bool {
         (b == a + 1 && line[a] == 0x20) || (b == a + 3 && line[a] == 0x20 && line[a + 1] == 0x26 && line[a + 2] == 0x20)
-    }
-
-    /// A Hangul run split into a stem and the particle form after it, when a particle fits.
-    /// The longest particle that fits is split off; nil particle when none does.
-    static func stem(_ run: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
-        guard run.count >= 3 else { return run }
-        for k in (run.startIndex + 2)..<run.endIndex where fits(run, k) { return run[..<k] }
-        return run
-    }
-
-    /// Every way to split a Hangul run into a stem of two or more syllables and a particle
-    /// that fits after it, as the index where the particle starts, the longest particle first
-    /// (appended to `out`: a scanner reuses one array from word to word).
-    static func splitPoints(_ run: ArraySlice<UInt32>, into out: inout [Int]) {
-        guard run.count >= 3 else { return }
-        for k in (run.startIndex + 2)..<run.endIndex where fits(run, k) { out.append(k) }
-    }
-
-    /// Whether a particle fits after `run[..<k]`: `run[k...]`.
-    @inline(__always) private static func fits(_ run: ArraySlice<UInt32>, _ k: Int) -> Bool {
-        run.endIndex - k <= Particles.maxLength && Particles.fitsNounParticle(run[k...], after: run[k - 1])
-    }
-
-    /// Whether a Hangul word ends like a verb or an adjective (`사용하는`, `좋았다`, `있다`).
-    static func isVerbForm(_ word: ArraySlice<UInt32>) -> Bool {
-        Vocabulary.verbEndingScalars.ends(word)
-    }
-
-    /// Whether a bare Hangul word may be the first noun of a compound (`추천 시스템`): not an
-    /// adnominal verb form (`나온`, `받은`, `할`).
-    static func mayStartCompound(_ word: ArraySlice<UInt32>) -> Bool {
-        guard mayBeNoun(word), let last = word.last else { return false }
-        return !Vocabulary.adnominalFinalScalars.contains(last)
-    }
-
-    /// Whether a Hangul stem may be a noun: not ending like a verb stem (`말하`), an
-    /// adjectival `-적` (`일반적`), an honorific `-님`, a plural `-들`, or a bound ending.
-    static func mayBeNoun(_ stem: ArraySlice<UInt32>) -> Bool {
-        guard let last = stem.last else { return false }
-        return !Vocabulary.nonNounFinalScalars.contains(last)
     }
 
     /// Whether position `i` starts a sentence: the line's start (after a list marker or a

@@ -1,0 +1,43 @@
+/// What a Hangul word is made of, for discovery: a stem and the particle after it, verb and
+/// adjective endings, whether a stem may be a noun.
+extension CandidateExtractor {
+    /// The stem of a Hangul run: the run without the longest particle that fits after two or
+    /// more syllables, or the whole run when none fits.
+    static func stem(_ run: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
+        guard run.count >= 3 else { return run }
+        for k in (run.startIndex + 2)..<run.endIndex where fits(run, k) { return run[..<k] }
+        return run
+    }
+
+    /// Every way to split a Hangul run into a stem of two or more syllables and a particle
+    /// that fits after it, as the index where the particle starts, the longest particle first
+    /// (appended to `out`: a scanner reuses one array from word to word).
+    static func splitPoints(_ run: ArraySlice<UInt32>, into out: inout [Int]) {
+        guard run.count >= 3 else { return }
+        for k in (run.startIndex + 2)..<run.endIndex where fits(run, k) { out.append(k) }
+    }
+
+    /// Whether a particle fits after `run[..<k]`: `run[k...]`.
+    @inline(__always) private static func fits(_ run: ArraySlice<UInt32>, _ k: Int) -> Bool {
+        run.endIndex - k <= Particles.maxLength && Particles.fitsNounParticle(run[k...], after: run[k - 1])
+    }
+
+    /// Whether a Hangul word ends like a verb or an adjective (`사용하는`, `좋았다`, `있다`).
+    static func isVerbForm(_ word: ArraySlice<UInt32>) -> Bool {
+        Vocabulary.verbEndingScalars.ends(word)
+    }
+
+    /// Whether a bare Hangul word may be the first noun of a compound (`추천 시스템`): not an
+    /// adnominal verb form (`나온`, `받은`, `할`).
+    static func mayStartCompound(_ word: ArraySlice<UInt32>) -> Bool {
+        guard mayBeNoun(word), let last = word.last else { return false }
+        return !Vocabulary.adnominalFinalScalars.contains(last)
+    }
+
+    /// Whether a Hangul stem may be a noun: not ending like a verb stem (`말하`), an
+    /// adjectival `-적` (`일반적`), an honorific `-님`, a plural `-들`, or a bound ending.
+    static func mayBeNoun(_ stem: ArraySlice<UInt32>) -> Bool {
+        guard let last = stem.last else { return false }
+        return !Vocabulary.nonNounFinalScalars.contains(last)
+    }
+}
