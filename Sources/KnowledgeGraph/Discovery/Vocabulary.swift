@@ -119,7 +119,8 @@ enum Vocabulary {
 /// Words as sequences of Unicode scalars, for the per-line work of candidate extraction:
 /// `String` search and suffix tests compare by grapheme cluster through Foundation and hash
 /// by normalizing, which cost more than everything else extraction does. Scalars compare
-/// exactly; the words are NFC and the notes' text is too. No test allocates; a class, so that a lookup through a static list retains one object, not its arrays.
+/// exactly; the words are NFC and the notes' text is too. No test allocates. A class, so that
+/// a lookup through a static list retains one object, not its arrays.
 final class ScalarWords: Sendable {
     /// The words' scalars one after another; word `k` is `pool[starts[k]..<starts[k + 1]]`.
     private let pool: [UInt32]

@@ -24,13 +24,11 @@ final class BuildMerge: @unchecked Sendable {
         // A term's weight is its entries (its list's length), plus one for its own cost.
         var total = 0
         var weights = [Int](repeating: 0, count: order.count)
-        runs.withUnsafeBufferPointer { runs in
-            for (k, g) in order.enumerated() {
-                var w = 1
-                for (r, t) in sources[Int(g)] { w += Int(runs[Int(r)].count(Int(t))) }
-                weights[k] = w
-                total += w
-            }
+        for (k, g) in order.enumerated() {
+            var w = 1
+            for (r, t) in sources[Int(g)] { w += Int(runs[Int(r)].count(Int(t))) }
+            weights[k] = w
+            total += w
         }
         let bytes = runs.reduce(0) { $0 + $1.byteCount + 5 * $1.termCount }
         let count = max(1, min(order.count, helpers * BuildMerge.chunksPerCore))

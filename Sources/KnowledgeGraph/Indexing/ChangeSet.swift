@@ -146,7 +146,7 @@ struct ChangeSet {
                     for k in previous.indices where previous[k].isNote {
                         let path = previous[k].path.utf8
                         while j < files.count && files[j].path.utf8.bytesPrecede(path) { j += 1 }
-                        let kept = j < files.count && files[j].path.utf8.bytesEqual(path) && (files[j].isNote)
+                        let kept = j < files.count && files[j].path.utf8.bytesEqual(path) && files[j].isNote
                         if !kept { removed.append(previous[k].path) }
                     }
                 }

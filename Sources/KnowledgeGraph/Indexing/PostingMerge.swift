@@ -116,7 +116,7 @@ extension Pass {
     /// Appends the list of a term only the runs have (`news`: its lists in them, in note
     /// order) to `out`: the count, the runs' entries one after another with each first gap
     /// re-based, then the skip samples. Returns its first and last note; nil if damaged.
-    static func appendNew(_ runs: UnsafeBufferPointer<PostingLists>, _ news: [(run: Int32, term: Int32)],
+    static func appendNew(_ runs: [PostingLists], _ news: [(run: Int32, term: Int32)],
         to out: inout TermsWriter) -> (Int32, Int32)?
     {
         let total = news.reduce(0) { $0 + Int(runs[Int($1.run)].count(Int($1.term))) }
@@ -245,9 +245,7 @@ extension Pass {
             if side == 1 {
                 // Only new entries: the runs' lists one after another, each first gap re-based.
                 table.withBytes(Int(order[j])) { out.begin(term: $0) }
-                // The runs are read in place (a run's lists are a struct of arrays: reading one
-                // through the array would copy it, and retain each array, for every term).
-                let written = runs.withUnsafeBufferPointer { Pass.appendNew($0, news, to: &out) }
+                let written = Pass.appendNew(runs, news, to: &out)
                 guard let (first, last) = written else { throw CorruptIndex(reason: "bad posting list") }
                 out.end(firstNote: first, lastNote: last)
                 j += 1

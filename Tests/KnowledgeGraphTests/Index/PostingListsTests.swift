@@ -69,4 +69,14 @@ struct SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A number in `0..<n`.
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    /// A string of `count` (at least one) pieces drawn from `pieces`.
+    mutating func string(of pieces: [String], count: ClosedRange<Int>) -> String {
+        var s = ""
+        for _ in 0..<(count.lowerBound + below(count.count)) { s += pieces[below(pieces.count)] }
+        return s
+    }
 }

@@ -10,21 +10,11 @@ import Testing
         "\u{3000}", "ＦＦＭ", "\u{200B}", "Ä", "ß", "İ", "ㄱ", "\u{1100}\u{1161}", "😀", "|", ".",
     ]
 
-    private func random(_ state: inout UInt64) -> String {
-        var s = ""
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        for _ in 0..<(Int(state >> 61) + 1) {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            s += pieces[Int((state >> 33) % UInt64(pieces.count))]
-        }
-        return s
-    }
-
     @Test func plainNamesAreNormalizedAsAnyName() {
-        var state: UInt64 = 3
+        var generator = SplitMix(seed: 3)
         var plain = 0
         for _ in 0..<20_000 {
-            let s = random(&state)
+            let s = generator.string(of: pieces, count: 1...8)
             let quick = NoteKeys.normalized(s, quick: true)
             if s.utf8.withContiguousStorageIfAvailable(NoteKeys.plainLowered) != nil { plain += 1 }
             #expect(Array(quick.utf8) == Array(NoteKeys.normalized(s, quick: false).utf8), "\(Array(s.unicodeScalars))")
@@ -40,9 +30,9 @@ import Testing
     }
 
     @Test func plainLinkPagesResolveAsAnyPage() {
-        var state: UInt64 = 9
+        var generator = SplitMix(seed: 9)
         for _ in 0..<20_000 {
-            let link = NoteLink(target: random(&state), line: 1, isWiki: state % 5 != 0)
+            let link = NoteLink(target: generator.string(of: pieces, count: 1...8), line: 1, isWiki: generator.below(5) != 0)
             let quick = NoteKeys.target(of: link, from: "a/b.md", quick: true)
             #expect(bytes(quick) == bytes(NoteKeys.target(of: link, from: "a/b.md", quick: false)), "\(Array(link.target.unicodeScalars))")
         }
@@ -54,14 +44,9 @@ import Testing
 @Suite struct DateKeyTests {
     @Test func quickDatesAreTheGeneralWays() {
         let pieces = ["2024", "-", ".", "/", "0", "1", "2", "9", "12", "31", "13", "00", " ", "\t", "T10:00", "년", "é", "x"]
-        var state: UInt64 = 21
+        var generator = SplitMix(seed: 21)
         for _ in 0..<30_000 {
-            var s = ""
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            for _ in 0..<(Int(state >> 60) + 2) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                s += pieces[Int((state >> 33) % UInt64(pieces.count))]
-            }
+            let s = generator.string(of: pieces, count: 2...17)
             #expect(NoteKeys.date(s, quick: true) == NoteKeys.date(s, quick: false), "\(s)")
         }
         #expect(NoteKeys.date("2024/02/09T10:00") == "2024-02-09" && NoteKeys.date("2024-13-01") == nil && NoteKeys.date(" 2024.02.09") == "2024-02-09")

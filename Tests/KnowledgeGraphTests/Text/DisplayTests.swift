@@ -7,16 +7,11 @@ import Testing
 @Suite struct DisplayTests {
     @Test func shownLinesAreTheGeneralWays() {
         let pieces = [" ", "\t", "\r", "\u{3000}", "\u{00A0}", "a", "FFM은", "카카오에서", "- ", "é", "e\u{0301}", "😀", "12345678"]
-        var state: UInt64 = 5
+        var generator = SplitMix(seed: 5)
         for _ in 0..<3000 {
-            var line = ""
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            for _ in 0..<(Int(state >> 60) + 1) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                line += pieces[Int((state >> 33) % UInt64(pieces.count))]
-            }
-            let width = [8, 20, 160][Int(state % 3)]
-            let column = state % 4 == 0 ? nil : Int((state >> 20) % 30)
+            let line = generator.string(of: pieces, count: 1...16)
+            let width = [8, 20, 160][generator.below(3)]
+            let column = generator.below(4) == 0 ? nil : generator.below(30)
             // Scalar by scalar (`==` on String would take NFD for NFC).
             let shown = Array(line.displayLine(around: column, width: width).unicodeScalars)
             #expect(shown == Array(line.displayLineByScalars(around: column, width: width).unicodeScalars), "\(Array(line.unicodeScalars))")

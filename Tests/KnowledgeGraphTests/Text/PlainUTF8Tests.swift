@@ -42,17 +42,13 @@ import Testing
 
     @Test func randomBytesDecodeAsTheLongWayDoes() {
         let seeds = ["FFM은 카카오에서", "😀 é ü", "a\r\nb", "\u{FEFF}x", "가\u{0300}", "ＡＢ"].map { Array($0.utf8) }
-        var state: UInt64 = 11
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 33
-        }
+        var g = SplitMix(seed: 11)
         for round in 0..<20_000 {
             var bytes: [UInt8] = []
-            for _ in 0..<(next() % 5) { bytes += seeds[Int(next() % UInt64(seeds.count))] }
+            for _ in 0..<g.below(5) { bytes += seeds[g.below(seeds.count)] }
             // Bytes changed at random, and bytes cut off, make invalid and odd sequences.
-            for _ in 0..<(next() % 3) where !bytes.isEmpty { bytes[Int(next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: next()) }
-            if next() % 4 == 0 && !bytes.isEmpty { bytes.removeLast(Int(next() % UInt64(min(3, bytes.count) + 1))) }
+            for _ in 0..<g.below(3) where !bytes.isEmpty { bytes[g.below(bytes.count)] = UInt8(truncatingIfNeeded: g.next()) }
+            if g.below(4) == 0 && !bytes.isEmpty { bytes.removeLast(g.below(min(3, bytes.count) + 1)) }
             check(bytes, "round \(round)")
         }
     }
