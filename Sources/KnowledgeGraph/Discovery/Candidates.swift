@@ -65,7 +65,7 @@ struct CandidateExtractor {
     /// What the note shows of one key. Keys and spellings are scalars in two arenas, found
     /// through a hash of their own: no `String` is hashed, and a key costs no allocation of
     /// its own (a second spelling of it, rare, an array).
-    private struct Found {
+    struct Found {
         var key: Range<Int>
         /// The first spelling (in `texts`) and how often it was written.
         var first: Range<Int>
@@ -74,9 +74,9 @@ struct CandidateExtractor {
         var count: Int32 = 0
         var signals: UInt32 = 0
     }
-    private var found: [Found] = []
-    private var keys: [UInt32] = []
-    private var texts: [UInt32] = []
+    private(set) var found: [Found] = []
+    private(set) var keys: [UInt32] = []
+    private(set) var texts: [UInt32] = []
     /// An open-addressing table of `found` by the hash of their keys (`hashes`), at most half full.
     private var slots = [Int32](repeating: -1, count: 256)
     private var hashes: [UInt64] = []
@@ -86,6 +86,20 @@ struct CandidateExtractor {
     private var lowered: [UInt32] = []
     /// Where a Hangul word splits before a particle (`splitPoints`), kept from word to word.
     private var splitAt: [Int] = []
+
+    /// Forgets the last note's candidates, keeping the room they took (a table grown large
+    /// for one long note is made small again).
+    mutating func reset() {
+        found.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+        texts.removeAll(keepingCapacity: true)
+        hashes.removeAll(keepingCapacity: true)
+        if slots.count > 1024 {
+            slots = [Int32](repeating: -1, count: 256)
+        } else {
+            for k in slots.indices { slots[k] = -1 }
+        }
+    }
 
     static func candidates(of note: MarkdownNote) -> [NoteCandidate] {
         var x = CandidateExtractor()
@@ -212,7 +226,7 @@ struct CandidateExtractor {
         return bits
     }
 
-    private mutating func scan(_ note: MarkdownNote) {
+    mutating func scan(_ note: MarkdownNote) {
         var companySection = false
         var headingLines = [Bool](repeating: false, count: note.lines.count)
         for h in note.headings where h.line >= 1 && h.line <= headingLines.count { headingLines[h.line - 1] = true }

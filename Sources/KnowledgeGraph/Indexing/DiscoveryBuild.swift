@@ -158,32 +158,32 @@ struct DiscoveryBuild {
     /// parts, a few per core; each note's candidates are kept encoded only.
     static func extract(_ paths: [String], fresh: [PathKey: String], vault: Vault) -> (DiscoveryStats, [PathKey: [UInt8]]) {
         let parts = max(1, min(paths.count / 64, 4 * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        let sums: [(DiscoveryStats, [(PathKey, [UInt8])])] = parallelMap(Array(0..<parts), minimum: 2) { part in
-            var sum = DiscoveryStats()
+        let sums: [(CandidateSums, [(PathKey, [UInt8])])] = parallelMap(Array(0..<parts), minimum: 2) { part in
+            var sum = CandidateSums()
+            var extractor = CandidateExtractor()
             var encoded: [(PathKey, [UInt8])] = []
             for path in paths[(paths.count * part / parts)..<(paths.count * (part + 1) / parts)] {
-                let text: String
+                let scalars: [UInt32]
                 if let t = fresh[PathKey(path)] {
-                    text = t
-                } else if case .success(let t) = vault.text(path) {
-                    text = t
+                    scalars = Scalars.values(of: t)
+                } else if case .success(let s) = vault.scalars(path) {
+                    scalars = s
                 } else {
                     continue
                 }
-                let candidates = CandidateExtractor.candidates(of: MarkdownNote(text: text))
-                sum.add(candidates, sign: 1)
                 var w = BinaryWriter()
-                NoteCandidate.encode(candidates, into: &w)
+                extractor.extract(MarkdownNote(scalars: scalars), into: &w, sums: &sum)
                 encoded.append((PathKey(path), w.bytes))
             }
             return (sum, encoded)
         }
-        var stats = DiscoveryStats()
+        var total = CandidateSums()
         var extracted: [PathKey: [UInt8]] = [:]
+        extracted.reserveCapacity(paths.count)
         for (part, encoded) in sums {
-            stats.merge(part)
+            if total.count == 0 { total = part } else { total.merge(part) }
             for (path, bytes) in encoded { extracted[path] = bytes }
         }
-        return (stats, extracted)
+        return (total.stats(), extracted)
     }
 }

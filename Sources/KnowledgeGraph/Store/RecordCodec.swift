@@ -234,7 +234,7 @@ extension NoteCandidate {
 
     /// The positions at which `text` has a capital where `key` has the lowercase letter, when
     /// that is all that differs and the key is at most 64 bytes.
-    private static func capitals(_ text: [UInt8], of key: [UInt8]) -> UInt64? {
+    static func capitals(_ text: [UInt8], of key: [UInt8]) -> UInt64? {
         guard text.count == key.count, key.count <= 64 else { return nil }
         var mask: UInt64 = 0
         for i in key.indices where text[i] != key[i] {

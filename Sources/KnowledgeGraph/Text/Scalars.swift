@@ -107,6 +107,20 @@ enum Scalars {
         return 0
     }
 
+    /// Appends scalar values as UTF-8 (invalid values are dropped, as `string` drops them).
+    static func appendUTF8(_ s: ArraySlice<UInt32>, to out: inout [UInt8]) {
+        for v in s {
+            if v < 0x80 {
+                out.append(UInt8(v))
+            } else {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { b in
+                    let n = putUTF8(v, b, 0)
+                    out.append(contentsOf: b[..<n])
+                }
+            }
+        }
+    }
+
     /// A String of scalar values (invalid values are dropped), encoded into the string's own
     /// storage: no buffer in between, and none at all for a short string.
     static func string(_ s: ArraySlice<UInt32>) -> String {

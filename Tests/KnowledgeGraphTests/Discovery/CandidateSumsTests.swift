@@ -1,0 +1,59 @@
+import Testing
+
+@testable import KnowledgeGraph
+
+/// The build's way of extracting candidates (`CandidateExtractor.extract`: encoded and summed
+/// without strings, one extractor reused from note to note) gives what the general way gives:
+/// `candidates(of:)`, `NoteCandidate.encode` and `DiscoveryStats.add`.
+@Suite struct CandidateSumsTests {
+    /// Pieces of Korean and English notes: names in several spellings (more than three for
+    /// some, so that spellings are ranked and cut), particles, compounds, structure.
+    static let pieces = [
+        "MLflow", "mlflow", "MLFlow", "Mlflow", "MLFLOW", "FFM", "ffm", "LightGCN", "lightgcn", "Factorization Machine",
+        "factorization machine", "카카오", "카카오에서", "카카오는", "카카오의", "추천 시스템", "추천시스템을", "텐서플로는", "텐서플로를",
+        "LG전자", "삼성SDS", "CJ 올리브네트웍스", "CI/CD", "W&B", "Weights & Biases", "Word2Vec", "B2B", "Airflow", "airflow",
+        "모델", "데이터를", "했다", "주식회사 ", "채용 ", "면접 ", "(주)", " ", " ", " ", ". ", ", ", "\n", "\n", "\n- ", "\n## 기업\n",
+        "\n# Kafka 정리\n", "[[Airflow]]", "[[notes/LightGCN|LGCN]]", "[[카카오#채용]]", " #mlops ", " #추천/모델 ", "GCN(Graph Convolution)",
+        "`code FFM`", "\n```\nFFM 코드\n```\n", "é", "e\u{301}", "ＦＦＭ", "x", "1. ", "top10", "v1",
+    ]
+
+    @Test func extractEncodesAndSumsAsTheGeneralWay() {
+        var random = SplitMix(seed: 12)
+        var extractor = CandidateExtractor()
+        var sums = CandidateSums()
+        var stats = DiscoveryStats()
+        for n in 0..<400 {
+            var text = random.string(of: Self.pieces, count: 1...60)
+            if n % 7 == 0 { text = "---\ntags: [mlops, 추천]\n---\n" + text }
+            let note = MarkdownNote(text: Normalizer.normalize(text))
+            let candidates = CandidateExtractor.candidates(of: note)
+            var general = BinaryWriter()
+            NoteCandidate.encode(candidates, into: &general)
+            stats.add(candidates, sign: 1)
+            var w = BinaryWriter()
+            extractor.extract(note, into: &w, sums: &sums)
+            #expect(w.bytes == general.bytes, "note \(n): \(text.debugDescription)")
+        }
+        #expect(sums.stats() == stats)
+        #expect(stats.entries.count > 40)
+        #expect(stats.entries.values.contains { $0.surfaces.count > 3 }, "some key has more than three spellings")
+    }
+
+    @Test func mergedSumsAreTheSumsOfAllNotes() {
+        var random = SplitMix(seed: 5)
+        var extractor = CandidateExtractor()
+        var parts = [CandidateSums](repeating: CandidateSums(), count: 3)
+        var whole = CandidateSums()
+        for n in 0..<150 {
+            let note = MarkdownNote(text: Normalizer.normalize(random.string(of: Self.pieces, count: 1...40)))
+            var w = BinaryWriter()
+            extractor.extract(note, into: &w, sums: &parts[n % 3])
+            extractor.extract(note, into: &w, sums: &whole)
+        }
+        var merged = parts[0]
+        merged.merge(parts[1])
+        merged.merge(parts[2])
+        #expect(merged.stats() == whole.stats())
+        #expect(merged.count == whole.count)
+    }
+}
