@@ -86,6 +86,17 @@ struct CandidateExtractor {
     private var lowered: [UInt32] = []
     /// Where a Hangul word splits before a particle (`splitPoints`), kept from word to word.
     private var splitAt: [Int] = []
+    /// Capitalized words in a row in the line being scanned (`flushPhrase`).
+    private var phrase: [PhraseWord] = []
+    /// A word of a phrase, in the line; `ampersand`: ` & ` joins it to the next.
+    private struct PhraseWord {
+        var start: Int
+        var end: Int
+        var signals: UInt32
+        var ampersand = false
+        /// The word as the phrase writes it: with ` &` when the next is joined so.
+        var text: Range<Int> { start..<(ampersand ? end + 2 : end) }
+    }
 
     /// Forgets the last note's candidates, keeping the room they took (a table grown large
     /// for one long note is made small again).
@@ -182,7 +193,8 @@ struct CandidateExtractor {
     private static func isLatinWord(_ v: UInt32) -> Bool { Scalars.isASCIIAlphanumeric(v) || v == 0x5F }
 
     /// The signals of a Latin word by its shape, or nil when it is not a candidate.
-    static func shape(_ w: ArraySlice<UInt32>) -> UInt32? {
+    /// `lowered`: the word in ASCII lowercase, when the caller has it.
+    static func shape(_ w: ArraySlice<UInt32>, lowered: ArraySlice<UInt32>? = nil) -> UInt32? {
         var uppers = 0
         var lowers = 0
         var digits = 0
@@ -217,7 +229,7 @@ struct CandidateExtractor {
             if isUpper(w[w.startIndex]) && uppers == 1 { bits |= Signal.capitalized.bit } else if uppers == 0 { bits |= Signal.lowercase.bit }
         }
         // Everyday words, also in capitals (`TODO`, `OK`); mixed case and digits say more.
-        if bits & (Signal.mixedCase.bit | Signal.alphanumeric.bit) == 0 && Vocabulary.englishCommonScalars.contains(w.map(Scalars.lowerASCII)) {
+        if bits & (Signal.mixedCase.bit | Signal.alphanumeric.bit) == 0 && Vocabulary.englishCommonScalars.contains(lowered ?? w.map(Scalars.lowerASCII)[...]) {
             return nil
         }
         if bits & (Signal.acronym.bit | Signal.mixedCase.bit | Signal.alphanumeric.bit) == 0 && digits > 0 && uppers == 0 {
@@ -248,9 +260,9 @@ struct CandidateExtractor {
             scanLine(line, cues: cues, heading: heading)
         }
         for l in note.links where l.isWiki {
-            var page = l.target
-            if let hash = page.firstIndex(of: "#") { page = String(page[..<hash]) }
-            let last = String(page.split(separator: "/").last ?? Substring(page))
+            // The page without its heading, as links resolve it (`NoteKeys.target`).
+            let page = l.target.utf8.firstIndex(of: 0x23).map { l.target[..<$0] } ?? l.target[...]
+            let last = String(page.utf8.split(separator: 0x2F).last.map(Substring.init) ?? page)
             let name = NoteKeys.withoutNoteExtension(last)
             // Everyday and one-letter targets too: such a title can be an entity that matches
             // only inside links (`Discoverer`).
@@ -293,24 +305,10 @@ struct CandidateExtractor {
         let korean = line.contains(where: Scalars.isHangulSyllable) ? Signal.latinInKorean.bit : 0
         var i = 0
         let end = line.count
-        var previousBareHangul: (text: ArraySlice<UInt32>, end: Int)?
-        // Capitalized words in a row: one phrase (`Factorization Machine`, `LG CNS`), or, when
-        // alone, a word; a word of a phrase is not a candidate of its own.
-        var phrase: [(text: [UInt32], start: Int, end: Int, signals: UInt32)] = []
-        func flushPhrase() {
-            if phrase.count >= 2 {
-                var text: [UInt32] = []
-                for w in phrase.prefix(4) {
-                    if !text.isEmpty { text.append(0x20) }
-                    text += w.text
-                }
-                add(text[...], Signal.capitalizedPhrase.bit | cues)
-                for w in phrase where w.signals & (Signal.mixedCase.bit | Signal.alphanumeric.bit) != 0 { add(w.text[...], w.signals) }
-            } else if let w = phrase.first {
-                add(w.text[...], w.signals)
-            }
-            phrase.removeAll(keepingCapacity: true)
-        }
+        // A bare Hangul word (its start, and the end of its run) that may begin a compound.
+        var previousBareHangul: (start: Int, end: Int)?
+        phrase.removeAll(keepingCapacity: true)
+        func flushPhrase() { self.flushPhrase(line, cues) }
         while i < end {
             let v = line[i]
             if CandidateExtractor.isLatinWord(v) {
@@ -335,7 +333,7 @@ struct CandidateExtractor {
                 let atStart = CandidateExtractor.sentenceStart(line, i)
                 // Glued to Hangul (`SK텔레콤`, `삼성SDS`): part of a mixed name, not a word of its own.
                 let glued = (j < end && Scalars.isHangulSyllable(line[j])) || (i > 0 && Scalars.isHangulSyllable(line[i - 1]))
-                if let bits = CandidateExtractor.shape(word) {
+                if let bits = CandidateExtractor.shape(word, lowered: lowered[i..<j]) {
                     var signals = bits | cues
                     if atStart && bits & Signal.capitalized.bit != 0 { signals = (signals & ~Signal.capitalized.bit) | Signal.sentenceStart.bit }
                     let capital = bits & (Signal.capitalized.bit | Signal.acronym.bit | Signal.mixedCase.bit) != 0
@@ -344,11 +342,11 @@ struct CandidateExtractor {
                         if bits & Signal.lowercase.bit != 0 { signals |= korean }
                         if !glued || bits & Signal.acronym.bit == 0 { add(word, signals) }
                     } else if phrase.isEmpty || (phrase.last.map { CandidateExtractor.joins(line, $0.end, i) } ?? false) {
-                        if let last = phrase.last, last.end + 1 != i { phrase[phrase.count - 1].text += [0x20, 0x26] }
-                        phrase.append((Array(word), i, j, signals))
+                        if let last = phrase.last, last.end + 1 != i { phrase[phrase.count - 1].ampersand = true }
+                        phrase.append(PhraseWord(start: i, end: j, signals: signals))
                     } else {
                         flushPhrase()
-                        phrase.append((Array(word), i, j, signals))
+                        phrase.append(PhraseWord(start: i, end: j, signals: signals))
                     }
                     // LG전자, SK텔레콤: Latin capitals glued to a company ending.
                     if bits & Signal.acronym.bit != 0, j < end, Scalars.isHangulSyllable(line[j]) {
@@ -367,7 +365,7 @@ struct CandidateExtractor {
                         if Vocabulary.companyEndingScalars.ends(stem) {
                             add(line[i..<stem.endIndex], Signal.mixedScript.bit | cues)
                             add(stem, Signal.compoundTail.bit)
-                            if phrase.last?.text.elementsEqual(word) == true { phrase.removeLast() }  // not a word of its own
+                            if phrase.last?.start == i { phrase.removeLast() }  // not a word of its own
                         }
                     }
                     // X(Y): a name and its long form.
@@ -416,7 +414,7 @@ struct CandidateExtractor {
                         if let prev = previousBareHangul, prev.end + 1 == i, line[prev.end] == 0x20,
                             !everyday || Vocabulary.technicalHeadScalars.contains(splitStem)
                         {
-                            add(line[prev.text.startIndex..<k], Signal.compound.bit | Signal.particle.bit | cls | cues)
+                            add(line[prev.start..<k], Signal.compound.bit | Signal.particle.bit | cls | cues)
                             add(splitStem, Signal.compoundTail.bit)
                         }
                     }
@@ -425,7 +423,7 @@ struct CandidateExtractor {
                     if !Vocabulary.koreanEverydayScalars.contains(stem) && CandidateExtractor.mayBeNoun(stem) {
                         add(stem, Signal.alone.bit | cues)
                     }
-                    previousBareHangul = !CandidateExtractor.mayStartCompound(stem) ? nil : (stem, j)
+                    previousBareHangul = !CandidateExtractor.mayStartCompound(stem) ? nil : (i, j)
                 } else {
                     previousBareHangul = nil
                 }
@@ -445,6 +443,21 @@ struct CandidateExtractor {
             i += 1
         }
         flushPhrase()
+    }
+
+    /// Capitalized words in a row: one phrase (`Factorization Machine`, `LG CNS`) of at most
+    /// four words, or, when alone, a word; a word of a phrase is not a candidate of its own
+    /// unless its shape says more (mixed case, digits). The words of a phrase follow each
+    /// other in the line, joined by a space or ` & `: the phrase is the line from its first
+    /// word to its fourth.
+    private mutating func flushPhrase(_ line: [UInt32], _ cues: UInt32) {
+        if phrase.count >= 2 {
+            add(line[phrase[0].start..<phrase[min(phrase.count, 4) - 1].text.upperBound], Signal.capitalizedPhrase.bit | cues)
+            for w in phrase where w.signals & (Signal.mixedCase.bit | Signal.alphanumeric.bit) != 0 { add(line[w.text], w.signals) }
+        } else if let w = phrase.first {
+            add(line[w.text], w.signals)
+        }
+        phrase.removeAll(keepingCapacity: true)
     }
 
     private static let longestEveryday = max(Vocabulary.koreanEverydayScalars.longest, Vocabulary.englishCommonScalars.longest)

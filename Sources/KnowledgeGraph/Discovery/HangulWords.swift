@@ -5,7 +5,7 @@ extension CandidateExtractor {
     /// more syllables, or the whole run when none fits.
     static func stem(_ run: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
         guard run.count >= 3 else { return run }
-        for k in (run.startIndex + 2)..<run.endIndex where fits(run, k) { return run[..<k] }
+        for k in (run.startIndex + 2)..<run.endIndex where Particles.initials.contains(run[k]) && fits(run, k) { return run[..<k] }
         return run
     }
 
@@ -14,7 +14,7 @@ extension CandidateExtractor {
     /// (appended to `out`: a scanner reuses one array from word to word).
     static func splitPoints(_ run: ArraySlice<UInt32>, into out: inout [Int]) {
         guard run.count >= 3 else { return }
-        for k in (run.startIndex + 2)..<run.endIndex where fits(run, k) { out.append(k) }
+        for k in (run.startIndex + 2)..<run.endIndex where Particles.initials.contains(run[k]) && fits(run, k) { out.append(k) }
     }
 
     /// Whether a particle fits after `run[..<k]`: `run[k...]`.

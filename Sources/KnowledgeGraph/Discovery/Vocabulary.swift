@@ -228,6 +228,20 @@ extension Vocabulary {
     static let companyContextScalars = ScalarWords(companyContext)
     static let companyEndingScalars = ScalarWords(companyEndings)
     static let companyHeadingScalars = ScalarWords(companyHeadingWords)
-    static let nonNounFinalScalars = Set(nonNounFinals.flatMap { $0.unicodeScalars.map(\.value) })
-    static let adnominalFinalScalars = Set(adnominalFinals.flatMap { $0.unicodeScalars.map(\.value) })
+    static let nonNounFinalScalars = ScalarBits(nonNounFinals.flatMap { $0.unicodeScalars.map(\.value) })
+    static let adnominalFinalScalars = ScalarBits(adnominalFinals.flatMap { $0.unicodeScalars.map(\.value) })
+}
+
+/// A set of scalars below U+10000 as a bitmap: a lookup in the scanners' inner loops hashes
+/// nothing. (Larger scalars are never members.)
+struct ScalarBits: Sendable {
+    private let words: [UInt64]
+
+    init(_ scalars: some Sequence<UInt32>) {
+        var w = [UInt64](repeating: 0, count: 1024)
+        for v in scalars where v < 0x10000 { w[Int(v >> 6)] |= 1 << UInt64(v & 63) }
+        words = w
+    }
+
+    @inline(__always) func contains(_ v: UInt32) -> Bool { v < 0x10000 && words[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0 }
 }

@@ -80,7 +80,10 @@ public enum Particles {
     }
 
     /// 하되있없않같싶한된할될던: syllables that end verb stems and adnominal forms.
-    private static let adnominalStemFinals = Set("하되있없않같싶한된할될던".unicodeScalars.map(\.value))
+    private static let adnominalStemFinals = ScalarBits("하되있없않같싶한된할될던".unicodeScalars.map(\.value))
+
+    /// The first syllables of the forms: a run that starts with another is no particle.
+    static let initials = ScalarBits(table.keys.compactMap { $0.unicodeScalars.first?.value })
 
     /// A run of at most four Hangul syllables as one number (14 bits a syllable, each at
     /// least 1, so runs of different lengths differ): the particle tables are looked up in
