@@ -132,8 +132,13 @@ final class ScalarWords: Sendable {
     private let byLast: [Int32]
     private let firstSlots: [Int32]
     private let byFirst: [Int32]
-    /// A 64-bit filter of first scalars (`v & 63`).
-    private let firstMask: UInt64
+    /// The first and the last scalars of the words: a place where no word can start or end
+    /// is passed over without a lookup.
+    private let firsts: ScalarBits
+    private let lasts: ScalarBits
+    /// Whether some word starts with a scalar past U+FFFF (which `ScalarBits` cannot hold).
+    private let largeFirst: Bool
+    private let largeLast: Bool
     /// Scalars in the longest word.
     let longest: Int
 
@@ -157,7 +162,10 @@ final class ScalarWords: Sendable {
         }
         (lastSlots, byLast) = table { $0[$0.count - 1] }
         (firstSlots, byFirst) = table { $0[0] }
-        firstMask = words.reduce(0) { $0 | 1 << UInt64($1[0] & 63) }
+        firsts = ScalarBits(words.map { $0[0] })
+        lasts = ScalarBits(words.map { $0[$0.count - 1] })
+        largeFirst = words.contains { $0[0] >= 0x10000 }
+        largeLast = words.contains { $0[$0.count - 1] >= 0x10000 }
     }
 
     /// Whether word `k` equals `w[from..<from + its length]` (the caller checked the room).
@@ -174,7 +182,7 @@ final class ScalarWords: Sendable {
     @inline(__always) private func length(_ k: Int32) -> Int { Int(starts[Int(k) + 1] - starts[Int(k)]) }
 
     func contains(_ w: ArraySlice<UInt32>) -> Bool {
-        guard w.count <= longest, let last = w.last else { return false }
+        guard w.count <= longest, let last = w.last, lasts.contains(last) || largeLast && last >= 0x10000 else { return false }
         let s = ScalarWords.slot(last)
         let (lo, hi) = (Int(lastSlots[s]), Int(lastSlots[s + 1]))
         guard lo < hi else { return false }
@@ -189,7 +197,7 @@ final class ScalarWords: Sendable {
 
     /// Whether one of the words ends `w`; with `properly`, leaving something before it.
     func ends(_ w: ArraySlice<UInt32>, properly: Bool = false) -> Bool {
-        guard let last = w.last else { return false }
+        guard let last = w.last, lasts.contains(last) || largeLast && last >= 0x10000 else { return false }
         let s = ScalarWords.slot(last)
         let (lo, hi) = (Int(lastSlots[s]), Int(lastSlots[s + 1]))
         guard lo < hi else { return false }
@@ -208,7 +216,7 @@ final class ScalarWords: Sendable {
     func occurs(in line: [UInt32]) -> Bool {
         line.withUnsafeBufferPointer { line in
             pool.withUnsafeBufferPointer { pool in
-                for i in 0..<line.count where firstMask & (1 << UInt64(line[i] & 63)) != 0 {
+                for i in 0..<line.count where firsts.contains(line[i]) || largeFirst && line[i] >= 0x10000 {
                     let s = ScalarWords.slot(line[i])
                     for x in Int(firstSlots[s])..<Int(firstSlots[s + 1]) where length(byFirst[x]) <= line.count - i {
                         if matches(byFirst[x], line, at: i, pool) { return true }

@@ -112,11 +112,19 @@ enum Scalars {
         for v in s {
             if v < 0x80 {
                 out.append(UInt8(v))
-            } else {
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { b in
-                    let n = putUTF8(v, b, 0)
-                    out.append(contentsOf: b[..<n])
-                }
+            } else if v < 0x800 {
+                out.append(UInt8(0xC0 | (v >> 6)))
+                out.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                if v >= 0xD800 && v < 0xE000 { continue }
+                out.append(UInt8(0xE0 | (v >> 12)))
+                out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x110000 {
+                out.append(UInt8(0xF0 | (v >> 18)))
+                out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (v & 0x3F)))
             }
         }
     }
