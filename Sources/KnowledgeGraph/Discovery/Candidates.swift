@@ -223,14 +223,17 @@ struct CandidateExtractor {
         }
         for t in note.tags + (note.frontMatter["tags"] ?? []) {
             let last = String(t.split(separator: "/").last ?? Substring(t))
-            if !CandidateExtractor.everyday(last), last.unicodeScalars.contains(where: { Scalars.isHangulSyllable($0.value) || CandidateExtractor.isUpper($0.value) || CandidateExtractor.isLower($0.value) }) {
+            if last.unicodeScalars.contains(where: { Scalars.isHangulSyllable($0.value) || CandidateExtractor.isUpper($0.value) || CandidateExtractor.isLower($0.value) }),
+                !CandidateExtractor.everyday(last)
+            {
                 add(last, Signal.tag.bit)
             }
         }
-        for h in note.headings {
-            let words = h.text.split(separator: " ")
-            if words.count >= 1 && words.count <= 3 && h.text.unicodeScalars.count <= 30 && !CandidateExtractor.everyday(h.text)
-                && !h.text.unicodeScalars.contains(where: { CandidateExtractor.isDigit($0.value) || $0 == ":" || $0 == "?" })
+        // Short headings of one to three words, without digits, `:` or `?`, and not everyday
+        // words (the cheaper tests first).
+        for h in note.headings where h.text.utf8.count <= 120 && h.text.unicodeScalars.count <= 30 {
+            if !h.text.unicodeScalars.contains(where: { CandidateExtractor.isDigit($0.value) || $0 == ":" || $0 == "?" }),
+                case let words = h.text.split(separator: " "), words.count >= 1 && words.count <= 3, !CandidateExtractor.everyday(h.text)
             {
                 add(h.text, Signal.heading.bit)
             }
