@@ -391,6 +391,7 @@ struct CandidateExtractor {
     /// other in the line, joined by a space or ` & `: the phrase is the line from its first
     /// word to its fourth.
     private mutating func flushPhrase(_ line: [UInt32], _ cues: UInt32) {
+        if phrase.isEmpty { return }  // most places: nothing to flush, nothing to empty
         if phrase.count >= 2 {
             add(line[phrase[0].start..<phrase[min(phrase.count, 4) - 1].text.upperBound], Signal.capitalizedPhrase.bit | cues)
             for w in phrase where w.signals & (Signal.mixedCase.bit | Signal.alphanumeric.bit) != 0 { add(line[w.text], w.signals) }
