@@ -139,10 +139,11 @@ struct DiscoveryStats: Equatable, Sendable {
     }
 
     /// The DISC section: the header (`DiscoveryTable`), then the entries sorted by key.
-    func section(inputs: UInt64, decided: [(key: String, found: DiscoveredName)]) -> [UInt8] {
+    /// `entries`: what `encode` writes (encoded while the decision is made).
+    static func section(inputs: UInt64, decided: [(key: String, found: DiscoveredName)], entries: [UInt8]) -> [UInt8] {
         var w = BinaryWriter()
         DiscoveryTable.writeHeader(&w, inputs: inputs, decided: decided)
-        encode(into: &w)
+        w.bytes += entries
         return w.bytes
     }
 

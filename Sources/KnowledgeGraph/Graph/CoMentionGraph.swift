@@ -101,13 +101,20 @@ struct GraphBuilder {
     private var keys: [UInt64] = []
     private var sums: [CoMention] = []
     private var slots = [Int32](repeating: -1, count: 256)
+    /// With few entities (at most `denseLimit`), a pair's sum is found by its place in an
+    /// `n × n` table instead of by hashing (made when the first pair comes).
+    private var dense: [Int32] = []
+    private var denseSide = 0
+    static let denseLimit = 400
 
     init(entityCount: Int) {
         stats = Array(repeating: EntityStats(), count: entityCount)
+        denseSide = entityCount <= GraphBuilder.denseLimit ? entityCount : 0
     }
 
     init(_ graph: CoMentionGraph) {
         stats = graph.stats
+        denseSide = stats.count <= GraphBuilder.denseLimit ? stats.count : 0
         for e in graph.edges { add(pair: e, sign: 1) }
     }
 
@@ -125,6 +132,16 @@ struct GraphBuilder {
     }
 
     private mutating func slot(_ key: UInt64, _ a: Int32, _ b: Int32) -> Int32 {
+        if a >= 0 && b >= 0 && Int(a) < denseSide && Int(b) < denseSide {
+            if dense.isEmpty { dense = [Int32](repeating: -1, count: denseSide * denseSide) }
+            let d = Int(a) * denseSide + Int(b)
+            if dense[d] >= 0 { return dense[d] }
+            let id = Int32(keys.count)
+            keys.append(key)
+            sums.append(CoMention(a: a, b: b, notes: 0, sections: 0, blocks: 0, lines: 0, closeness: 0))
+            dense[d] = id
+            return id
+        }
         let mask = slots.count - 1
         var s = GraphBuilder.home(key, slots.count)
         while true {

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import Dispatch
 
 /// Discovery in an update: the vault's statistics brought up to date, what they propose, and
 /// the DISC section that keeps both.
@@ -142,12 +143,25 @@ struct DiscoveryBuild {
         self.extracted = extracted
         trace("discovery: \(stats.entries.count) candidates summed", t0)
         self.stats = stats
-        let decided = Discoverer.decided(stats, taken: taken, rejected: rejected, notes: DiscoveryBuild.linkedNotes(changes.files, stats: stats))
-            .filter(\.entity)
+        // The decision on one core while the entries are encoded on the other.
+        let notes = DiscoveryBuild.linkedNotes(changes.files, stats: stats)
+        let body = SharedSlots<[UInt8]>(count: 1)
+        let decision = SharedSlots<[Discoverer.Decision]>(count: 1)
+        let input = UncheckedSendable((stats, taken, rejected, notes))
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            let (stats, taken, rejected, notes) = input.value
+            if k == 0 {
+                var w = BinaryWriter()
+                stats.encode(into: &w)
+                body.put(0, w.bytes)
+            } else {
+                decision.put(0, Discoverer.decided(stats, taken: taken, rejected: rejected, notes: notes).filter(\.entity))
+            }
+        }
+        let decided = decision.take(0) ?? []
         entities = decided.map(\.found)
-        trace("discovery: \(entities.count) entities", t0)
-        section = stats.section(inputs: inputs, decided: decided.map { ($0.key, $0.found) })
-        trace("discovery statistics encoded", t0)
+        section = DiscoveryStats.section(inputs: inputs, decided: decided.map { ($0.key, $0.found) }, entries: body.take(0) ?? [])
+        trace("discovery: \(entities.count) entities, statistics encoded", t0)
         for r in file?.file.rejects ?? [] where stats[Lexicon.keyString(r.name)] == nil {
             issues.append(LexiconIssue(kind: .unused, source: LexiconFile.path, line: r.line,
                 message: "reject: \(r.name) names nothing kg found in the notes"))

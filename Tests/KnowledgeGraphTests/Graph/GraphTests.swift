@@ -52,4 +52,36 @@ import Testing
         #expect(r.err.contains("unknown entity 'FMM'"))
         #expect(r.err.contains("FFM") && r.err.contains("FM"))
     }
+
+    /// With few entities a pair's sums are found in a table, with many by hashing: the same
+    /// notes, added and some taken away again, give the same edges both ways.
+    @Test func pairSumsAreTheSameInTheTableAndInTheHash() {
+        var random = SplitMix(seed: 9)
+        var table = GraphBuilder(entityCount: 60)
+        var hashed = GraphBuilder(entityCount: GraphBuilder.denseLimit + 1)
+        var records: [NoteRecord] = []
+        for n in 0..<300 {
+            var mentions: [Mention] = []
+            var line: Int32 = 1
+            for _ in 0..<random.below(12) {
+                line += Int32(random.below(3))
+                mentions.append(Mention(entity: Int32(random.below(60)), line: line, block: line / 3, section: line / 8, surface: "x", column: 0))
+            }
+            let record = NoteRecord(path: "n\(n).md", title: "n\(n)", tags: [], links: [], date: nil, definesEntity: nil, lineCount: line,
+                tokenCount: 0, lineTokenStarts: [], mentions: mentions)
+            table.add(record, sign: 1)
+            hashed.add(record, sign: 1)
+            records.append(record)
+        }
+        for r in records.enumerated() where r.offset % 3 == 0 {
+            table.add(r.element, sign: -1)
+            hashed.add(r.element, sign: -1)
+        }
+        let edges = table.graph().edges
+        let other = hashed.graph().edges
+        #expect(edges.count > 100)
+        #expect(edges.count == other.count)
+        let first = zip(edges, other).first { $0 != $1 }
+        #expect(first == nil, "first edge that differs (table, hash): \(String(describing: first))")
+    }
 }
