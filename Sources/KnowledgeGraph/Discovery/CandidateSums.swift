@@ -145,14 +145,7 @@ extension CandidateExtractor {
     mutating func extract(_ note: MarkdownNote, into w: inout BinaryWriter, sums: inout CandidateSums) {
         reset()
         scan(note)
-        // Scalar order is UTF-8 byte order.
-        let order = keys.withUnsafeBufferPointer { k in
-            found.indices.sorted { a, b in
-                let x = found[a].key
-                let y = found[b].key
-                return UnsafeBufferPointer(rebasing: k[x]).lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: k[y]))
-            }
-        }
+        let order = keyOrder()
         w.int(order.count)
         var previous: [UInt8] = []
         var key: [UInt8] = []
@@ -161,39 +154,20 @@ extension CandidateExtractor {
             let f = found[k]
             key.removeAll(keepingCapacity: true)
             Scalars.appendUTF8(keys[f.key], to: &key)
-            var shared = 0
-            while shared < key.count && shared < previous.count && key[shared] == previous[shared] { shared += 1 }
-            w.int(shared)
-            w.int(key.count - shared)
-            w.bytes += key[shared...]
-            w.int32(f.count)
-            w.u32(f.signals)
+            let ranked = f.others.isEmpty ? nil : rankedSpellings(f)
+            NoteCandidate.writeKey(key, after: previous, count: f.count, signals: f.signals, spellings: ranked?.count ?? 1, into: &w)
             let i = key.withUnsafeBufferPointer { sums.sum(of: $0) }
             sums.add(i, notes: 1, count: f.count, signals: f.signals)
             func spelling(_ s: ArraySlice<UInt32>, _ n: Int32) {
                 text.removeAll(keepingCapacity: true)
                 Scalars.appendUTF8(s, to: &text)
-                if text == key {
-                    w.u8(0)
-                } else if let mask = NoteCandidate.capitals(text, of: key) {
-                    w.u8(1)
-                    w.varint(mask)
-                } else {
-                    w.u8(2)
-                    w.varint(UInt64(text.count))
-                    w.bytes += text
-                }
-                w.int32(n)
+                NoteCandidate.writeSpelling(text, of: key, count: n, into: &w)
                 text.withUnsafeBufferPointer { sums.addSpelling(i, $0, count: n) }
             }
-            if f.others.isEmpty {
-                w.int(1)
-                spelling(texts[f.first], f.firstCount)
-            } else {
-                let all = [(text: Array(texts[f.first]), count: f.firstCount)] + f.others
-                let ranked = all.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text.lexicographicallyPrecedes($1.text) }.prefix(3)
-                w.int(ranked.count)
+            if let ranked {
                 for r in ranked { spelling(r.text[...], r.count) }
+            } else {
+                spelling(texts[f.first], f.firstCount)
             }
             swap(&previous, &key)
         }

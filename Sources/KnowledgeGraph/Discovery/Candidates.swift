@@ -115,20 +115,34 @@ struct CandidateExtractor {
     static func candidates(of note: MarkdownNote) -> [NoteCandidate] {
         var x = CandidateExtractor()
         x.scan(note)
-        // Scalar order is UTF-8 byte order: keys are sorted as scalars, before any String is made.
-        let order = x.found.indices.sorted { x.keys[x.found[$0].key].lexicographicallyPrecedes(x.keys[x.found[$1].key]) }
-        return order.map { k in
+        return x.keyOrder().map { k in
             let v = x.found[k]
             let key = Scalars.string(x.keys[v.key])
             if v.others.isEmpty {
                 return NoteCandidate(key: key, surfaces: [Scalars.string(x.texts[v.first])], surfaceCounts: [v.firstCount], count: v.count,
                     signals: v.signals)
             }
-            let surfaces = [(text: Array(x.texts[v.first]), count: v.firstCount)] + v.others
-            let ranked = surfaces.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text.lexicographicallyPrecedes($1.text) }.prefix(3)
+            let ranked = x.rankedSpellings(v)
             return NoteCandidate(key: key, surfaces: ranked.map { Scalars.string($0.text[...]) }, surfaceCounts: ranked.map(\.count),
                 count: v.count, signals: v.signals)
         }
+    }
+
+    /// The indices of `found` in the order of their keys. Scalar order is UTF-8 byte order:
+    /// keys are sorted as scalars, before any String is made.
+    func keyOrder() -> [Int] {
+        keys.withUnsafeBufferPointer { k in
+            found.indices.sorted { a, b in
+                UnsafeBufferPointer(rebasing: k[found[a].key]).lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: k[found[b].key]))
+            }
+        }
+    }
+
+    /// The spellings of a candidate written more than one way, most frequent first (ties in
+    /// scalar order), at most three.
+    func rankedSpellings(_ f: Found) -> ArraySlice<(text: [UInt32], count: Int32)> {
+        let all = [(text: Array(texts[f.first]), count: f.firstCount)] + f.others
+        return all.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text.lexicographicallyPrecedes($1.text) }.prefix(3)
     }
 
     /// A name from the note's structure (a link target, a tag, a heading).

@@ -207,34 +207,43 @@ extension NoteCandidate {
         var previous: [UInt8] = []
         for c in candidates {
             let key = Array(c.key.utf8)
-            var shared = 0
-            while shared < key.count && shared < previous.count && key[shared] == previous[shared] { shared += 1 }
-            w.int(shared)
-            w.int(key.count - shared)
-            w.bytes += key[shared...]
+            writeKey(key, after: previous, count: c.count, signals: c.signals, spellings: c.surfaces.count, into: &w)
             previous = key
-            w.int32(c.count)
-            w.u32(c.signals)
-            w.int(c.surfaces.count)
-            for (s, n) in zip(c.surfaces, c.surfaceCounts) {
-                let text = Array(s.utf8)
-                if text == key {
-                    w.u8(0)
-                } else if let mask = capitals(text, of: key) {
-                    w.u8(1)
-                    w.varint(mask)
-                } else {
-                    w.u8(2)
-                    w.string(s)
-                }
-                w.int32(n)
-            }
+            for (s, n) in zip(c.surfaces, c.surfaceCounts) { writeSpelling(Array(s.utf8), of: key, count: n, into: &w) }
         }
+    }
+
+    /// One candidate's key (the bytes it shares with the key before, then the rest), count,
+    /// signals and number of spellings, which `writeSpelling` writes next.
+    static func writeKey(_ key: [UInt8], after previous: [UInt8], count: Int32, signals: UInt32, spellings: Int, into w: inout BinaryWriter) {
+        var shared = 0
+        while shared < key.count && shared < previous.count && key[shared] == previous[shared] { shared += 1 }
+        w.int(shared)
+        w.int(key.count - shared)
+        w.bytes += key[shared...]
+        w.int32(count)
+        w.u32(signals)
+        w.int(spellings)
+    }
+
+    /// A spelling of `key` with its count: tag 0, 1 (with the capitals' mask) or 2 (written out).
+    static func writeSpelling(_ text: [UInt8], of key: [UInt8], count: Int32, into w: inout BinaryWriter) {
+        if text == key {
+            w.u8(0)
+        } else if let mask = capitals(text, of: key) {
+            w.u8(1)
+            w.varint(mask)
+        } else {
+            w.u8(2)
+            w.varint(UInt64(text.count))
+            w.bytes += text
+        }
+        w.int32(count)
     }
 
     /// The positions at which `text` has a capital where `key` has the lowercase letter, when
     /// that is all that differs and the key is at most 64 bytes.
-    static func capitals(_ text: [UInt8], of key: [UInt8]) -> UInt64? {
+    private static func capitals(_ text: [UInt8], of key: [UInt8]) -> UInt64? {
         guard text.count == key.count, key.count <= 64 else { return nil }
         var mask: UInt64 = 0
         for i in key.indices where text[i] != key[i] {

@@ -109,22 +109,15 @@ enum Scalars {
 
     /// Appends scalar values as UTF-8 (invalid values are dropped, as `string` drops them).
     static func appendUTF8(_ s: ArraySlice<UInt32>, to out: inout [UInt8]) {
+        var four: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         for v in s {
             if v < 0x80 {
                 out.append(UInt8(v))
-            } else if v < 0x800 {
-                out.append(UInt8(0xC0 | (v >> 6)))
-                out.append(UInt8(0x80 | (v & 0x3F)))
-            } else if v < 0x10000 {
-                if v >= 0xD800 && v < 0xE000 { continue }
-                out.append(UInt8(0xE0 | (v >> 12)))
-                out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                out.append(UInt8(0x80 | (v & 0x3F)))
-            } else if v < 0x110000 {
-                out.append(UInt8(0xF0 | (v >> 18)))
-                out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-                out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-                out.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                withUnsafeMutableBytes(of: &four) { b in
+                    let bytes = b.bindMemory(to: UInt8.self)
+                    out.append(contentsOf: bytes[..<putUTF8(v, bytes, 0)])
+                }
             }
         }
     }

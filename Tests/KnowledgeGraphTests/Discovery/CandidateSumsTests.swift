@@ -56,4 +56,14 @@ import Testing
         #expect(merged.stats() == whole.stats())
         #expect(merged.count == whole.count)
     }
+
+    /// A name written many ways in one note keeps its three most frequent spellings (ties in
+    /// scalar order) and counts them all.
+    @Test func aNoteKeepsItsThreeMostFrequentSpellings() {
+        let text = "MLflow, Mlflow, MLFlow, mlflow, MLflow, MLFLOW, mlflow, MLFlow, MLflow\n"
+        let c = CandidateExtractor.candidates(of: MarkdownNote(text: text)).first { $0.key == "mlflow" }
+        #expect(c?.surfaces == ["MLflow", "MLFlow", "mlflow"])
+        #expect(c?.surfaceCounts == [3, 2, 2])
+        #expect(c?.count == 9)
+    }
 }
