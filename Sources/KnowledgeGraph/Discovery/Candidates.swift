@@ -60,7 +60,7 @@ public struct NoteCandidate: Sendable, Hashable {
 struct CandidateExtractor {
     /// Bumped whenever the candidate rules change: statistics of another version are summed
     /// again from the notes.
-    static let version: UInt8 = 2
+    static let version: UInt8 = 3
 
     /// What the note shows of one key. Keys and spellings are scalars in two arenas, found
     /// through a hash of their own: no `String` is hashed, and a key costs no allocation of
@@ -285,8 +285,14 @@ struct CandidateExtractor {
                 }
                 let word = line[i..<j]
                 let atStart = CandidateExtractor.sentenceStart(line, i)
-                // Glued to Hangul (`SK텔레콤`, `삼성SDS`): part of a mixed name, not a word of its own.
-                let glued = (j < end && Scalars.isHangulSyllable(line[j])) || (i > 0 && Scalars.isHangulSyllable(line[i - 1]))
+                // Glued to Hangul (`SK텔레콤`, `삼성SDS`): part of a mixed name, not a word of its own;
+                // but a word followed by a particle alone (`EDA를`, `CNS에서는`) is.
+                var glued = i > 0 && Scalars.isHangulSyllable(line[i - 1])
+                if !glued && j < end && Scalars.isHangulSyllable(line[j]) {
+                    var k = j + 1
+                    while k < end && Scalars.isHangulSyllable(line[k]) { k += 1 }
+                    glued = !Particles.isForm(line[j..<k])
+                }
                 if let bits = CandidateExtractor.shape(word, lowered: lowered[i..<j]) {
                     var signals = bits | cues
                     if atStart && bits & Signal.capitalized.bit != 0 { signals = (signals & ~Signal.capitalized.bit) | Signal.sentenceStart.bit }

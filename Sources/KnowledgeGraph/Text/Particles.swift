@@ -114,6 +114,14 @@ public enum Particles {
     }()
     private static let packedAmbiguous = Set(ambiguous.compactMap { packed($0.unicodeScalars.map(\.value)) })
 
+    /// Whether a Hangul run is a particle form, whatever the syllable before it (`EDA를`,
+    /// `LightGCN은`: after Latin letters either form of a pair is written).
+    static func isForm(_ run: some Collection<UInt32>) -> Bool {
+        if run.isEmpty || run.count > maxLength { return false }
+        if run.count <= 4 { return packed(run).map { packedTable[$0] != nil } ?? false }
+        return table[string(run)] != nil
+    }
+
     /// Whether the Hangul run `run` may follow a name whose last syllable is `last`.
     ///
     /// `last` is a Hangul syllable; `run` holds Hangul syllables only.

@@ -48,6 +48,14 @@ import Testing
         #expect(has(c, "ci/cd", .acronym))
     }
 
+    @Test func anAcronymBeforeAParticleIsAWordOfItsOwn() {
+        // `EDA를`, `LG CNS에서는` as `FFM은`: a name and its particle; `SK텔레콤` is one name.
+        let c = candidates("EDA를 하고 LG CNS에서는 KT와 SK텔레콤, CNN_FM에서 임베딩\n")
+        #expect(has(c, "eda", .acronym) && has(c, "kt", .acronym) && has(c, "cnn_fm", .acronym))
+        #expect(has(c, "lg cns", .capitalizedPhrase))
+        #expect(c["sk"] == nil && c["cns"] == nil)
+    }
+
     @Test func companyCuesAndStructure() {
         let c = candidates("# 기업 목록\n- 스캐터랩\n- 백패커\n\n[[DeepCoNN]] #추천모델\n")
         #expect(has(c, "스캐터랩", .companyList) && has(c, "백패커", .companyList))
