@@ -35,9 +35,12 @@ extension CandidateExtractor {
     }
 
     /// Whether a Hangul stem may be a noun: not ending like a verb stem (`말하`), an
-    /// adjectival `-적` (`일반적`), an honorific `-님`, a plural `-들`, or a bound ending.
+    /// adjectival `-적` (`일반적`), an honorific `-님`, a plural `-들`, or a bound ending;
     static func mayBeNoun(_ stem: ArraySlice<UInt32>) -> Bool {
-        guard let last = stem.last else { return false }
-        return !Vocabulary.nonNounFinalScalars.contains(last)
+        guard let first = stem.first, let last = stem.last, !Vocabulary.nonNounFinalScalars.contains(last) else { return false }
+        // not a verb form (`있는지`, `하는데`), nor a particle written apart from its noun
+        // (`**모델** 으로`, `으로는`).
+        if isVerbForm(stem) { return false }
+        return !(Particles.initials.contains(first) && Particles.isForm(stem))
     }
 }

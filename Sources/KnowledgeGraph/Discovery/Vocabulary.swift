@@ -71,7 +71,8 @@ enum Vocabulary {
         같다 같은 같이 많다 많은 좋다 좋은 좋았다 싶다 싶은 보다가 \
         었다 았다 였던 는데 지만 니까 으니 면서 도록 려고 려면 습니다 ㅂ니다 \
         졌다 진다 지는 졌고 봤다 줬다 겠다 네요 어요 아요 어서 아서 으면 라서 다가 았고 었고 았는데 었는데 \
-        였다 됐고 했음 했지만 하자 하기로 해야 해야지 되기 보자 봐야 봤는데 나왔다 났다 왔다 갔다
+        였다 됐고 했음 했지만 하자 하기로 해야 해야지 되기 보자 봐야 봤는데 나왔다 났다 왔다 갔다 \
+        는지 을지 할지 될지
         """.split(separator: " ").map(String.init).filter { !$0.isEmpty && $0 != "\n" }
 
     /// Common English words (and short ones any text has): never proposed on their own.

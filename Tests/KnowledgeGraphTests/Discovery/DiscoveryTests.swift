@@ -32,6 +32,13 @@ import Testing
         for key in ["the", "model", "data", "good", "데이터", "모델", "사용하", "사람", "todo"] { #expect(c[key] == nil, "\(key)") }
     }
 
+    @Test func indirectQuestionsAndParticlesWrittenApartAreNotNouns() {
+        // `있는지를`, `동작하는지도`: verb forms; `**Airflow** 으로는`: a particle after markup.
+        let c = candidates("잘 있는지를 보고 동작하는지도 본다. **Airflow** 으로는 배치를, **Kafka** 에서도 카프카를\n")
+        for key in ["있는지", "동작하는지", "으로", "에서"] { #expect(c[key] == nil, "\(key)") }
+        #expect(has(c, "카프카", .objectParticle))
+    }
+
     @Test func hangulStemsBeforeParticles() {
         let c = candidates("카카오에서 면접, 카카오의 팀, 카카오를 보고 텐서플로는 빠르다\n")
         #expect(has(c, "카카오", .locativeParticle) && has(c, "카카오", .genitiveParticle) && has(c, "카카오", .objectParticle))
