@@ -205,15 +205,18 @@ struct CandidateExtractor {
         var companySection = false
         var headingLines = [Bool](repeating: false, count: note.lines.count)
         for h in note.headings where h.line >= 1 && h.line <= headingLines.count { headingLines[h.line - 1] = true }
+        var displayMath = false
         for (n, r) in note.lines.enumerated() {
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: note.scan[r])
             lowered.removeAll(keepingCapacity: true)
             var hangul = false
+            var dollar = false
             for v in line {
                 lowered.append(v == 0 ? 0x20 : Scalars.lowerASCII(v))
-                if Scalars.isHangulSyllable(v) { hangul = true }
+                if Scalars.isHangulSyllable(v) { hangul = true } else if v == 0x24 { dollar = true }
             }
+            if dollar || displayMath { blankMath(&displayMath) }
             let heading = headingLines[n]
             if heading {
                 companySection = Vocabulary.companyHeadingScalars.occurs(in: lowered)
@@ -370,9 +373,14 @@ struct CandidateExtractor {
                         guard CandidateExtractor.mayBeNoun(splitStem) else { continue }
                         let cls = CandidateExtractor.particleClass(run[k...]).bit
                         let everyday = Vocabulary.koreanEverydayScalars.contains(splitStem)
-                        if !everyday { add(splitStem, Signal.particle.bit | cls | cues) }
+                        let general = !everyday && Vocabulary.koreanGeneralScalars.contains(splitStem)
+                        if !everyday && !general { add(splitStem, Signal.particle.bit | cls | cues) }
+                        // A compound's head: not an everyday word unless a technical one
+                        // (`추천 시스템`), and a general one only after a word that is neither
+                        // (`선형 변환`, not `현재 위치`).
                         if let prev = previousBareHangul, prev.end + 1 == i, line[prev.end] == 0x20,
-                            !everyday || Vocabulary.technicalHeadScalars.contains(splitStem)
+                            everyday ? Vocabulary.technicalHeadScalars.contains(splitStem)
+                                : !general || Vocabulary.technicalHeadScalars.contains(splitStem) || !CandidateExtractor.common(line[prev.start..<prev.end])
                         {
                             add(line[prev.start..<k], Signal.compound.bit | Signal.particle.bit | cls | cues)
                             add(splitStem, Signal.compoundTail.bit)
@@ -380,7 +388,7 @@ struct CandidateExtractor {
                     }
                     previousBareHangul = nil
                 } else if run.count >= 2 && run.count <= 8 && !CandidateExtractor.isVerbForm(stem) {
-                    if !Vocabulary.koreanEverydayScalars.contains(stem) && CandidateExtractor.mayBeNoun(stem) {
+                    if !CandidateExtractor.common(stem) && CandidateExtractor.mayBeNoun(stem) {
                         add(stem, Signal.alone.bit | cues)
                     }
                     previousBareHangul = !CandidateExtractor.mayStartCompound(stem) ? nil : (i, j)
@@ -403,6 +411,45 @@ struct CandidateExtractor {
             i += 1
         }
         flushPhrase()
+    }
+
+    /// Blanks TeX math in the line being scanned, `$x_T$` and `$$ ... $$` (which may span
+    /// lines: `display` carries it to the next): its letters are symbols, not names. A `$`
+    /// followed by a space, or a closing one after a space or before a digit, is no math
+    /// (`$5 and $10`).
+    private mutating func blankMath(_ display: inout Bool) {
+        let end = line.count
+        var open = display ? 0 : -1  // where display math opened in this line
+        var i = 0
+        func blank(_ r: Range<Int>) {
+            for k in r {
+                line[k] = 0
+                lowered[k] = 0x20
+            }
+        }
+        while i < end {
+            guard line[i] == 0x24 else {
+                i += 1
+                continue
+            }
+            if i + 1 < end && line[i + 1] == 0x24 {
+                if display { blank(open..<(i + 2)) } else { open = i }
+                display.toggle()
+                i += 2
+                continue
+            }
+            if !display && i + 1 < end && !Scalars.isSpace(line[i + 1]) {
+                var j = i + 1
+                while j < end && line[j] != 0x24 { j += 1 }
+                if j < end && !Scalars.isSpace(line[j - 1]) && !(j + 1 < end && CandidateExtractor.isDigit(line[j + 1])) {
+                    blank(i..<(j + 1))
+                    i = j + 1
+                    continue
+                }
+            }
+            i += 1
+        }
+        if display { blank(max(open, 0)..<end) }
     }
 
     /// Capitalized words in a row: one phrase (`Factorization Machine`, `LG CNS`) of at most

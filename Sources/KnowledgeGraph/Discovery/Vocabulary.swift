@@ -48,6 +48,26 @@ enum Vocabulary {
         로그 스택 레벨 버전들 업데이트 설치 실행 에러 오류 버그 수정 변경 추가 삭제 저장 로딩 속도 메모리
         """)
 
+    /// General action nouns (생성, 연결, 요청, 변환) and abstract nouns (기반, 핵심, 단위,
+    /// 위치) that any kind of prose writes, technical or not: never entities on their own, but
+    /// the head of a compound whose first word is not common (`선형 변환`, `동시성 제어`), where
+    /// an everyday head (`면접`, `후기`) never is.
+    static let koreanGeneral: Set<String> = words("""
+        생성 연결 등록 구축 동작 반영 분리 구성 요청 응답 호출 대기 전송 수신 송신 전달 검색 조회 접근 접속 제어 \
+        유지 보장 계산 표현 변환 전환 교체 반복 발생 감지 탐색 공유 수집 복구 복원 확장 축소 증가 감소 제거 포함 \
+        제외 지정 할당 해제 종료 중단 반환 이동 복사 갱신 교환 검사 점검 승인 허용 차단 제공 요구 충족 달성 방지 \
+        예방 대비 대처 대응 이용 작성 보완 강화 통합 분할 병합 결합 조합 정렬 분류 구분 식별 인식 추정 예측 \
+        고려 해석 선언 호환 의존 참조 참고 인용 대체 생략 획득 등장 존재 부여 선정 투입 산출 도출 전개 수행 \
+        시행 착수 도달 유입 유출 집중 집계 산정 배정 제작 생산 소비 공급 구매 판매 기반 핵심 포인트 \
+        내부 외부 자체 별도 단위 위치 공간 형식 용도 사항 지점 거리 높이 너비 깊이 넓이 규칙 원칙 기본값 옵션 \
+        모드 대상 주체 이점 장애 원인 효율 효율성 안정성 신뢰성 정확성 편의성 유연성 품질 성격 순위 상위 하위 \
+        왼쪽 오른쪽 위쪽 아래쪽 앞쪽 뒤쪽 양쪽 한쪽 전반 이내 이외 정상 경고 알림 시점 순간 동안 동시 즉시 주기 \
+        빈도 횟수 개별 각자 다양 일반 특정 특수 기존 신규 현재 과거 미래 최신 최초 최종 직접 간접 자동 수동 공통 \
+        고급 초급 중급 요건 요구사항 사양 상세 세부 세부사항 전제 가정 근거 증거 원본 사본 내역 이력 현황 추세 \
+        양상 측면 범주 분량 용량 의도 문맥 맥락 배경 구역 구간 경계 한도 제약 조치 대책 절차 체계 계층 패턴 템플릿 \
+        케이스 포맷 타입 스타일 버튼 메뉴 화면 여부 방면 전후 내외 좌우 상하 대략 약간 다소 상당 충분
+        """)
+
     /// Everyday nouns that still head technical compounds (`추천 시스템`, `협업 필터링`,
     /// `딥러닝 모델`); other everyday heads (`면접`, `후기`, `정리`) do not make a compound.
     static let technicalHeads: Set<String> = words("시스템 모델 학습 분석 필터링 네트워크 알고리즘 엔지니어링 처리 인식 분류 탐지 생성 검색 추론 최적화 파이프라인 플랫폼 서비스")
@@ -231,6 +251,7 @@ final class ScalarWords: Sendable {
 
 extension Vocabulary {
     static let koreanEverydayScalars = ScalarWords(koreanEveryday)
+    static let koreanGeneralScalars = ScalarWords(koreanGeneral)
     static let englishCommonScalars = ScalarWords(englishCommon)
     static let technicalHeadScalars = ScalarWords(technicalHeads)
     static let verbEndingScalars = ScalarWords(verbEndings)

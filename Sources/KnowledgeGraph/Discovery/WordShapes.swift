@@ -69,15 +69,22 @@ extension CandidateExtractor {
         }
     }
 
-    private static let longestEveryday = max(Vocabulary.koreanEverydayScalars.longest, Vocabulary.englishCommonScalars.longest)
+    private static let longestEveryday = max(Vocabulary.koreanEverydayScalars.longest, Vocabulary.koreanGeneralScalars.longest,
+        Vocabulary.englishCommonScalars.longest)
 
-    /// Whether a name is an everyday Korean or English word (said in any case).
+    /// Whether a Hangul word is an everyday or a general noun (`Vocabulary`).
+    static func common(_ word: ArraySlice<UInt32>) -> Bool {
+        Vocabulary.koreanEverydayScalars.contains(word) || Vocabulary.koreanGeneralScalars.contains(word)
+    }
+
+    /// Whether a name is an everyday or general Korean noun or a common English word (said in
+    /// any case).
     static func everyday(_ name: String) -> Bool {
         // Most names are longer than any everyday word (spaces around them aside).
         if name.utf8.count > 4 * longestEveryday + 8 || name.unicodeScalars.count > longestEveryday + 4 { return false }
         // Nor has one a digit.
         if name.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return false }
         let t = name.trimmingSpaces().unicodeScalars.map(\.value)
-        return Vocabulary.koreanEverydayScalars.contains(t) || Vocabulary.englishCommonScalars.contains(t.map(Scalars.lowerASCII))
+        return common(t[...]) || Vocabulary.englishCommonScalars.contains(t.map(Scalars.lowerASCII))
     }
 }

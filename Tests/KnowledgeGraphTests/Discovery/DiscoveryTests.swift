@@ -32,6 +32,20 @@ import Testing
         for key in ["the", "model", "data", "good", "데이터", "모델", "사용하", "사람", "todo"] { #expect(c[key] == nil, "\(key)") }
     }
 
+    @Test func generalNounsAreNotNamesButHeadCompoundsOfSpecificWords() {
+        let c = candidates("핵심은 기반이다. 선형 변환을 보고 현재 위치를 보고 동시성 제어가 필요\n")
+        for key in ["핵심", "기반", "위치", "현재위치"] { #expect(c[key] == nil, "\(key)") }
+        // Heads of compounds are noted as such (a fragment), never as nouns of their own.
+        for key in ["변환", "제어"] { #expect(!has(c, key, .particle) && has(c, key, .compoundTail), "\(key)") }
+        #expect(has(c, "선형변환", .compound) && has(c, "동시성제어", .compound))
+    }
+
+    @Test func texMathIsNotScannedForNames() {
+        let c = candidates("노이즈 $x_T$를 보고 $W_Q$와 $$\\text{Softmax}(QK)$$, 가격 $5 and $10 KDT\n$$\nW_K V\n$$\nGELU\n")
+        for key in ["x_t", "w_q", "softmax", "qk", "w_k"] { #expect(c[key] == nil, "\(key)") }
+        #expect(has(c, "kdt", .acronym) && has(c, "gelu", .acronym))
+    }
+
     @Test func indirectQuestionsAndParticlesWrittenApartAreNotNouns() {
         // `있는지를`, `동작하는지도`: verb forms; `**Airflow** 으로는`: a particle after markup.
         let c = candidates("잘 있는지를 보고 동작하는지도 본다. **Airflow** 으로는 배치를, **Kafka** 에서도 카프카를\n")
