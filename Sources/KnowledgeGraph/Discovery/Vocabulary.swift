@@ -74,8 +74,9 @@ enum Vocabulary {
 
     /// Last syllables of Hangul stems that are not nouns: verb and adjective stems (하, 되,
     /// 있, 없, 않, 같, 싶, 해, 했, 한, 된, 할, 될, 던), the adjectival suffix 적, the honorific
-    /// 님, the plural 들, and endings (서, 면, 며, 요, 씀, 음, 함, 됨, 다, 까, 죠).
-    static let nonNounFinals: Set<Character> = Set("하되있없않같싶해했한된할될던적님들서면며요씀음함됨다까죠")
+    /// 님, the plural 들, endings (서, 면, 며, 요, 씀, 음, 함, 됨, 다, 까, 죠), and the 으 of
+    /// 으로 or 으면 left after a split (`독립적으` of `독립적으로`).
+    static let nonNounFinals: Set<Character> = Set("하되있없않같싶해했한된할될던적님들서면며요씀음함됨다까죠으")
 
     /// Last syllables of adnominal verb forms (`나온`, `받은`, `할`), which do not start a
     /// compound noun.
