@@ -331,8 +331,8 @@ struct CandidateExtractor {
                             if phrase.last?.start == i { phrase.removeLast() }  // not a word of its own
                         }
                     }
-                    // X(Y): a name and its long form.
-                    if j < end && line[j] == 0x28, let close = line[j...].firstIndex(of: 0x29), close - j <= 40, close > j + 1 {
+                    // X(Y): a name and its long form; not a call (`reshape(x)`, `sum(...)`).
+                    if j < end && line[j] == 0x28, word.contains(where: CandidateExtractor.isUpper), let close = line[j...].firstIndex(of: 0x29), close - j <= 40, close > j + 1 {
                         let inner = line[(j + 1)..<close]
                         var words = 0
                         var inWord = false

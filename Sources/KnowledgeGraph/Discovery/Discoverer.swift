@@ -253,13 +253,17 @@ enum Discoverer {
         let known = useKnownNames && KnownNames.types[k] != nil
         let hasDigits = key.unicodeScalars.contains { $0.value >= 0x30 && $0.value <= 0x39 }
         if isLatin(key) {
-            let shaped = e.has(.acronym) || e.has(.mixedCase) || e.has(.alphanumeric)
             // A name is written capitalized most of the time; a word capitalized now and
             // then (`Instead`, `Update` in a title) is mostly written in lowercase.
             let capitalized = e.surfaces.reduce(0) { $0 + ($1.key.string.unicodeScalars.contains { $0.properties.isUppercase } ? Int($1.value) : 0) }
-            let mostlyCapitalized = capitalized * 2 > e.surfaces.values.reduce(0) { $0 + Int($1) }
+            let written = e.surfaces.values.reduce(0) { $0 + Int($1) }
+            let mostlyCapitalized = capitalized * 2 > written
+            // Nor is a word written in capitals now and then (`DEV`, `ERROR` as a constant)
+            // an acronym: an acronym's capitals are at least a quarter of its spellings.
+            let acronym = e.has(.acronym) && capitalized * 4 >= written
+            let shaped = acronym || e.has(.mixedCase) || e.has(.alphanumeric)
             if shaped {
-                give(0.45, e.has(.acronym) ? "acronym" : e.has(.mixedCase) ? "mixed-case" : "letters-and-digits")
+                give(0.45, acronym ? "acronym" : e.has(.mixedCase) ? "mixed-case" : "letters-and-digits")
             } else if e.has(.capitalizedPhrase) && key.contains(" ") && mostlyCapitalized {
                 give(0.4, "capitalized-phrase")
             } else if e.has(.capitalized) && mostlyCapitalized {

@@ -181,6 +181,23 @@ import Testing
         #expect(Discoverer.discover(t, taken: [], rejected: [], useKnownNames: false).entities.contains { $0.name == "Dagster" })
     }
 
+    @Test func aWordInCapitalsNowAndThenIsNoAcronym() {
+        // `DEV` once as a constant, `dev` in every note; `CNN_FM` once in four spellings.
+        let s = Self.stats(["dev 서버에 배포", "dev 환경과 prod 환경", "dev 로그를 봄", "DEV 설정과 dev 설정", "cnn_fm 학습 cnn_fm 결과",
+            "CNN_FM에서 cnn_fm 을 봄"])
+        let (found, suggested) = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false)
+        let dev = (found + suggested).first { $0.name == "dev" }
+        #expect(dev != nil && !(dev?.signals.contains("acronym") ?? true))
+        #expect(found.first { Lexicon.keyString($0.name) == "cnn_fm" }?.signals.contains("acronym") == true)
+    }
+
+    @Test func aCallIsNoDefinition() {
+        let c = CandidateTests().candidates("x.reshape(b, n) 로 바꾸고 FFM(Field-aware FM)과 Chain-of-Thought(CoT)를 본다\n")
+        #expect(c["reshape"].map { $0 & Signal.definition.bit == 0 } ?? true)
+        #expect(CandidateTests().has(c, "ffm", .definition) && CandidateTests().has(c, "field-aware fm", .definition))
+        #expect(CandidateTests().has(c, "cot", .definition))
+    }
+
     @Test func candidatesSurviveTheirCompactEncoding() {
         let note = MarkdownNote(text: "MLflow 와 mlflow, MLFlow 를 보자. 추천 시스템은 추천시스템 이다. LightGCN LightGCN lightgcn\n[[카카오 뱅크]] #Tag/sub\n")
         let candidates = CandidateExtractor.candidates(of: note)
