@@ -58,8 +58,9 @@ public struct NoteCandidate: Sendable, Hashable {
 /// before particles or alone, compounds, company cues, and structure (wikilink targets,
 /// tags, headings, `X(Y)` definitions). Everyday Korean and English words are left out.
 struct CandidateExtractor {
-    /// Bumped whenever the candidate rules change: statistics of another version are summed
-    /// again from the notes.
+    /// Bumped whenever the candidate rules or the rules that decide from them (`Discoverer`,
+    /// `Vocabulary`, `KnownNames`) change: statistics of another version are summed again
+    /// from the notes, and every name is decided again.
     static let version: UInt8 = 3
 
     /// What the note shows of one key. Keys and spellings are scalars in two arenas, found
