@@ -276,12 +276,21 @@ struct CandidateExtractor {
                 {
                     j += 1
                 }
-                // CI/CD, W&B: two short words joined by / or &.
-                if j + 1 < end && (line[j] == 0x2F || line[j] == 0x26) && CandidateExtractor.isUpper(line[j + 1]) && j - i <= 4 {
+                // CI/CD, W&B: two short words joined by / or &; Wide&Deep: two capitalized words
+                // joined by &.
+                if j + 1 < end && (line[j] == 0x2F || line[j] == 0x26) && CandidateExtractor.isUpper(line[j + 1]) && j - i <= 12 {
                     var k = j + 1
                     while k < end && CandidateExtractor.isLatinWord(line[k]) { k += 1 }
-                    if k - j - 1 <= 4 && line[i..<j].allSatisfy({ !CandidateExtractor.isLower($0) }) && line[(j + 1)..<k].allSatisfy({ !CandidateExtractor.isLower($0) }) {
-                        add(line[i..<k], Signal.acronym.bit | cues)
+                    var joined: UInt32 = 0
+                    if j - i <= 4 && k - j - 1 <= 4 && line[i..<j].allSatisfy({ !CandidateExtractor.isLower($0) })
+                        && line[(j + 1)..<k].allSatisfy({ !CandidateExtractor.isLower($0) })
+                    {
+                        joined = Signal.acronym.bit
+                    } else if line[j] == 0x26 && CandidateExtractor.isUpper(line[i]) && k - j - 1 <= 12 {
+                        joined = Signal.mixedCase.bit
+                    }
+                    if joined != 0 {
+                        add(line[i..<k], joined | cues)
                         i = k
                         flushPhrase()
                         continue
@@ -467,27 +476,5 @@ struct CandidateExtractor {
             add(line[w.text], w.signals)
         }
         phrase.removeAll(keepingCapacity: true)
-    }
-
-    /// Whether the gap `line[a..<b]` between two capitalized words joins them into one
-    /// phrase: a space, or ` & ` (`Weights & Biases`).
-    static func joins(_ line: [UInt32], _ a: Int, _ b: Int) -> Bool {
-        (b == a + 1 && line[a] == 0x20) || (b == a + 3 && line[a] == 0x20 && line[a + 1] == 0x26 && line[a + 2] == 0x20)
-    }
-
-    /// Whether position `i` starts a sentence: the line's start (after a list marker or a
-    /// heading's `#`), or after `. `, `! `, `? `.
-    static func sentenceStart(_ line: [UInt32], _ i: Int) -> Bool {
-        var k = i - 1
-        while k >= 0 && (line[k] == 0x20 || line[k] == 0x09) { k -= 1 }
-        if k < 0 { return true }
-        let c = line[k]
-        if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x23 || c == 0x3A { return true }
-        if c == 0x2D || c == 0x2A || c == 0x2B {  // a list marker at the line's start
-            var m = k - 1
-            while m >= 0 && (line[m] == 0x20 || line[m] == 0x09) { m -= 1 }
-            return m < 0
-        }
-        return false
     }
 }

@@ -1,5 +1,5 @@
 /// The shape of a word, for discovery: which Latin words may name something, the class of a
-/// Korean particle, everyday words.
+/// Korean particle, everyday words, and where phrases join and sentences start.
 extension CandidateExtractor {
     static func isUpper(_ v: UInt32) -> Bool { v >= 0x41 && v <= 0x5A }
     static func isLower(_ v: UInt32) -> Bool { v >= 0x61 && v <= 0x7A }
@@ -86,5 +86,27 @@ extension CandidateExtractor {
         if name.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return false }
         let t = name.trimmingSpaces().unicodeScalars.map(\.value)
         return common(t[...]) || Vocabulary.englishCommonScalars.contains(t.map(Scalars.lowerASCII))
+    }
+
+    /// Whether the gap `line[a..<b]` between two capitalized words joins them into one
+    /// phrase: a space, or ` & ` (`Weights & Biases`).
+    static func joins(_ line: [UInt32], _ a: Int, _ b: Int) -> Bool {
+        (b == a + 1 && line[a] == 0x20) || (b == a + 3 && line[a] == 0x20 && line[a + 1] == 0x26 && line[a + 2] == 0x20)
+    }
+
+    /// Whether position `i` starts a sentence: the line's start (after a list marker or a
+    /// heading's `#`), or after `. `, `! `, `? `.
+    static func sentenceStart(_ line: [UInt32], _ i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0 && (line[k] == 0x20 || line[k] == 0x09) { k -= 1 }
+        if k < 0 { return true }
+        let c = line[k]
+        if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x23 || c == 0x3A { return true }
+        if c == 0x2D || c == 0x2A || c == 0x2B {  // a list marker at the line's start
+            var m = k - 1
+            while m >= 0 && (line[m] == 0x20 || line[m] == 0x09) { m -= 1 }
+            return m < 0
+        }
+        return false
     }
 }

@@ -96,14 +96,19 @@ extension KnowledgeBase {
         }
     }
 
-    /// Entities (of `type` if given) with their aliases and counts, most mentioned first.
+    /// Entities (of `type` if given) with their aliases and counts, most mentioned first. A
+    /// discovered name never mentioned on its own (every occurrence lies inside a longer name:
+    /// `포레스트` of `랜덤 포레스트`) is left out: it is no node of the graph.
     public func entities(type: String? = nil, limit: Int = 10) throws(KGError) -> EntityList {
         try query { view in
             let lexicon = try view.lexicon()
             let graph = try view.graph()
             try noteIfEmpty(view)
             try view.check(type: type)
-            var ids = lexicon.entities.indices.filter { type == nil || lexicon.entities[$0].type == type }
+            var ids = lexicon.entities.indices.filter {
+                (type == nil || lexicon.entities[$0].type == type)
+                    && !($0 < lexicon.origins.count && lexicon.origins[$0].source == .discovered && graph.stats[$0].mentions == 0)
+            }
             ids.sort { a, b in
                 let sa = graph.stats[a]
                 let sb = graph.stats[b]

@@ -68,6 +68,9 @@ import Testing
         #expect(has(c, "삼성sds", .mixedScript) && c["sds"] == nil)
         #expect(has(c, "cj올리브네트웍스", .mixedScript))
         #expect(has(c, "ci/cd", .acronym))
+        let d = candidates("Wide&Deep 과 R&D, Airflow/Kubeflow\n")
+        #expect(has(d, "wide&deep", .mixedCase) && d["wide"] == nil && has(d, "r&d", .acronym))
+        #expect(has(d, "airflow", .capitalized) && d["airflow/kubeflow"] == nil)
     }
 
     @Test func anAcronymBeforeAParticleIsAWordOfItsOwn() {
@@ -250,6 +253,19 @@ import Testing
         #expect(v.kg("entities").out.contains("FFM (concept, discovered "))
         #expect(v.kg("stats").out.contains("discovered entities: "))
         #expect(v.kg("export", "--dot").out.contains("\"FFM\" -- ") || v.kg("export", "--dot").out.contains(" -- \"FFM\""))
+    }
+
+    @Test func aDiscoveredNameNeverMentionedOnItsOwnIsNotListed() throws {
+        // `포레스트` is found (before particles, alone, in seven notes) but every occurrence is
+        // inside `랜덤 포레스트`.
+        var files: [String: String] = [:]
+        for i in 1...2 { files["n\(i).md"] = "랜덤 포레스트로 학습했다. 랜덤 포레스트를 보고 랜덤 포레스트의 트리와 랜덤 포레스트가 좋다\n" }
+        for i in 3...7 { files["n\(i).md"] = "- 랜덤 포레스트 재현하기\n" }
+        let v = try TempVault(files: files)
+        let listed = v.kg("entities", "--json", "--limit", "0").out
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
+        #expect(json.map { $0["name"] as? String } == ["랜덤 포레스트"])
+        #expect(v.kg("stats").out.contains("discovered entities: 2"))
     }
 
     @Test func aLexiconKeepsDiscoveryOffUnlessItSaysOn() throws {
