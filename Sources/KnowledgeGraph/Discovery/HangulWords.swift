@@ -41,6 +41,12 @@ extension CandidateExtractor {
         // not a verb form (`있는지`, `하는데`), nor a particle written apart from its noun
         // (`**모델** 으로`, `으로는`).
         if isVerbForm(stem) { return false }
+        // Nor a bound noun or a pronoun with its particle (`것이`, `수가`, `내가`).
+        if stem.count == 2 && Particles.initials.contains(last) && Vocabulary.boundNounScalars.contains(first)
+            && Particles.isForm(stem.suffix(1))
+        {
+            return false
+        }
         return !(Particles.initials.contains(first) && Particles.isForm(stem))
     }
 }

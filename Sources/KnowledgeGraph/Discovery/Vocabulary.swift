@@ -68,6 +68,10 @@ enum Vocabulary {
         케이스 포맷 타입 스타일 버튼 메뉴 화면 여부 방면 전후 내외 좌우 상하 대략 약간 다소 상당 충분
         """)
 
+    /// One-syllable bound nouns and pronouns (것, 수, 때, 나, 내, 그): with a particle glued
+    /// on (`것이`, `수가`, `내가`) they are no noun of two syllables.
+    static let boundNounScalars = ScalarBits("것거수때곳데바줄리뿐듯나너저그이제내네뭐왜얘걔".unicodeScalars.map(\.value))
+
     /// Everyday nouns that still head technical compounds (`추천 시스템`, `협업 필터링`,
     /// `딥러닝 모델`); other everyday heads (`면접`, `후기`, `정리`) do not make a compound.
     static let technicalHeads: Set<String> = words("시스템 모델 학습 분석 필터링 네트워크 알고리즘 엔지니어링 처리 인식 분류 탐지 생성 검색 추론 최적화 파이프라인 플랫폼 서비스")

@@ -30,6 +30,8 @@ import Testing
     @Test func everydayWordsAndVerbsAreNotCandidates() {
         let c = candidates("the model and data are good. 데이터를 모델에 넣었다. 사용하는 사람이 많다. TODO 정리하기\n")
         for key in ["the", "model", "data", "good", "데이터", "모델", "사용하", "사람", "todo"] { #expect(c[key] == nil, "\(key)") }
+        let d = candidates("이렇게 하는 것이 좋다. 할 수가 없고 나는 본다\n")
+        for key in ["것이", "수가", "나는"] { #expect(d[key] == nil, "\(key)") }
     }
 
     @Test func generalNounsAreNotNamesButHeadCompoundsOfSpecificWords() {
