@@ -35,13 +35,12 @@ extension CandidateExtractor {
     }
 
     /// Whether a Hangul stem may be a noun: not ending like a verb stem (`말하`), an
-    /// adjectival `-적` (`일반적`), an honorific `-님`, a plural `-들`, or a bound ending;
+    /// adjectival `-적` (`일반적`), an honorific `-님`, a plural `-들` or a bound ending; not
+    /// a verb form (`있는지`, `하는데`); not a bound noun or a pronoun with its particle
+    /// (`것이`, `수가`, `내가`); not a particle written apart from its noun (`**모델** 으로`).
     static func mayBeNoun(_ stem: ArraySlice<UInt32>) -> Bool {
         guard let first = stem.first, let last = stem.last, !Vocabulary.nonNounFinalScalars.contains(last) else { return false }
-        // not a verb form (`있는지`, `하는데`), nor a particle written apart from its noun
-        // (`**모델** 으로`, `으로는`).
         if isVerbForm(stem) { return false }
-        // Nor a bound noun or a pronoun with its particle (`것이`, `수가`, `내가`).
         if stem.count == 2 && Particles.initials.contains(last) && Vocabulary.boundNounScalars.contains(first)
             && Particles.isForm(stem.suffix(1))
         {
