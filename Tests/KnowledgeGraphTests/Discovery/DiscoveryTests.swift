@@ -75,6 +75,13 @@ import Testing
         #expect(has(d, "airflow", .capitalized) && d["airflow/kubeflow"] == nil)
     }
 
+    @Test func aCallIsNoDefinition() {
+        let c = candidates("x.reshape(b, n) 로 바꾸고 FFM(Field-aware FM)과 Chain-of-Thought(CoT)를 본다\n")
+        #expect(c["reshape"].map { $0 & Signal.definition.bit == 0 } ?? true)
+        #expect(has(c, "ffm", .definition) && has(c, "field-aware fm", .definition))
+        #expect(has(c, "cot", .definition))
+    }
+
     @Test func anAcronymBeforeAParticleIsAWordOfItsOwn() {
         // `EDA를`, `LG CNS에서는` as `FFM은`: a name and its particle; `SK텔레콤` is one name.
         let c = candidates("EDA를 하고 LG CNS에서는 KT와 SK텔레콤, CNN_FM에서 임베딩\n")
@@ -194,13 +201,6 @@ import Testing
         let dev = (found + suggested).first { $0.name == "dev" }
         #expect(dev != nil && !(dev?.signals.contains("acronym") ?? true))
         #expect(found.first { Lexicon.keyString($0.name) == "cnn_fm" }?.signals.contains("acronym") == true)
-    }
-
-    @Test func aCallIsNoDefinition() {
-        let c = CandidateTests().candidates("x.reshape(b, n) 로 바꾸고 FFM(Field-aware FM)과 Chain-of-Thought(CoT)를 본다\n")
-        #expect(c["reshape"].map { $0 & Signal.definition.bit == 0 } ?? true)
-        #expect(CandidateTests().has(c, "ffm", .definition) && CandidateTests().has(c, "field-aware fm", .definition))
-        #expect(CandidateTests().has(c, "cot", .definition))
     }
 
     @Test func candidatesSurviveTheirCompactEncoding() {
