@@ -6,7 +6,8 @@ enum EntitiesCommand {
         details: """
             Entities from .kg/lexicon.txt, entity notes and discovery, with type, aliases,
             mentions and notes, most mentioned first; discovered ones are marked with their
-            confidence. A name marked "(in links only)" matches only inside a link: a short
+            confidence, and one never mentioned on its own (only inside a longer name) is
+            left out. A name marked "(in links only)" matches only inside a link: a short
             or everyday title or alias of a linked note. JSON adds "source" (lexicon, note,
             discovered), "confidence", "signals" and "link_only" (those names).
             """,
