@@ -397,11 +397,10 @@ struct CandidateExtractor {
                         }
                     }
                     previousBareHangul = nil
-                } else if run.count >= 2 && run.count <= 8 && !CandidateExtractor.isVerbForm(stem) {
-                    if !CandidateExtractor.common(stem) && CandidateExtractor.mayBeNoun(stem) {
-                        add(stem, Signal.alone.bit | cues)
-                    }
-                    previousBareHangul = !CandidateExtractor.mayStartCompound(stem) ? nil : (i, j)
+                } else if run.count >= 2 && run.count <= 8 {
+                    // A bare word that may be a noun (tested above: no particle, no verb form).
+                    if !CandidateExtractor.common(stem) { add(stem, Signal.alone.bit | cues) }
+                    previousBareHangul = CandidateExtractor.mayStartCompound(nounStem: stem) ? (i, j) : nil
                 } else {
                     previousBareHangul = nil
                 }

@@ -27,10 +27,10 @@ extension CandidateExtractor {
         Vocabulary.verbEndingScalars.ends(word)
     }
 
-    /// Whether a bare Hangul word may be the first noun of a compound (`추천 시스템`): not an
-    /// adnominal verb form (`나온`, `받은`, `할`).
-    static func mayStartCompound(_ word: ArraySlice<UInt32>) -> Bool {
-        guard mayBeNoun(word), let last = word.last else { return false }
+    /// Whether a bare Hangul word that may be a noun (`mayBeNoun`) may be the first noun of a
+    /// compound (`추천 시스템`): not an adnominal verb form (`나온`, `받은`, `할`).
+    static func mayStartCompound(nounStem word: ArraySlice<UInt32>) -> Bool {
+        guard let last = word.last else { return false }
         return !Vocabulary.adnominalFinalScalars.contains(last)
     }
 

@@ -114,12 +114,17 @@ public enum Particles {
     }()
     private static let packedAmbiguous = Set(ambiguous.compactMap { packed($0.unicodeScalars.map(\.value)) })
 
+    /// The form `run` is, if it is one, with what it fits after.
+    private static func form(_ run: some Collection<UInt32>) -> Fit? {
+        if run.count > maxLength { return nil }
+        // Every form is Hangul: a short run that does not pack is no particle.
+        return run.count <= 4 ? packed(run).flatMap { packedTable[$0] } : table[string(run)]
+    }
+
     /// Whether a Hangul run is a particle form, whatever the syllable before it (`EDA를`,
     /// `LightGCN은`: after Latin letters either form of a pair is written).
     static func isForm(_ run: some Collection<UInt32>) -> Bool {
-        if run.isEmpty || run.count > maxLength { return false }
-        if run.count <= 4 { return packed(run).map { packedTable[$0] != nil } ?? false }
-        return table[string(run)] != nil
+        !run.isEmpty && form(run) != nil
     }
 
     /// Whether the Hangul run `run` may follow a name whose last syllable is `last`.
@@ -127,15 +132,7 @@ public enum Particles {
     /// `last` is a Hangul syllable; `run` holds Hangul syllables only.
     public static func fits(_ run: some Collection<UInt32>, after last: UInt32) -> Bool {
         if run.isEmpty { return true }
-        if run.count > maxLength { return false }
-        let found: Fit?
-        if run.count <= 4 {
-            // Every form is Hangul: a run that does not pack is no particle.
-            found = packed(run).flatMap { packedTable[$0] }
-        } else {
-            found = table[string(run)]
-        }
-        guard let fit = found else { return false }
+        guard let fit = form(run) else { return false }
         let t = Scalars.finalConsonant(last)
         switch fit {
         case .any: return true
