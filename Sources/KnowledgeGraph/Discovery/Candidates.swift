@@ -1,58 +1,3 @@
-/// What discovery notices about a name in notes: how it is written and where it stands.
-public enum Signal: Int, CaseIterable, Sendable {
-    case acronym = 0, mixedCase, alphanumeric, capitalized, capitalizedPhrase, hyphenated, lowercase
-    case particle, alone, companyContext, companyList, wikilink, tag, heading, definition, sentenceStart, compound, mixedScript
-    /// A Hangul word seen as the second part of a compound (`포레스트` of `랜덤 포레스트`).
-    case compoundTail
-    /// A lowercase Latin word in a line of Korean: in Korean notes mostly a technical term.
-    case latinInKorean
-    /// Particle classes a Hangul stem was seen before (bits 24–31).
-    case subjectParticle = 24, objectParticle, topicParticle, genitiveParticle, locativeParticle, instrumentalParticle,
-        comitativeParticle, otherParticle
-
-    var bit: UInt32 { 1 << UInt32(rawValue) }
-
-    /// The name shown in `signals`.
-    public var label: String {
-        switch self {
-        case .acronym: return "acronym"
-        case .mixedCase: return "mixed-case"
-        case .alphanumeric: return "letters-and-digits"
-        case .capitalized: return "capitalized"
-        case .capitalizedPhrase: return "capitalized-phrase"
-        case .hyphenated: return "hyphenated"
-        case .lowercase: return "lowercase"
-        case .particle: return "before-particles"
-        case .alone: return "alone"
-        case .companyContext: return "company-context"
-        case .companyList: return "company-list"
-        case .wikilink: return "wikilink"
-        case .tag: return "tag"
-        case .heading: return "heading"
-        case .definition: return "definition"
-        case .sentenceStart: return "sentence-start"
-        case .compound: return "compound"
-        case .mixedScript: return "mixed-script"
-        case .compoundTail: return "compound-tail"
-        case .latinInKorean: return "latin-in-korean"
-        default: return "particle-class"
-        }
-    }
-}
-
-/// One name a note may be about, as the note writes it: a contribution to the vault's
-/// discovery statistics, which are sums of these.
-public struct NoteCandidate: Sendable, Hashable {
-    /// The match key (`Lexicon.keyString`).
-    public var key: String
-    /// Spellings as written, with how often, most frequent first (at most three).
-    public var surfaces: [String]
-    public var surfaceCounts: [Int32]
-    public var count: Int32
-    /// The signals seen in this note (`Signal.bit`s).
-    public var signals: UInt32
-}
-
 /// Finds the candidate names of one note: Latin technical terms (acronyms, mixed case,
 /// letters with digits, capitalized words and phrases, hyphenated terms), Hangul nouns seen
 /// before particles or alone, compounds, company cues, and structure (wikilink targets,
@@ -61,7 +6,7 @@ struct CandidateExtractor {
     /// Bumped whenever the candidate rules or the rules that decide from them (`Discoverer`,
     /// `Vocabulary`, `KnownNames`) change: statistics of another version are summed again
     /// from the notes, and every name is decided again.
-    static let version: UInt8 = 3
+    static let version: UInt8 = 4
 
     /// What the note shows of one key. Keys and spellings are scalars in two arenas, found
     /// through a hash of their own: no `String` is hashed, and a key costs no allocation of
@@ -89,6 +34,9 @@ struct CandidateExtractor {
     private var splitAt: [Int] = []
     /// Capitalized words in a row in the line being scanned (`flushPhrase`).
     private var phrase: [PhraseWord] = []
+    /// The words of the line's short inline code spans, at their places, the rest blank
+    /// (`codeSpans`); empty when it has none.
+    private var codeWords: [UInt32] = []
     /// A word of a phrase, in the line; `ampersand`: ` & ` joins it to the next.
     private struct PhraseWord {
         var start: Int
@@ -213,9 +161,10 @@ struct CandidateExtractor {
             lowered.removeAll(keepingCapacity: true)
             var hangul = false
             var dollar = false
+            var backtick = false
             for v in line {
                 lowered.append(v == 0 ? 0x20 : Scalars.lowerASCII(v))
-                if Scalars.isHangulSyllable(v) { hangul = true } else if v == 0x24 { dollar = true }
+                if Scalars.isHangulSyllable(v) { hangul = true } else if v == 0x24 { dollar = true } else if v == 0x60 { backtick = true }
             }
             if dollar || displayMath { blankMath(&displayMath) }
             let heading = headingLines[n]
@@ -228,7 +177,14 @@ struct CandidateExtractor {
             let listItem = (trimmed.first.map { $0 == 0x2D || $0 == 0x2A || $0 == 0x2B } ?? false) && second == 0x20
                 || (trimmed.first.map(CandidateExtractor.isDigit) ?? false && zip(trimmed, trimmed.dropFirst()).contains { $0 == 0x2E && $1 == 0x20 })
             if companySection && (listItem || heading) { cues |= Signal.companyList.bit }
-            scanLine(line, cues: cues, heading: heading, korean: hangul)
+            if backtick { codeSpans() } else if !codeWords.isEmpty { codeWords.removeAll(keepingCapacity: true) }
+            scanLine(line, cues: cues | Signal.prose.bit, heading: heading, korean: hangul)
+            if !codeWords.isEmpty {
+                // The words of the short code spans, on their own.
+                line = codeWords
+                lowered = line.map { $0 == 0 ? 0x20 : Scalars.lowerASCII($0) }
+                scanLine(line, cues: cues | Signal.code.bit, heading: false, korean: false)
+            }
         }
         for l in note.links where l.isWiki {
             // The page without its heading, as links resolve it (`NoteKeys.target`).
@@ -237,14 +193,14 @@ struct CandidateExtractor {
             let name = NoteKeys.withoutNoteExtension(last)
             // Everyday and one-letter targets too: such a title can be an entity that matches
             // only inside links (`Discoverer`).
-            if NoteKeys.fileExtension(name) == nil { add(name, Signal.wikilink.bit, shortest: 1) }
+            if NoteKeys.fileExtension(name) == nil { add(name, Signal.wikilink.bit | Signal.prose.bit, shortest: 1) }
         }
         for t in note.tags + (note.frontMatter["tags"] ?? []) {
             let last = String(t.split(separator: "/").last ?? Substring(t))
             if last.unicodeScalars.contains(where: { Scalars.isHangulSyllable($0.value) || CandidateExtractor.isUpper($0.value) || CandidateExtractor.isLower($0.value) }),
                 !CandidateExtractor.everyday(last)
             {
-                add(last, Signal.tag.bit)
+                add(last, Signal.tag.bit | Signal.prose.bit)
             }
         }
         // Short headings of one to three words, without digits, `:` or `?`, and not everyday
@@ -253,7 +209,7 @@ struct CandidateExtractor {
             if !h.text.unicodeScalars.contains(where: { CandidateExtractor.isDigit($0.value) || $0 == ":" || $0 == "?" }),
                 case let words = h.text.split(separator: " "), words.count >= 1 && words.count <= 3, !CandidateExtractor.everyday(h.text)
             {
-                add(h.text, Signal.heading.bit)
+                add(h.text, Signal.heading.bit | Signal.prose.bit)
             }
         }
     }
@@ -420,6 +376,64 @@ struct CandidateExtractor {
             i += 1
         }
         flushPhrase()
+    }
+
+    /// Takes the inline code spans out of the line being scanned (`` `a` ``, ``` ``a`` ```):
+    /// a span that reads as code (a call, an assignment, a path, a member: `f(x)`, `a = b`,
+    /// `torch.nn`) is not read for names at all; the words of a short one, of at most six words (`CharField`,
+    /// `kubectl get pods`) are kept in `codeWords`, where the rest of the line is blank.
+    private mutating func codeSpans() {
+        codeWords.removeAll(keepingCapacity: true)
+        let end = line.count
+        var i = 0
+        while i < end {
+            guard line[i] == 0x60 else {
+                i += 1
+                continue
+            }
+            var run = i
+            while run < end && line[run] == 0x60 { run += 1 }
+            let ticks = run - i
+            // The closing run: the next one of as many backticks.
+            var j = run
+            var close: Int?
+            while j < end {
+                guard line[j] == 0x60 else {
+                    j += 1
+                    continue
+                }
+                var k = j
+                while k < end && line[k] == 0x60 { k += 1 }
+                if k - j == ticks {
+                    close = j
+                    break
+                }
+                j = k
+            }
+            guard let close else { break }  // no span: the rest are literal backticks
+            let inner = run..<close
+            var words = 0
+            var inWord = false
+            var code = false
+            for k in inner {
+                let c = line[k]
+                if c == 0x20 { inWord = false } else if !inWord { inWord = true; words += 1 }
+                if CandidateExtractor.isCodePunctuation(c) || (c == 0x2E && k + 1 < close && CandidateExtractor.isLatinWord(line[k + 1]))
+                    || (c == 0x2D && (k == inner.lowerBound || line[k - 1] == 0x20))
+                {
+                    code = true
+                }
+            }
+            if !code && words <= 6 {
+                if codeWords.isEmpty { codeWords = [UInt32](repeating: 0, count: end) }
+                for k in inner { codeWords[k] = line[k] }
+            }
+            for k in i..<(close + ticks) {
+                line[k] = 0
+                lowered[k] = 0x20
+            }
+            i = close + ticks
+        }
     }
 
     /// Blanks TeX math in the line being scanned, `$x_T$` and `$$ ... $$` (which may span

@@ -5,6 +5,17 @@ extension CandidateExtractor {
     static func isLower(_ v: UInt32) -> Bool { v >= 0x61 && v <= 0x7A }
     static func isDigit(_ v: UInt32) -> Bool { v >= 0x30 && v <= 0x39 }
     static func isLatinWord(_ v: UInt32) -> Bool { Scalars.isASCIIAlphanumeric(v) || v == 0x5F }
+    /// What code has and names do not: quotes, operators, brackets other than `(` `)`,
+    /// separators of paths and arguments. Left out: `&` (`W&B`) and parentheses, which set off
+    /// a long form (`CAPEX(Capital Expenditure)`) as often as they call.
+    static func isCodePunctuation(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x21, 0x22, 0x23, 0x24, 0x25, 0x27, 0x2A, 0x2B, 0x2C, 0x2F, 0x3A, 0x3B, 0x3C, 0x3D, 0x3E, 0x3F, 0x40, 0x5B, 0x5C, 0x5D, 0x5E,
+            0x7B, 0x7C, 0x7D, 0x7E:
+            return true
+        default: return false
+        }
+    }
 
     /// The signals of a Latin word by its shape, or nil when it is not a candidate.
     /// `lowered`: the word in ASCII lowercase, when the caller has it.
@@ -30,6 +41,11 @@ extension CandidateExtractor {
         }
         let letters = uppers + lowers
         guard letters >= 1, w.count >= 2 else { return nil }
+        // lowerCamelCase (`userId`, `popAfter`): an identifier from code. One small letter
+        // before the capital (`iPhone`, `eBay`) or capitals after it (`macOS`, `gRPC`) is a name.
+        if inner, isLower(w[w.startIndex]), let k = w.firstIndex(where: isUpper), k - w.startIndex >= 2, k + 1 < w.endIndex, isLower(w[k + 1]) {
+            return nil
+        }
         var bits: UInt32 = 0
         if hyphen { bits |= Signal.hyphenated.bit }
         if uppers >= 2 && lowers == 0 {

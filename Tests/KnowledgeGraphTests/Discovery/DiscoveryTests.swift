@@ -82,6 +82,17 @@ import Testing
         #expect(has(c, "cot", .definition))
     }
 
+    @Test func codeIsReadAsCode() {
+        // A span that reads as code is not read for names; a short one is, as code; a
+        // lowerCamelCase word is an identifier, `iPhone` and `macOS` are names.
+        let c = candidates("`SUBSTRING(str, start, n)` 와 `.doubleClick(el)`, `torch.nn` 대신 `CharField` 와 `OLTP`, `정점`을 본다. userId 와 popAfter, iPhone 과 macOS\n")
+        #expect(c["substring"] == nil && c["doubleclick"] == nil && c["torch"] == nil && c["nn"] == nil)
+        #expect(has(c, "charfield", .code) && !has(c, "charfield", .prose))
+        #expect(has(c, "oltp", .code) && has(c, "정점", .code))
+        #expect(c["userid"] == nil && c["popafter"] == nil)
+        #expect(has(c, "iphone", .mixedCase) && has(c, "macos", .mixedCase) && has(c, "iphone", .prose))
+    }
+
     @Test func anAcronymBeforeAParticleIsAWordOfItsOwn() {
         // `EDA를`, `LG CNS에서는` as `FFM은`: a name and its particle; `SK텔레콤` is one name.
         let c = candidates("EDA를 하고 LG CNS에서는 KT와 SK텔레콤, CNN_FM에서 임베딩\n")
@@ -201,6 +212,23 @@ import Testing
         let dev = (found + suggested).first { $0.name == "dev" }
         #expect(dev != nil && !(dev?.signals.contains("acronym") ?? true))
         #expect(found.first { Lexicon.keyString($0.name) == "cnn_fm" }?.signals.contains("acronym") == true)
+    }
+
+    @Test func aNameWrittenOnlyAsCodeIsNoEntity() {
+        // `CharField` only ever in backticks; `DataLoader` in backticks and in prose; `OLTP`
+        // and `정점` set off in backticks, as terms are: they weigh as much as without them.
+        let texts = ["`CharField` 로 필드를 만든다, `DataLoader` 와 `OLTP` 를, `정점` 을 쓴다", "`CharField` 의 길이와 DataLoader 로 읽기, `OLTP` 와 `정점` 이",
+            "`CharField` 에 기본값, DataLoader 를 쓰고 `OLTP` 를 본다, `정점` 에서"]
+        let (found, suggested) = Discoverer.discover(Self.stats(texts), taken: [], rejected: [], useKnownNames: false)
+        let names = Set(found.map(\.name))
+        #expect(!names.contains("CharField") && suggested.contains { $0.name == "CharField" })
+        #expect(names.contains("DataLoader") && names.contains("OLTP"))
+        let plain = Discoverer.discover(Self.stats(texts.map { $0.replacingOccurrences(of: "`", with: "") }), taken: [], rejected: [], useKnownNames: false)
+        func confidence(_ name: String, _ d: (entities: [DiscoveredName], suggestions: [DiscoveredName])) -> Double? {
+            (d.entities + d.suggestions).first { $0.name == name }?.confidence
+        }
+        #expect(confidence("정점", (found, suggested)) != nil && confidence("정점", (found, suggested)) == confidence("정점", plain))
+        #expect(confidence("OLTP", (found, suggested)) == confidence("OLTP", plain))
     }
 
     @Test func candidatesSurviveTheirCompactEncoding() {
