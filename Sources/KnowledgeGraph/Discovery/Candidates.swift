@@ -28,15 +28,15 @@ struct CandidateExtractor {
     private var hashes: [UInt64] = []
     private var scratch: [UInt32] = []
     /// The line being scanned, and its ASCII lowercased copy (reused from line to line).
-    private var line: [UInt32] = []
-    private var lowered: [UInt32] = []
+    var line: [UInt32] = []
+    var lowered: [UInt32] = []
     /// Where a Hangul word splits before a particle (`splitPoints`), kept from word to word.
     private var splitAt: [Int] = []
     /// Capitalized words in a row in the line being scanned (`flushPhrase`).
     private var phrase: [PhraseWord] = []
     /// The words of the line's short inline code spans, at their places, the rest blank
     /// (`codeSpans`); empty when it has none.
-    private var codeWords: [UInt32] = []
+    var codeWords: [UInt32] = []
     /// A word of a phrase, in the line; `ampersand`: ` & ` joins it to the next.
     private struct PhraseWord {
         var start: Int
@@ -162,9 +162,19 @@ struct CandidateExtractor {
             var hangul = false
             var dollar = false
             var backtick = false
+            var marks = false
             for v in line {
                 lowered.append(v == 0 ? 0x20 : Scalars.lowerASCII(v))
-                if Scalars.isHangulSyllable(v) { hangul = true } else if v == 0x24 { dollar = true } else if v == 0x60 { backtick = true }
+                if Scalars.isHangulSyllable(v) {
+                    hangul = true
+                } else if v == 0x24 {
+                    dollar = true
+                } else if v == 0x60 {
+                    backtick = true
+                    marks = true
+                } else if v == 0x2A || v == 0x7E {
+                    marks = true
+                }
             }
             if dollar || displayMath { blankMath(&displayMath) }
             let heading = headingLines[n]
@@ -178,6 +188,7 @@ struct CandidateExtractor {
                 || (trimmed.first.map(CandidateExtractor.isDigit) ?? false && zip(trimmed, trimmed.dropFirst()).contains { $0 == 0x2E && $1 == 0x20 })
             if companySection && (listItem || heading) { cues |= Signal.companyList.bit }
             if backtick { codeSpans() } else if !codeWords.isEmpty { codeWords.removeAll(keepingCapacity: true) }
+            if marks && hangul { unwrapEmphasis() }
             scanLine(line, cues: cues | Signal.prose.bit, heading: heading, korean: hangul)
             if !codeWords.isEmpty {
                 // The words of the short code spans, on their own.
@@ -376,103 +387,6 @@ struct CandidateExtractor {
             i += 1
         }
         flushPhrase()
-    }
-
-    /// Takes the inline code spans out of the line being scanned (`` `a` ``, ``` ``a`` ```):
-    /// a span that reads as code (a call, an assignment, a path, a member: `f(x)`, `a = b`,
-    /// `torch.nn`) is not read for names at all; the words of a short one, of at most six words (`CharField`,
-    /// `kubectl get pods`) are kept in `codeWords`, where the rest of the line is blank.
-    private mutating func codeSpans() {
-        codeWords.removeAll(keepingCapacity: true)
-        let end = line.count
-        var i = 0
-        while i < end {
-            guard line[i] == 0x60 else {
-                i += 1
-                continue
-            }
-            var run = i
-            while run < end && line[run] == 0x60 { run += 1 }
-            let ticks = run - i
-            // The closing run: the next one of as many backticks.
-            var j = run
-            var close: Int?
-            while j < end {
-                guard line[j] == 0x60 else {
-                    j += 1
-                    continue
-                }
-                var k = j
-                while k < end && line[k] == 0x60 { k += 1 }
-                if k - j == ticks {
-                    close = j
-                    break
-                }
-                j = k
-            }
-            guard let close else { break }  // no span: the rest are literal backticks
-            let inner = run..<close
-            var words = 0
-            var inWord = false
-            var code = false
-            for k in inner {
-                let c = line[k]
-                if c == 0x20 { inWord = false } else if !inWord { inWord = true; words += 1 }
-                if CandidateExtractor.isCodePunctuation(c) || (c == 0x2E && k + 1 < close && CandidateExtractor.isLatinWord(line[k + 1]))
-                    || (c == 0x2D && (k == inner.lowerBound || line[k - 1] == 0x20))
-                {
-                    code = true
-                }
-            }
-            if !code && words <= 6 {
-                if codeWords.isEmpty { codeWords = [UInt32](repeating: 0, count: end) }
-                for k in inner { codeWords[k] = line[k] }
-            }
-            for k in i..<(close + ticks) {
-                line[k] = 0
-                lowered[k] = 0x20
-            }
-            i = close + ticks
-        }
-    }
-
-    /// Blanks TeX math in the line being scanned, `$x_T$` and `$$ ... $$` (which may span
-    /// lines: `display` carries it to the next): its letters are symbols, not names. A `$`
-    /// followed by a space, or a closing one after a space or before a digit, is no math
-    /// (`$5 and $10`).
-    private mutating func blankMath(_ display: inout Bool) {
-        let end = line.count
-        var open = display ? 0 : -1  // where display math opened in this line
-        var i = 0
-        func blank(_ r: Range<Int>) {
-            for k in r {
-                line[k] = 0
-                lowered[k] = 0x20
-            }
-        }
-        while i < end {
-            guard line[i] == 0x24 else {
-                i += 1
-                continue
-            }
-            if i + 1 < end && line[i + 1] == 0x24 {
-                if display { blank(open..<(i + 2)) } else { open = i }
-                display.toggle()
-                i += 2
-                continue
-            }
-            if !display && i + 1 < end && !Scalars.isSpace(line[i + 1]) {
-                var j = i + 1
-                while j < end && line[j] != 0x24 { j += 1 }
-                if j < end && !Scalars.isSpace(line[j - 1]) && !(j + 1 < end && CandidateExtractor.isDigit(line[j + 1])) {
-                    blank(i..<(j + 1))
-                    i = j + 1
-                    continue
-                }
-            }
-            i += 1
-        }
-        if display { blank(max(open, 0)..<end) }
     }
 
     /// Capitalized words in a row: one phrase (`Factorization Machine`, `LG CNS`) of at most

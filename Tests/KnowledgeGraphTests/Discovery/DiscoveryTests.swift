@@ -32,6 +32,17 @@ import Testing
         for key in ["the", "model", "data", "good", "데이터", "모델", "사용하", "사람", "todo"] { #expect(c[key] == nil, "\(key)") }
         let d = candidates("이렇게 하는 것이 좋다. 할 수가 없고 나는 본다\n")
         for key in ["것이", "수가", "나는"] { #expect(d[key] == nil, "\(key)") }
+        let e = candidates("자유로운 분위기, 자연스러운 흐름. 이건 없을 것 같다\n")
+        for key in ["자유로운", "자연스러운", "이건", "없을"] { #expect(e[key] == nil, "\(key)") }
+    }
+
+    @Test func emphasisDoesNotHideAParticle() {
+        // `**정점**을` is 정점 + 을, as `정점을` is; without the marks taken out, 정점 looked bare
+        // and 을 like a word of its own.
+        let c = candidates("**정점**을 잇는 `간선`이 있고 ~~힙~~은 아니다\n")
+        #expect(has(c, "정점", .objectParticle) && !has(c, "정점", .alone))
+        #expect(has(c, "간선", .subjectParticle) && !has(c, "간선", .code))
+        #expect(c["을"] == nil && c["이"] == nil)
     }
 
     @Test func generalNounsAreNotNamesButHeadCompoundsOfSpecificWords() {
@@ -83,12 +94,13 @@ import Testing
     }
 
     @Test func codeIsReadAsCode() {
-        // A span that reads as code is not read for names; a short one is, as code; a
-        // lowerCamelCase word is an identifier, `iPhone` and `macOS` are names.
+        // A span that reads as code is not read for names; a short one is, as code, unless it
+        // is Hangul set off (`정점`을); a lowerCamelCase word is an identifier, `iPhone` and
+        // `macOS` are names.
         let c = candidates("`SUBSTRING(str, start, n)` 와 `.doubleClick(el)`, `torch.nn` 대신 `CharField` 와 `OLTP`, `정점`을 본다. userId 와 popAfter, iPhone 과 macOS\n")
         #expect(c["substring"] == nil && c["doubleclick"] == nil && c["torch"] == nil && c["nn"] == nil)
         #expect(has(c, "charfield", .code) && !has(c, "charfield", .prose))
-        #expect(has(c, "oltp", .code) && has(c, "정점", .code))
+        #expect(has(c, "oltp", .code) && has(c, "정점", .objectParticle) && !has(c, "정점", .code))
         #expect(c["userid"] == nil && c["popafter"] == nil)
         #expect(has(c, "iphone", .mixedCase) && has(c, "macos", .mixedCase) && has(c, "iphone", .prose))
     }
