@@ -234,6 +234,12 @@ struct CandidateExtractor {
         var previousBareHangul: (start: Int, end: Int)?
         phrase.removeAll(keepingCapacity: true)
         func flushPhrase() { self.flushPhrase(line, cues) }
+        /// Whether the Hangul run at `k` is a title (`멘토`, `교수님께서`).
+        func titleAt(_ k: Int) -> Bool {
+            var e = k
+            while e < end && Scalars.isHangulSyllable(line[e]) { e += 1 }
+            return e > k && CandidateExtractor.isTitle(line[k..<e])
+        }
         while i < end {
             let v = line[i]
             if CandidateExtractor.isLatinWord(v) {
@@ -333,6 +339,16 @@ struct CandidateExtractor {
                 var j = i
                 while j < end && Scalars.isHangulSyllable(line[j]) { j += 1 }
                 let run = line[i..<j]
+                // A person: a full name glued to a title (`김학수교수`, `한기용님이`), or before
+                // one (`김찬란 멘토`).
+                if let name = CandidateExtractor.nameBeforeTitle(run)
+                    ?? (j + 1 < end && line[j] == 0x20 && CandidateExtractor.isFullName(run) && titleAt(j + 1) ? run : nil)
+                {
+                    add(name, Signal.person.bit | cues)
+                    previousBareHangul = nil
+                    i = j
+                    continue
+                }
                 let gluedToLatin = (i > 0 && CandidateExtractor.isLatinWord(line[i - 1])) || (j < end && CandidateExtractor.isUpper(line[j]))
                 let verb = gluedToLatin || CandidateExtractor.isVerbForm(run)
                 // Every split before a particle is evidence for its stem: the true noun gathers

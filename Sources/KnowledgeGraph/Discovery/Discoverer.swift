@@ -288,6 +288,8 @@ enum Discoverer {
             if e.has(.alone) { give(0.1, "alone") }
             if e.has(.compound) { give(0.05, "compound") }
             if e.has(.mixedScript) { give(0.3, "mixed-script") }
+            // A full name the notes mostly write with a title is a person.
+            if e.has(.person) && e.notes(.person) * 2 >= e.notes { give(0.4, "person-title") }
         }
         if e.has(.companyList) { give(0.25, "company-list") }
         if isHangul(key) && Vocabulary.companyEndingScalars.ends(scalars(key), properly: true) {
@@ -315,6 +317,7 @@ enum Discoverer {
 
     static func type(_ k: NameKey, _ e: DiscoveryStats.Entry, useKnownNames: Bool) -> String {
         if useKnownNames, let t = KnownNames.types[k] { return t }
+        if e.has(.person) && e.notes(.person) * 2 >= e.notes && isHangul(k.string) { return "person" }
         let key = k.string
         let ending = Vocabulary.companyEndingScalars.ends(scalars(key), properly: true)
         if e.has(.companyList) || ending || (e.has(.mixedScript) && !key.contains(" ") || ending) { return "company" }

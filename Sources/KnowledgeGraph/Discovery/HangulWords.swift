@@ -22,6 +22,36 @@ extension CandidateExtractor {
         run.endIndex - k <= Particles.maxLength && Particles.fitsNounParticle(run[k...], after: run[k - 1])
     }
 
+    /// Whether a Hangul word is shaped like a Korean full name: a surname and a given name
+    /// of two syllables (`김찬란`, `남궁민수`), and no everyday or general word, alone or with
+    /// a particle.
+    static func isFullName(_ word: ArraySlice<UInt32>) -> Bool {
+        guard word.count == 3 || word.count == 4 else { return false }
+        let surname = word.prefix(word.count - 2)
+        guard Vocabulary.koreanSurnameScalars.contains(surname) else { return false }
+        // A common word with its particle (`사람이 감독`) is no name.
+        if word.indices.dropFirst().contains(where: { Particles.isForm(word[$0...]) && CandidateExtractor.common(word[..<$0]) }) { return false }
+        return !CandidateExtractor.common(word) && !Vocabulary.personTitleScalars.ends(word)
+    }
+
+    /// Whether a Hangul run is a title that follows a name, alone or with a particle (`멘토`,
+    /// `교수님께서`, `님이`).
+    static func isTitle(_ run: ArraySlice<UInt32>) -> Bool {
+        if Vocabulary.personTitleScalars.contains(run) { return true }
+        return run.indices.dropFirst().contains { Vocabulary.personTitleScalars.contains(run[..<$0]) && Particles.isForm(run[$0...]) }
+    }
+
+    /// The full name in a run written as a name glued to a title, with or without a particle
+    /// after it (`김학수교수`, `한기용님이`, `김찬란멘토님께서`); nil when it is none.
+    static func nameBeforeTitle(_ run: ArraySlice<UInt32>) -> ArraySlice<UInt32>? {
+        guard run.count >= 4 else { return nil }
+        for length in [3, 4] where run.count > length {
+            let name = run.prefix(length)
+            if isFullName(name) && isTitle(run[(run.startIndex + length)...]) { return name }
+        }
+        return nil
+    }
+
     /// Whether a Hangul word ends like a verb or an adjective (`사용하는`, `좋았다`, `있다`).
     static func isVerbForm(_ word: ArraySlice<UInt32>) -> Bool {
         Vocabulary.verbEndingScalars.ends(word)

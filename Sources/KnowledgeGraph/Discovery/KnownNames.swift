@@ -10,7 +10,7 @@ enum KnownNames {
 
     private static let entries: [String: (type: String, spelling: String)] = {
         var out: [String: (type: String, spelling: String)] = [:]
-        for (type, text) in [("company", companies), ("tool", tools), ("concept", concepts)] {
+        for (type, text) in [("company", companies), ("tool", tools), ("concept", concepts), ("person", people)] {
             for line in text.split(separator: "\n") {
                 for name in line.split(separator: "|") {
                     let key = Lexicon.keyString(String(name))
@@ -82,5 +82,20 @@ enum KnownNames {
         Sentiment Analysis|감성 분석|NER|Named Entity Recognition|개체명 인식|Machine Translation|기계 번역|MRC|Question Answering|Summarization|요약
         CTR|CVR|AUC|ROC|NDCG|MAP|MRR|RMSE|MAE|F1|Precision|Recall|BLEU|ROUGE|Perplexity Metric|Cold Start|콜드 스타트|Negative Sampling
         Multi-modal|멀티모달|Time Series|시계열|Anomaly Detection|이상 탐지|Clustering|군집화|Dimensionality Reduction|차원 축소|Statistics|통계
+        """
+
+    /// People the field's notes name: researchers, engineers and founders.
+    static let people = """
+        Andrew Ng|앤드류 응|Geoffrey Hinton|제프리 힌턴|Yann LeCun|얀 르쿤|Yoshua Bengio|요슈아 벤지오|Ian Goodfellow|이안 굿펠로우
+        Andrej Karpathy|안드레 카파시|Fei-Fei Li|페이페이 리|Demis Hassabis|데미스 허사비스|Ilya Sutskever|일리야 수츠케버|Jeff Dean|제프 딘
+        François Chollet|Francois Chollet|Sebastian Raschka|Judea Pearl|Richard Sutton|David Silver|Noam Shazeer|Ashish Vaswani
+        Alex Krizhevsky|Kaiming He|Christopher Manning|Peter Norvig|Stuart Russell|Vladimir Vapnik|Leo Breiman|Tianqi Chen|Tom Mitchell
+        Alan Turing|앨런 튜링|John von Neumann|폰 노이만|Claude Shannon|클로드 섀넌|Donald Knuth|도널드 커누스|Edsger Dijkstra|다익스트라
+        Dennis Ritchie|Ken Thompson|Linus Torvalds|리누스 토르발스|Guido van Rossum|귀도 반 로섬|James Gosling|Tim Berners-Lee|Vint Cerf
+        Martin Fowler|마틴 파울러|Kent Beck|켄트 벡|Robert C. Martin|Uncle Bob|Eric Evans|Grady Booch|Martin Kleppmann|Jay Kreps
+        Sam Altman|샘 올트먼|샘 알트만|Dario Amodei|Greg Brockman|Mira Murati|Elon Musk|일론 머스크|Jensen Huang|젠슨 황
+        Mark Zuckerberg|마크 저커버그|Steve Jobs|스티브 잡스|Bill Gates|빌 게이츠|Larry Page|래리 페이지|Sergey Brin|세르게이 브린
+        Satya Nadella|사티아 나델라|Sundar Pichai|순다르 피차이|Jeff Bezos|제프 베이조스|Tim Cook|팀 쿡|Jack Ma|마윈
+        이해진|김범수|김택진|이재용|이건희|정주영|구광모|최태원|방시혁|이수만|김봉진|이승건|김슬아
         """
 }

@@ -9,6 +9,8 @@ public enum Signal: Int, CaseIterable, Sendable {
     /// Seen inside inline code (`` `CharField` ``), and seen outside it: a name the notes
     /// write only as code is an identifier more often than a name.
     case code, prose
+    /// A Korean full name before a title (`김찬란 멘토`, `김학수교수`, `한기용님`).
+    case person
     /// Particle classes a Hangul stem was seen before (bits 24–31).
     case subjectParticle = 24, objectParticle, topicParticle, genitiveParticle, locativeParticle, instrumentalParticle,
         comitativeParticle, otherParticle
@@ -40,6 +42,7 @@ public enum Signal: Int, CaseIterable, Sendable {
         case .latinInKorean: return "latin-in-korean"
         case .code: return "code"
         case .prose: return "prose"
+        case .person: return "person-title"
         default: return "particle-class"
         }
     }

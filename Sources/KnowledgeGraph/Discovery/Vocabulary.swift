@@ -257,6 +257,22 @@ final class ScalarWords: Sendable {
 }
 
 extension Vocabulary {
+    /// Korean surnames (general knowledge): the first syllable of a full name, or the first
+    /// two of a two-syllable surname.
+    static let koreanSurnames = words("""
+        김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 류 유 전 홍 고 문 양 손 배 백 허 남 심 노 하 곽 성 차 주 우 구 \
+        민 진 나 지 엄 채 원 천 방 공 현 함 변 염 여 추 도 소 석 선 설 마 길 연 위 표 명 기 반 라 왕 금 옥 육 인 맹 제 모 탁 \
+        국 어 은 편 용 예 경 봉 사 부 가 복 태 목 형 피 두 감 음 빈 동 온 호 범 좌 팽 승 간 상 시 갈 단 견 당 \
+        남궁 황보 제갈 선우 독고 사공 서문
+        """)
+    /// What follows a person's name, glued or after a space: honorifics and the titles notes
+    /// give people (`김찬란 멘토`, `김학수교수`, `한기용님`).
+    static let personTitles = words("""
+        님 씨 교수 교수님 박사 박사님 선생 선생님 멘토 멘토님 강사 강사님 대표 대표님 작가 작가님 기자 감독 감독님 코치 \
+        코치님 연구원님 매니저님 팀장님 리더님
+        """)
+    static let koreanSurnameScalars = ScalarWords(koreanSurnames)
+    static let personTitleScalars = ScalarWords(personTitles)
     static let koreanEverydayScalars = ScalarWords(koreanEveryday)
     static let koreanGeneralScalars = ScalarWords(koreanGeneral)
     static let englishCommonScalars = ScalarWords(englishCommon)

@@ -36,6 +36,13 @@ import Testing
         for key in ["자유로운", "자연스러운", "이건", "없을"] { #expect(e[key] == nil, "\(key)") }
     }
 
+    @Test func aFullNameBeforeATitleIsAPerson() {
+        let c = candidates("김찬란 멘토님이 말했고 김학수교수는 웃었다. 남궁민수 씨와 한기용님. 사람이 감독하고 이번 멘토는 없다\n")
+        for key in ["김찬란", "김학수", "남궁민수", "한기용"] { #expect(has(c, key, .person), "\(key)") }
+        #expect(!has(c, "사람이", .person) && !has(c, "이번", .person))
+        #expect(c["김찬란멘토"] == nil && c["김학수교수"] == nil)
+    }
+
     @Test func emphasisDoesNotHideAParticle() {
         // `**정점**을` is 정점 + 을, as `정점을` is; without the marks taken out, 정점 looked bare
         // and 을 like a word of its own.
@@ -241,6 +248,13 @@ import Testing
         }
         #expect(confidence("정점", (found, suggested)) != nil && confidence("정점", (found, suggested)) == confidence("정점", plain))
         #expect(confidence("OLTP", (found, suggested)) == confidence("OLTP", plain))
+    }
+
+    @Test func aNameWrittenWithATitleIsTypedPerson() {
+        let s = Self.stats(["한기용 멘토님과 이야기했다", "한기용 멘토의 조언: Airflow 를 써라", "오늘은 김찬란님"])
+        let (found, suggested) = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false)
+        #expect(found.first { $0.name == "한기용" }?.type == "person")
+        #expect(suggested.first { $0.name == "김찬란" }?.type == "person")
     }
 
     @Test func candidatesSurviveTheirCompactEncoding() {
