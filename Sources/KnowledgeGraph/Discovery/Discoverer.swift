@@ -1,7 +1,7 @@
 /// A name discovery proposes, with its type, how sure it is and why.
 public struct DiscoveredName: Sendable, Equatable {
     public var name: String
-    /// `company`, `concept`, `tool`, `note` or `term` (when unsure).
+    /// `company`, `concept`, `tool`, `person`, `note` or `term` (when unsure).
     public var type: String
     public var aliases: [String]
     /// 0–1.
@@ -90,6 +90,7 @@ enum Discoverer {
             }
         }
         dropInside(&kept) { entries[NameKey($0)]?.count ?? 0 }
+        joinLongForms(&kept)
         if !notes.isEmpty { giveAliases(&kept, notes: titled, entry: { stats.entries[$0] }, taken: taken, rejected: rejected) }
         kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
         return kept
@@ -160,6 +161,57 @@ enum Discoverer {
         let inside = insideCounts(kept.lazy.filter(\.entity).map(\.key), count: count)
         guard !inside.isEmpty else { return }
         kept.removeAll { k in !k.key.contains(" ") && (inside[NameKey(k.key)].map { $0 >= count(k.key) } ?? false) }
+    }
+
+    /// An acronym and its long form are one entity (`FFM` and `Field-aware Factorization
+    /// Machine`): the initials of the phrase's words spell the acronym, one of the two is seen
+    /// defined (`FFM(Field-aware Factorization Machine)`), and no other kept phrase has those
+    /// initials. The phrase, and its aliases, become the acronym's aliases.
+    static func joinLongForms(_ kept: inout [Decision]) {
+        var acronyms: [String: Int] = [:]
+        var phrases: [String: [Int]] = [:]
+        for i in kept.indices where kept[i].entity {
+            let key = kept[i].key
+            if isAcronymKey(key) && kept[i].found.signals.first == "acronym" {
+                acronyms[key] = i
+            } else if let a = initials(key), kept[i].found.signals.contains("capitalized-phrase") || kept[i].found.signals.contains("definition") {
+                phrases[a, default: []].append(i)
+            }
+        }
+        var joined = Set<Int>()
+        for (a, p) in phrases where p.count == 1 {
+            guard let i = acronyms[a], case let p = p[0],
+                kept[i].found.signals.contains("definition") || kept[p].found.signals.contains("definition")
+            else { continue }
+            for n in [kept[p].found.name] + kept[p].found.aliases where !kept[i].found.aliases.contains(n) { kept[i].found.aliases.append(n) }
+            joined.insert(p)
+        }
+        guard !joined.isEmpty else { return }
+        kept = kept.indices.filter { !joined.contains($0) }.map { kept[$0] }
+    }
+
+    /// The initials of a Latin phrase's words (`field-aware factorization machine` → `ffm`),
+    /// leaving out `&`, `and`, `of` and the like; nil for a key that is not a phrase of two to
+    /// six words.
+    static func initials(_ key: String) -> String? {
+        guard key.contains(" "), isLatin(key) else { return nil }
+        let words = key.split(separator: " ").filter { !longFormFillers.contains(String($0)) }
+        guard words.count >= 2 && words.count <= 6 else { return nil }
+        var s = ""
+        for w in words {
+            guard let c = w.unicodeScalars.first, c.value >= 0x61 && c.value <= 0x7A else { return nil }
+            s.unicodeScalars.append(c)
+        }
+        return s
+    }
+
+    private static let longFormFillers: Set<String> = ["&", "and", "of", "the", "for", "to", "in", "on", "with", "a", "an"]
+
+    /// Whether a key may be an acronym that `joinLongForms` joins to a phrase: two to six
+    /// letters.
+    static func isAcronymKey(_ key: String) -> Bool {
+        let u = key.utf8
+        return u.count >= 2 && u.count <= 6 && u.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
     }
 
     /// For each word of the kept names with spaces, the occurrences of those names.

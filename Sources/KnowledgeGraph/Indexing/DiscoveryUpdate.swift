@@ -5,10 +5,12 @@
 /// A name's decision (`Discoverer.decide`) depends on its own entry, its plural's or
 /// singular's (plurals merge), the entries one Hangul syllable longer (`shadowed`), and,
 /// through `dropInside`, the decisions of the names with spaces that contain it as a word,
+/// through `joinLongForms`, an acronym's on the phrases with its initials and theirs on it,
 /// and, for a note with aliases, on the title's and the aliases' (`Discoverer.giveAliases`).
 /// So the names decided again are the touched keys, their singulars, plurals and one-scalar-
-/// shorter keys, the words of every name with spaces among them, and a linked note's title
-/// and aliases when one of them is among them; every other name keeps what the previous
+/// shorter keys, the words of every name with spaces among them, the acronym a phrase among
+/// them spells and the phrases an acronym among them was or may be joined to, and a linked
+/// note's title and aliases when one of them is among them; every other name keeps what the previous
 /// index decided. A linked note's short or everyday title (`[[K]]`) depends on which notes
 /// exist: when one is among the names to decide again, the update decides over the whole
 /// vault.
@@ -76,6 +78,15 @@ struct DiscoveryUpdate {
             titled[NameKey(title)] = note
             for k in aliases.union([NameKey(title)]) { linked[k, default: []].append((NameKey(title), aliases)) }
         }
+        // An acronym and its long form (`Discoverer.joinLongForms`): the phrases the previous
+        // index kept or joined, by their initials.
+        var longForms: [String: [NameKey]] = [:]
+        for d in table.decided {
+            if let a = Discoverer.initials(d.key) { longForms[a, default: []].append(NameKey(d.key)) }
+            if Discoverer.isAcronymKey(d.key) {
+                for alias in d.found.aliases where alias.contains(" ") { longForms[d.key, default: []].append(NameKey(Lexicon.keyString(alias))) }
+            }
+        }
         var frontier = Array(again)
         while !frontier.isEmpty {
             var next: [NameKey] = []
@@ -83,7 +94,9 @@ struct DiscoveryUpdate {
             for k in frontier {
                 if k.string.contains(" ") {
                     for w in k.string.split(separator: " ") where w != "&" { add(NameKey(String(w))) }
+                    if let a = Discoverer.initials(k.string) { add(NameKey(a)) }
                 }
+                for p in longForms[k.string] ?? [] { add(p) }
                 for note in linked[k] ?? [] {
                     add(note.title)
                     for a in note.aliases { add(a) }
@@ -133,6 +146,7 @@ struct DiscoveryUpdate {
             if let d = Discoverer.decide(k, e, longer: shadows, titled: [:], useKnownNames: true) { kept.append(d) }
         }
         Discoverer.dropInside(&kept) { merged(NameKey($0))?.count ?? 0 }
+        Discoverer.joinLongForms(&kept)
         if !titled.isEmpty {
             Discoverer.giveAliases(&kept, notes: titled, entry: raw, taken: Set(taken.map(NameKey.init)), rejected: Set(rejected.map(NameKey.init)),
                 only: again, owners: owners)

@@ -257,6 +257,26 @@ import Testing
         #expect(suggested.first { $0.name == "김찬란" }?.type == "person")
     }
 
+    @Test func anAcronymAndItsLongFormAreOneEntity() {
+        func decided(_ texts: [String]) -> [DiscoveredName] {
+            Discoverer.discover(Self.stats(texts), taken: [], rejected: [], useKnownNames: false).entities
+        }
+        // Defined once, written apart elsewhere: one entity, the phrase its alias.
+        let joined = decided(["NCF(Neural Collaborative Filtering)을 보자", "NCF 과 Neural Collaborative Filtering 은 같다",
+            "Neural Collaborative Filtering 를 쓰고 NCF 을 본다", "xDeepFM(NCF) 조합"])
+        #expect(joined.first { $0.name == "NCF" }?.aliases.contains("Neural Collaborative Filtering") == true)
+        #expect(!joined.contains { $0.name == "Neural Collaborative Filtering" })
+        #expect(joined.first { $0.name == "xDeepFM" }?.aliases.isEmpty == true)
+        // Never defined: two entities.
+        let apart = decided(["GNN 를 보자", "Graph Neural Network 은 GNN 와", "GNN 와 Graph Neural Network 를"])
+        #expect(apart.contains { $0.name == "GNN" } && apart.contains { $0.name == "Graph Neural Network" })
+        // Two phrases with its initials: neither is joined.
+        let twice = decided(["NCF(Neural Collaborative Filtering)을", "Network Compute Fabric 과 NCF(Neural Collaborative Filtering)",
+            "Network Compute Fabric 을 Network Compute Fabric 로"])
+        #expect(twice.first { $0.name == "NCF" }?.aliases.isEmpty == true)
+        #expect(twice.contains { $0.name == "Neural Collaborative Filtering" } && twice.contains { $0.name == "Network Compute Fabric" })
+    }
+
     @Test func candidatesSurviveTheirCompactEncoding() {
         let note = MarkdownNote(text: "MLflow 와 mlflow, MLFlow 를 보자. 추천 시스템은 추천시스템 이다. LightGCN LightGCN lightgcn\n[[카카오 뱅크]] #Tag/sub\n")
         let candidates = CandidateExtractor.candidates(of: note)

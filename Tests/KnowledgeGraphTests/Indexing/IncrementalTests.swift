@@ -52,7 +52,9 @@ import Testing
     static let lexicon = "concept: FM\nconcept: FFM | field-aware FM\nconcept: LightGCN\ntool: MLflow\ncompany: 카카오\ncompany: 네이버\n"
     static let words = ["FM은", "FFM과", "LightGCN을", "MLflow로", "카카오에서", "네이버의", "면접", "추천", "모델", "- 목록", "# 제목", "[[FFM]]", "#태그", "```", "a.md", "\n", "\n\n",
         "[[n1]]", "[[d1/n2]]", "[[renamed3|글]]", "[링크](../d0/n0.md)", "![[사진.png]]", "#태그/하위", "[[없는노트]]",
-        "[[Kafka]]", "Kafka는", "카프카", "K", "[[K]]", "[[Yes]]", "yes"]
+        "[[Kafka]]", "Kafka는", "카프카", "K", "[[K]]", "[[Yes]]", "yes",
+        // An acronym and its long form, and another phrase with the same initials.
+        "NCF(Neural Collaborative Filtering)", "Neural Collaborative Filtering은", "NCF를", "Network Compute Fabric"]
 
     struct Rng {
         var state: UInt64
@@ -197,6 +199,39 @@ import Testing
 
     /// Discovery on: when an edit makes kg discover a name (or stop discovering one), only the
     /// notes that name may be in are matched again; the rest keep their records, renumbered.
+    @Test func anAcronymAndItsLongFormPartAndJoinAgainIncrementally() throws {
+        var files: [String: String] = [:]
+        for i in 0..<40 { files["n\(i).md"] = "# 노트 \(i)\nFFM 과 LightGCN 을 비교\n" }
+        files["n0.md"]! += "NCF(Neural Collaborative Filtering) 정의\n"
+        files["n1.md"]! += "Neural Collaborative Filtering 은 NCF 와 같다\n"
+        files["n2.md"]! += "NCF 와 Neural Collaborative Filtering 를 본다\n"
+        let v = try TempVault(files: files)
+        func ncf(_ r: IndexReader) throws -> (aliases: [String]?, phrase: Bool) {
+            let entities = try r.lexicon().entities
+            return (entities.first { $0.name == "NCF" }?.aliases, entities.contains { $0.name == "Neural Collaborative Filtering" })
+        }
+        #expect(try ncf(try v.update().0) == (["Neural Collaborative Filtering"], false))
+        func step(_ edit: () throws -> Void, expecting: (aliases: [String]?, phrase: Bool)) throws {
+            try edit()
+            let (reader, report) = try v.update()
+            #expect(report.rebuildReason == nil && report.discoveryDecidedAgain != nil)
+            #expect(try ncf(reader) == expecting)
+            let incremental = try Self.dump(reader)
+            let full = try Self.rebuilt(v)
+            #expect(incremental == full, "differs from a rebuild in \(incremental.differences(full))")
+        }
+        // Another phrase with its initials: the two part.
+        try step({
+            try v.write("n3.md", "# 노트 3\nNetwork Compute Fabric 과 Network Compute Fabric\n")
+            try v.write("n4.md", "# 노트 4\nNetwork Compute Fabric 을 보자\n")
+        }, expecting: ([], true))
+        // It goes: they join again.
+        try step({
+            try v.write("n3.md", "# 노트 3\nFFM 과 LightGCN 을 비교\n")
+            try v.write("n4.md", "# 노트 4\nFFM 과 LightGCN 을 비교\n")
+        }, expecting: (["Neural Collaborative Filtering"], false))
+    }
+
     @Test func discoveredNamesThatComeAndGoMatchAgainOnlyTheNotesTheyAreIn() throws {
         // Enough notes that the few to match again are found by binary search, not by hashing every path.
         var files: [String: String] = [:]
