@@ -264,6 +264,7 @@ struct CandidateExtractor {
                     }
                     if joined != 0 {
                         add(line[i..<k], joined | cues)
+                        definition(line, i..<k, cues)
                         i = k
                         flushPhrase()
                         continue
@@ -314,19 +315,7 @@ struct CandidateExtractor {
                             if phrase.last?.start == i { phrase.removeLast() }  // not a word of its own
                         }
                     }
-                    // X(Y): a name and its long form; not a call (`reshape(x)`, `sum(...)`).
-                    if j < end && line[j] == 0x28, word.contains(where: CandidateExtractor.isUpper), let close = line[j...].firstIndex(of: 0x29), close - j <= 40, close > j + 1 {
-                        let inner = line[(j + 1)..<close]
-                        var words = 0
-                        var inWord = false
-                        for c in inner {
-                            if c == 0x20 { inWord = false } else if !inWord { inWord = true; words += 1 }
-                        }
-                        if words >= 1 && words <= 5 {
-                            add(word, Signal.definition.bit | cues)
-                            add(inner, Signal.definition.bit | cues)
-                        }
-                    }
+                    definition(line, i..<j, cues)
                 } else {
                     flushPhrase()
                 }
@@ -403,6 +392,25 @@ struct CandidateExtractor {
             i += 1
         }
         flushPhrase()
+    }
+
+    /// X(Y) right after the name at `word`: the name and its long form, both noted as defined;
+    /// not a call (`reshape(x)`, `sum(...)`: no capital in X).
+    private mutating func definition(_ line: [UInt32], _ word: Range<Int>, _ cues: UInt32) {
+        let (j, end) = (word.upperBound, line.count)
+        guard j < end && line[j] == 0x28, line[word].contains(where: CandidateExtractor.isUpper), let close = line[j...].firstIndex(of: 0x29),
+            close - j <= 40, close > j + 1
+        else { return }
+        let inner = line[(j + 1)..<close]
+        var words = 0
+        var inWord = false
+        for c in inner {
+            if c == 0x20 { inWord = false } else if !inWord { inWord = true; words += 1 }
+        }
+        if words >= 1 && words <= 5 {
+            add(line[word], Signal.definition.bit | cues)
+            add(inner, Signal.definition.bit | cues)
+        }
     }
 
     /// Capitalized words in a row: one phrase (`Factorization Machine`, `LG CNS`) of at most

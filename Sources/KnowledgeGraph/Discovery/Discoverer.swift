@@ -74,6 +74,17 @@ enum Discoverer {
             entries[singular] = base
             entries[key] = nil
         }
+        // A name written with spaces around `&` merges into the one written without
+        // (`Wide & Deep` into `Wide&Deep`), unless the lexicon takes or rejects either.
+        for key in entries.keys.filter({ $0.string.contains(" & ") }).sorted(by: { $0.precedes($1) }) {
+            let compact = NameKey(compactAmpersands(key.string))
+            guard spacedAmpersands(compact.string) == key.string, var base = entries[compact], let spaced = entries[key],
+                !taken.contains(key), !taken.contains(compact), !rejected.contains(key), !rejected.contains(compact)
+            else { continue }
+            merge(spaced, into: &base)
+            entries[compact] = base
+            entries[key] = nil
+        }
         // Each key under the key one scalar shorter, for `shadowed` (which asks only about
         // Hangul keys: the longer keys start with a syllable too).
         var longer: [NameKey: [NameKey]] = [:]
@@ -106,6 +117,11 @@ enum Discoverer {
         let u = key.utf8
         return u.last == 0x73 && u.dropLast().last != 0x73 && u.count > 3 && isLatin(key)
     }
+
+    /// A key without the spaces around its `&`s (`wide & deep` → `wide&deep`), and a key
+    /// with one space either side of each (`ampersand merging` pairs exactly these two).
+    static func compactAmpersands(_ key: String) -> String { key.replacingOccurrences(of: " & ", with: "&") }
+    static func spacedAmpersands(_ key: String) -> String { key.replacingOccurrences(of: "&", with: " & ") }
 
     /// A plural's entry added to its singular's.
     static func merge(_ plural: DiscoveryStats.Entry, into base: inout DiscoveryStats.Entry) {
@@ -148,7 +164,10 @@ enum Discoverer {
         // the notes only differ from it in case.
         if useKnownNames, let known = KnownNames.spellings[k], Lexicon.keyString(known) == key { name = known }
         var aliases: [String] = []
-        for (s, _) in surfaces.dropFirst() where Lexicon.keyString(s.string) != key && !aliases.contains(s.string) { aliases.append(s.string) }
+        // The spellings under another key than the name's: a plural's, or one spaced around `&`.
+        let nameKey = Lexicon.keyString(name)
+        var seen: Set<String> = [nameKey]
+        for (s, _) in surfaces where seen.insert(Lexicon.keyString(s.string)).inserted { aliases.append(s.string) }
         let found = DiscoveredName(name: name, type: type(k, e, useKnownNames: useKnownNames), aliases: aliases,
             confidence: (min(1, score) * 1000).rounded() / 1000, signals: reasons, notes: Int(e.notes), count: Int(e.count))
         return (key, found, score >= threshold)
@@ -164,23 +183,24 @@ enum Discoverer {
     }
 
     /// An acronym and its long form are one entity (`FFM` and `Field-aware Factorization
-    /// Machine`): the initials of the phrase's words spell the acronym, one of the two is seen
-    /// defined (`FFM(Field-aware Factorization Machine)`), and no other kept phrase has those
-    /// initials. The phrase, and its aliases, become the acronym's aliases.
+    /// Machine`, `W&B` and `Weights & Biases`): the initials of the phrase's words spell the
+    /// acronym, one of the two is seen defined (`FFM(Field-aware Factorization Machine)`), and
+    /// no other kept phrase has those initials nor other kept acronym those letters. The
+    /// phrase, and its aliases, become the acronym's aliases.
     static func joinLongForms(_ kept: inout [Decision]) {
-        var acronyms: [String: Int] = [:]
+        var acronyms: [String: [Int]] = [:]
         var phrases: [String: [Int]] = [:]
         for i in kept.indices where kept[i].entity {
             let key = kept[i].key
-            if isAcronymKey(key) && kept[i].found.signals.first == "acronym" {
-                acronyms[key] = i
+            if let letters = acronymLetters(key), kept[i].found.signals.first == "acronym" {
+                acronyms[letters, default: []].append(i)
             } else if let a = initials(key), kept[i].found.signals.contains("capitalized-phrase") || kept[i].found.signals.contains("definition") {
                 phrases[a, default: []].append(i)
             }
         }
         var joined = Set<Int>()
         for (a, p) in phrases where p.count == 1 {
-            guard let i = acronyms[a], case let p = p[0],
+            guard let ac = acronyms[a], ac.count == 1, case let i = ac[0], case let p = p[0],
                 kept[i].found.signals.contains("definition") || kept[p].found.signals.contains("definition")
             else { continue }
             for n in [kept[p].found.name] + kept[p].found.aliases where !kept[i].found.aliases.contains(n) { kept[i].found.aliases.append(n) }
@@ -195,7 +215,7 @@ enum Discoverer {
     /// six words.
     static func initials(_ key: String) -> String? {
         guard key.contains(" "), isLatin(key) else { return nil }
-        let words = key.split(separator: " ").filter { !longFormFillers.contains(String($0)) }
+        let words = key.split(whereSeparator: { $0 == " " || $0 == "&" }).filter { !longFormFillers.contains(String($0)) }
         guard words.count >= 2 && words.count <= 6 else { return nil }
         var s = ""
         for w in words {
@@ -207,11 +227,22 @@ enum Discoverer {
 
     private static let longFormFillers: Set<String> = ["&", "and", "of", "the", "for", "to", "in", "on", "with", "a", "an"]
 
-    /// Whether a key may be an acronym that `joinLongForms` joins to a phrase: two to six
-    /// letters.
-    static func isAcronymKey(_ key: String) -> Bool {
+    /// The letters of a key that may be an acronym `joinLongForms` joins to a phrase: two to
+    /// six letters, one `&` between two of them allowed (`w&b` → `wb`); nil for another key.
+    static func acronymLetters(_ key: String) -> String? {
         let u = key.utf8
-        return u.count >= 2 && u.count <= 6 && u.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
+        guard u.count >= 2 && u.count <= 7, u.first != 0x26, u.last != 0x26, u.filter({ $0 == 0x26 }).count <= 1,
+            u.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x26 })
+        else { return nil }
+        let letters = key.replacingOccurrences(of: "&", with: "")
+        return letters.utf8.count >= 2 && letters.utf8.count <= 6 ? letters : nil
+    }
+
+    /// The keys an acronym with these letters may have: the letters, and with one `&` between
+    /// two of them.
+    static func acronymKeys(_ letters: String) -> [String] {
+        let l = Array(letters)
+        return [letters] + (1..<max(1, l.count)).map { String(l[..<$0]) + "&" + String(l[$0...]) }
     }
 
     /// For each word of the kept names with spaces, the occurrences of those names.

@@ -65,6 +65,12 @@ struct DiscoveryUpdate {
             again.insert(NameKey(k.string + "s"))
             if let shorter = Discoverer.shorterKey(k) { again.insert(shorter) }
         }
+        // With and without spaces around `&` (a plural's too).
+        for k in Array(again) where k.string.contains("&") {
+            let compact = Discoverer.compactAmpersands(k.string)
+            again.insert(NameKey(compact))
+            again.insert(NameKey(Discoverer.spacedAmpersands(compact)))
+        }
         // The words of a name with spaces (`dropInside`), and a note with aliases: its
         // title's name takes them, and a name kept on its own that is one of them joins it
         // (`Discoverer.giveAliases`); all are decided again together. Added until nothing
@@ -83,7 +89,7 @@ struct DiscoveryUpdate {
         var longForms: [String: [NameKey]] = [:]
         for d in table.decided {
             if let a = Discoverer.initials(d.key) { longForms[a, default: []].append(NameKey(d.key)) }
-            if Discoverer.isAcronymKey(d.key) {
+            if Discoverer.acronymLetters(d.key) != nil {
                 for alias in d.found.aliases where alias.contains(" ") { longForms[d.key, default: []].append(NameKey(Lexicon.keyString(alias))) }
             }
         }
@@ -94,9 +100,22 @@ struct DiscoveryUpdate {
             for k in frontier {
                 if k.string.contains(" ") {
                     for w in k.string.split(separator: " ") where w != "&" { add(NameKey(String(w))) }
-                    if let a = Discoverer.initials(k.string) { add(NameKey(a)) }
+                }
+                // Whichever acronym a phrase spells, with or without `&` (`wb`, `w&b`).
+                if let a = Discoverer.initials(k.string) {
+                    for key in Discoverer.acronymKeys(a) { add(NameKey(key)) }
                 }
                 for p in longForms[k.string] ?? [] { add(p) }
+                // An acronym: the phrases with its initials, and the acronyms with its letters.
+                if let letters = Discoverer.acronymLetters(k.string) {
+                    for p in longForms[letters] ?? [] { add(p) }
+                    for key in Discoverer.acronymKeys(letters) { add(NameKey(key)) }
+                }
+                if k.string.contains("&") {
+                    let compact = Discoverer.compactAmpersands(k.string)
+                    add(NameKey(compact))
+                    add(NameKey(Discoverer.spacedAmpersands(compact)))
+                }
                 for note in linked[k] ?? [] {
                     add(note.title)
                     for a in note.aliases { add(a) }
@@ -118,12 +137,28 @@ struct DiscoveryUpdate {
                 return nil
             }
         }
-        // As `Discoverer.decided` has it after merging plurals.
-        func merged(_ k: NameKey) -> DiscoveryStats.Entry? {
+        // As `Discoverer.decided` has it after merging plurals, then names spaced around `&`.
+        func pluralMerged(_ k: NameKey) -> DiscoveryStats.Entry? {
             guard var e = raw(k) else { return nil }
             if Discoverer.isPlural(k.string), raw(NameKey(String(k.string.dropLast()))) != nil { return nil }
             let plural = NameKey(k.string + "s")
             if Discoverer.isPlural(plural.string), let p = raw(plural) { Discoverer.merge(p, into: &e) }
+            return e
+        }
+        func free(_ k: String) -> Bool { !taken.contains(k) && !rejected.contains(k) }
+        func merged(_ k: NameKey) -> DiscoveryStats.Entry? {
+            let compact = Discoverer.compactAmpersands(k.string)
+            if compact != k.string, Discoverer.spacedAmpersands(compact) == k.string, free(k.string), free(compact),
+                pluralMerged(NameKey(compact)) != nil
+            {
+                return nil
+            }
+            guard var e = pluralMerged(k) else { return nil }
+            if k.string.contains("&") && compact == k.string, case let spaced = Discoverer.spacedAmpersands(k.string), spaced != k.string,
+                free(k.string), free(spaced), let s = pluralMerged(NameKey(spaced))
+            {
+                Discoverer.merge(s, into: &e)
+            }
             return e
         }
         // A linked note's short or everyday title is an entity only if a note has that title,

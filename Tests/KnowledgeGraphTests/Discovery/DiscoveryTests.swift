@@ -277,6 +277,18 @@ import Testing
         #expect(twice.contains { $0.name == "Neural Collaborative Filtering" } && twice.contains { $0.name == "Network Compute Fabric" })
     }
 
+    @Test func namesSpacedAroundAnAmpersandAreOne() {
+        let s = Self.stats(["Wide&Deep 모델을 본다", "Wide & Deep 구조와 Wide&Deep 학습", "Wide&Deep 과 Wide&Deep",
+            "W&B(Weights & Biases)로 기록", "Weights & Biases 와 W&B 를", "W&B 를 쓴다"])
+        let found = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false).entities
+        #expect(found.first { $0.name == "Wide&Deep" }?.aliases == ["Wide & Deep"])
+        #expect(found.first { $0.name == "W&B" }?.aliases == ["Weights & Biases"])
+        #expect(!found.contains { $0.name == "Wide & Deep" || $0.name == "Weights & Biases" })
+        // A lexicon that takes one of the two spellings keeps them apart.
+        let apart = Discoverer.discover(s, taken: ["wide & deep"], rejected: [], useKnownNames: false).entities
+        #expect(apart.first { $0.name == "Wide&Deep" }?.aliases == [])
+    }
+
     @Test func candidatesSurviveTheirCompactEncoding() {
         let note = MarkdownNote(text: "MLflow 와 mlflow, MLFlow 를 보자. 추천 시스템은 추천시스템 이다. LightGCN LightGCN lightgcn\n[[카카오 뱅크]] #Tag/sub\n")
         let candidates = CandidateExtractor.candidates(of: note)

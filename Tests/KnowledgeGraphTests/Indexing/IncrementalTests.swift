@@ -54,7 +54,9 @@ import Testing
         "[[n1]]", "[[d1/n2]]", "[[renamed3|글]]", "[링크](../d0/n0.md)", "![[사진.png]]", "#태그/하위", "[[없는노트]]",
         "[[Kafka]]", "Kafka는", "카프카", "K", "[[K]]", "[[Yes]]", "yes",
         // An acronym and its long form, and another phrase with the same initials.
-        "NCF(Neural Collaborative Filtering)", "Neural Collaborative Filtering은", "NCF를", "Network Compute Fabric"]
+        "NCF(Neural Collaborative Filtering)", "Neural Collaborative Filtering은", "NCF를", "Network Compute Fabric",
+        // One name with and without spaces around `&`, and an acronym with `&` and its long form.
+        "Wide&Deep", "Wide & Deep을", "W&B(Weights & Biases)", "Weights & Biases"]
 
     struct Rng {
         var state: UInt64
@@ -230,6 +232,37 @@ import Testing
             try v.write("n3.md", "# 노트 3\nFFM 과 LightGCN 을 비교\n")
             try v.write("n4.md", "# 노트 4\nFFM 과 LightGCN 을 비교\n")
         }, expecting: (["Neural Collaborative Filtering"], false))
+    }
+
+    @Test func aNameSpacedAroundAnAmpersandPartsAndJoinsAgainIncrementally() throws {
+        var files: [String: String] = [:]
+        for i in 0..<40 { files["n\(i).md"] = "# 노트 \(i)\nFFM 과 LightGCN 을 비교\n" }
+        files["n0.md"]! += "Wide&Deep 은 좋다\n"
+        files["n1.md"]! += "Wide&Deep 과 Wide&Deep, Wide&Deep\n"
+        for i in 2...4 { files["n\(i).md"]! += "Wide & Deep 를 본다\n" }
+        let v = try TempVault(files: files)
+        func names(_ r: IndexReader) throws -> [String: [String]] {
+            Dictionary(uniqueKeysWithValues: try r.lexicon().entities.filter { $0.name.contains("&") }.map { ($0.name, $0.aliases) })
+        }
+        #expect(try names(try v.update().0) == ["Wide&Deep": ["Wide & Deep"]])
+        func step(_ edit: () throws -> Void, expecting: [String: [String]]) throws {
+            try edit()
+            let (reader, report) = try v.update()
+            #expect(report.rebuildReason == nil && report.discoveryDecidedAgain != nil)
+            #expect(try names(reader) == expecting)
+            let incremental = try Self.dump(reader)
+            let full = try Self.rebuilt(v)
+            #expect(incremental == full, "differs from a rebuild in \(incremental.differences(full))")
+        }
+        // Without the spelling with no spaces, the other is a name of its own.
+        try step({
+            try v.write("n0.md", "# 노트 0\nFFM 과 LightGCN 을 비교\n")
+            try v.write("n1.md", "# 노트 1\nFFM 과 LightGCN 을 비교\n")
+        }, expecting: ["Wide & Deep": []])
+        try step({
+            try v.write("n0.md", "# 노트 0\nWide&Deep 은 좋다\n")
+            try v.write("n1.md", "# 노트 1\nWide&Deep 과 Wide&Deep, Wide&Deep\n")
+        }, expecting: ["Wide&Deep": ["Wide & Deep"]])
     }
 
     @Test func discoveredNamesThatComeAndGoMatchAgainOnlyTheNotesTheyAreIn() throws {
