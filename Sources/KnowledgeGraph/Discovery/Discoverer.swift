@@ -118,8 +118,9 @@ enum Discoverer {
         return u.last == 0x73 && u.dropLast().last != 0x73 && u.count > 3 && isLatin(key)
     }
 
-    /// A key without the spaces around its `&`s (`wide & deep` → `wide&deep`), and a key
-    /// with one space either side of each (`ampersand merging` pairs exactly these two).
+    /// A key without the spaces around its `&`s (`wide & deep` → `wide&deep`), and a key with
+    /// one space either side of each: `decided` merges a key written the second way into the
+    /// first.
     static func compactAmpersands(_ key: String) -> String { key.replacingOccurrences(of: " & ", with: "&") }
     static func spacedAmpersands(_ key: String) -> String { key.replacingOccurrences(of: "&", with: " & ") }
 
@@ -194,7 +195,9 @@ enum Discoverer {
             let key = kept[i].key
             if let letters = acronymLetters(key), kept[i].found.signals.first == "acronym" {
                 acronyms[letters, default: []].append(i)
-            } else if let a = initials(key), kept[i].found.signals.contains("capitalized-phrase") || kept[i].found.signals.contains("definition") {
+            } else if let a = initials(key), case let signals = kept[i].found.signals,
+                signals.contains("capitalized-phrase") || signals.contains("definition")
+            {
                 phrases[a, default: []].append(i)
             }
         }

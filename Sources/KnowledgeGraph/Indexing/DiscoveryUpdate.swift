@@ -3,15 +3,16 @@
 /// touch; each touched key's entry loses the note's old candidates and gains its new ones.
 ///
 /// A name's decision (`Discoverer.decide`) depends on its own entry, its plural's or
-/// singular's (plurals merge), the entries one Hangul syllable longer (`shadowed`), and,
-/// through `dropInside`, the decisions of the names with spaces that contain it as a word,
-/// through `joinLongForms`, an acronym's on the phrases with its initials and theirs on it,
-/// and, for a note with aliases, on the title's and the aliases' (`Discoverer.giveAliases`).
-/// So the names decided again are the touched keys, their singulars, plurals and one-scalar-
-/// shorter keys, the words of every name with spaces among them, the acronym a phrase among
-/// them spells and the phrases an acronym among them was or may be joined to, and a linked
-/// note's title and aliases when one of them is among them; every other name keeps what the previous
-/// index decided. A linked note's short or everyday title (`[[K]]`) depends on which notes
+/// singular's (plurals merge), its spelling with or without spaces around `&` (they merge),
+/// the entries one Hangul syllable longer (`shadowed`), and, through `dropInside`, the
+/// decisions of the names with spaces that contain it as a word, through `joinLongForms`, an
+/// acronym's on the phrases with its initials and theirs on it, and, for a note with aliases,
+/// on the title's and the aliases' (`Discoverer.giveAliases`). So the names decided again are
+/// the touched keys, their singulars, plurals, `&` spellings and one-scalar-shorter keys, the
+/// words of every name with spaces among them, the acronyms a phrase among them spells and
+/// the phrases an acronym among them was or may be joined to, and a linked note's title and
+/// aliases when one of them is among them; every other name keeps what the previous index
+/// decided. A linked note's short or everyday title (`[[K]]`) depends on which notes
 /// exist: when one is among the names to decide again, the update decides over the whole
 /// vault.
 struct DiscoveryUpdate {
@@ -90,7 +91,9 @@ struct DiscoveryUpdate {
         for d in table.decided {
             if let a = Discoverer.initials(d.key) { longForms[a, default: []].append(NameKey(d.key)) }
             if Discoverer.acronymLetters(d.key) != nil {
-                for alias in d.found.aliases where alias.contains(" ") { longForms[d.key, default: []].append(NameKey(Lexicon.keyString(alias))) }
+                for alias in d.found.aliases where alias.contains(" ") {
+                    longForms[d.key, default: []].append(NameKey(Lexicon.keyString(alias)))
+                }
             }
         }
         var frontier = Array(again)
