@@ -10,30 +10,29 @@ extension CandidateExtractor {
     mutating func codeSpans() {
         codeWords.removeAll(keepingCapacity: true)
         let end = line.count
+        /// The first backtick at or after `k`, and the end of its run (`end` when none).
+        func backticks(from k: Int) -> Range<Int> {
+            var a = k
+            while a < end && line[a] != 0x60 { a += 1 }
+            var b = a
+            while b < end && line[b] == 0x60 { b += 1 }
+            return a..<b
+        }
         var i = 0
         while i < end {
-            guard line[i] == 0x60 else {
-                i += 1
-                continue
-            }
-            var run = i
-            while run < end && line[run] == 0x60 { run += 1 }
-            let ticks = run - i
+            let opening = backticks(from: i)
+            guard !opening.isEmpty else { break }
+            i = opening.lowerBound
+            let (run, ticks) = (opening.upperBound, opening.count)
             // The closing run: the next one of as many backticks.
-            var j = run
             var close: Int?
-            while j < end {
-                guard line[j] == 0x60 else {
-                    j += 1
-                    continue
-                }
-                var k = j
-                while k < end && line[k] == 0x60 { k += 1 }
-                if k - j == ticks {
-                    close = j
+            var next = backticks(from: run)
+            while !next.isEmpty {
+                if next.count == ticks {
+                    close = next.lowerBound
                     break
                 }
-                j = k
+                next = backticks(from: next.upperBound)
             }
             guard let close else { break }  // no span: the rest are literal backticks
             let inner = run..<close

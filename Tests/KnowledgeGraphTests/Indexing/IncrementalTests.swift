@@ -49,6 +49,18 @@ import Testing
         return try dump(reader)
     }
 
+    /// Applies `edit`, updates the index incrementally and checks that the update gives what
+    /// a rebuild gives; the updated index and the update's report, for the caller's own checks.
+    static func editEqualsRebuild(_ v: TempVault, _ edit: () throws -> Void) throws -> (IndexReader, IndexReport) {
+        try edit()
+        let (reader, report) = try v.update()
+        #expect(report.rebuildReason == nil, "\(report.rebuildReason ?? "")")
+        let incremental = try dump(reader)
+        let full = try rebuilt(v)
+        #expect(incremental == full, "differs from a rebuild in \(incremental.differences(full))")
+        return (reader, report)
+    }
+
     static let lexicon = "concept: FM\nconcept: FFM | field-aware FM\nconcept: LightGCN\ntool: MLflow\ncompany: 카카오\ncompany: 네이버\n"
     static let words = ["FM은", "FFM과", "LightGCN을", "MLflow로", "카카오에서", "네이버의", "면접", "추천", "모델", "- 목록", "# 제목", "[[FFM]]", "#태그", "```", "a.md", "\n", "\n\n",
         "[[n1]]", "[[d1/n2]]", "[[renamed3|글]]", "[링크](../d0/n0.md)", "![[사진.png]]", "#태그/하위", "[[없는노트]]",
@@ -214,13 +226,9 @@ import Testing
         }
         #expect(try ncf(try v.update().0) == (["Neural Collaborative Filtering"], false))
         func step(_ edit: () throws -> Void, expecting: (aliases: [String]?, phrase: Bool)) throws {
-            try edit()
-            let (reader, report) = try v.update()
-            #expect(report.rebuildReason == nil && report.discoveryDecidedAgain != nil)
+            let (reader, report) = try Self.editEqualsRebuild(v, edit)
+            #expect(report.discoveryDecidedAgain != nil)
             #expect(try ncf(reader) == expecting)
-            let incremental = try Self.dump(reader)
-            let full = try Self.rebuilt(v)
-            #expect(incremental == full, "differs from a rebuild in \(incremental.differences(full))")
         }
         // Another phrase with its initials: the two part.
         try step({
@@ -246,13 +254,9 @@ import Testing
         }
         #expect(try names(try v.update().0) == ["Wide&Deep": ["Wide & Deep"]])
         func step(_ edit: () throws -> Void, expecting: [String: [String]]) throws {
-            try edit()
-            let (reader, report) = try v.update()
-            #expect(report.rebuildReason == nil && report.discoveryDecidedAgain != nil)
+            let (reader, report) = try Self.editEqualsRebuild(v, edit)
+            #expect(report.discoveryDecidedAgain != nil)
             #expect(try names(reader) == expecting)
-            let incremental = try Self.dump(reader)
-            let full = try Self.rebuilt(v)
-            #expect(incremental == full, "differs from a rebuild in \(incremental.differences(full))")
         }
         // Without the spelling with no spaces, the other is a name of its own.
         try step({
@@ -276,14 +280,9 @@ import Testing
         func entities(_ r: IndexReader) throws -> [String] { try r.lexicon().entities.map(\.name) }
         #expect(try entities(try v.update().0) == ["FFM", "LightGCN", "카카오"])
         func step(_ edit: () throws -> Void, expecting: (IndexReader) throws -> Void) throws {
-            try edit()
-            let (reader, report) = try v.update()
+            let (reader, report) = try Self.editEqualsRebuild(v, edit)
             #expect(report.analyzed < 10, "\(report.analyzed) notes analysed: every note was matched again")
-            #expect(report.rebuildReason == nil, "\(report.rebuildReason ?? "")")
             try expecting(reader)
-            let incremental = try Self.dump(reader)
-            let full = try Self.rebuilt(v)
-            #expect(incremental == full, "differs from a rebuild in \(incremental.differences(full))")
         }
         // Two new notes make ZetaRec and 뤼튼테크 names kg finds (뤼튼테크 sorts before 카카오, whose id moves).
         try step({
