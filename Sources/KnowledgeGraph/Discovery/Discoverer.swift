@@ -391,8 +391,9 @@ enum Discoverer {
         if e.notes >= 2 { give(0.1, "in \(e.notes) notes") }
         if e.notes >= 5 { score += 0.05 }
         if e.count >= 3 { score += 0.05 }
-        // The built-in list helps what the notes already show, never makes a name alone.
-        if known && evidence >= 0.1 { give(0.3, "well-known") }
+        // The built-in list helps what the notes already show, never makes a name alone: a
+        // name on it that the notes write as a name (any signal) is an entity, even in one note.
+        if known && evidence >= 0.1 { give(KnownNames.everyday.contains(k) ? 0.3 : 0.4, "well-known") }
         // Mostly the second word of a compound: a fragment of it.
         if e.has(.compoundTail) && e.notes(.compoundTail) * 5 >= e.notes * 4 && !e.has(.companyList) { score -= 0.3 }
         // Only ever written as inline code: an identifier (`CharField`, `DATE_PART`) more often

@@ -213,6 +213,19 @@ import Testing
         #expect(!Discoverer.discover(s, taken: [], rejected: []).entities.contains { $0.name == "NVIDIA" })
     }
 
+    @Test func aWellKnownNameInOneNoteIsAnEntity() {
+        // One note each: a company before a particle, a tool at the start of a list item.
+        let s = Self.stats(["- 넷플릭스의 추천", "- Kafka, 그리고 배치"])
+        let (found, _) = Discoverer.discover(s, taken: [], rejected: [])
+        #expect(found.contains { $0.name == "넷플릭스" } && found.contains { $0.name == "Kafka" })
+        // Without the list the same evidence is a suggestion at most.
+        #expect(Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false).entities.isEmpty)
+        // A name on the list that is also an everyday word (`라인` 'line', 지그재그 'zigzag')
+        // needs more than one note's plain use.
+        let t = Self.stats(["1000만 개가 넘는 라인이 입력되는 경우", "학습이 지그재그로 진행"])
+        #expect(Discoverer.discover(t, taken: [], rejected: []).entities.isEmpty)
+    }
+
     @Test func aWordCapitalizedNowAndThenIsNotAName() {
         // `Update` capitalized inside two sentences (a button's label); `update` five times.
         let s = Self.stats(["then press Update twice", "and Update the config", "an update", "the update, the update", "update again"])
