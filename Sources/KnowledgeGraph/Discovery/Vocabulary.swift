@@ -12,6 +12,8 @@ enum Vocabulary {
         저번 다음번 요즘 최근 당시 처음 마지막 끝 시작 시간 기간 날 주 달 월 년 해 번 개 명 분 초 개월 주일 하루 이틀 \
         사람 사람들 우리 저희 나 너 저 그 이 제 내 자기 자신 본인 누구 무엇 뭐 어디 언제 왜 어떻게 모두 모든 각 각각 \
         이건 그건 저건 이걸 그걸 저걸 누군가 무언가 \
+        혹은 또는 또한 그리고 그러나 하지만 그래서 따라서 그러므로 그런데 게다가 즉 특히 주로 보통 대개 거의 역시 \
+        이미 아직 벌써 점점 훨씬 여러개 여러가지 \
         서로 여러 다른 같은 어떤 이런 그런 저런 이것 그것 저것 여기 거기 저기 이곳 그곳 정도 만큼 부분 전체 일부 대부분 \
         경우 때문 덕분 위해 대해 관련 관해 통해 따라 대한 대신 외 이상 이하 미만 초과 정말 진짜 너무 매우 아주 조금 \
         좀 많이 가장 제일 계속 다시 항상 자주 가끔 먼저 나중 바로 그냥 일단 결국 사실 실제 물론 아마 혹시 만약 \
@@ -69,9 +71,9 @@ enum Vocabulary {
         케이스 포맷 타입 스타일 버튼 메뉴 화면 여부 방면 전후 내외 좌우 상하 대략 약간 다소 상당 충분
         """)
 
-    /// One-syllable bound nouns and pronouns (것, 수, 때, 나, 내, 그): with a particle glued
-    /// on (`것이`, `수가`, `내가`) they are no noun of two syllables.
-    static let boundNounScalars = ScalarBits("것거수때곳데바줄리뿐듯나너저그이제내네뭐왜얘걔".unicodeScalars.map(\.value))
+    /// One-syllable bound nouns and pronouns (것, 수, 때, 후, 시, 나, 내, 그): with a particle
+    /// glued on (`것이`, `수가`, `후에`, `내가`) they are no noun of two syllables.
+    static let boundNounScalars = ScalarBits("것거수때곳데바줄리뿐듯나너저그이제내네뭐왜얘걔후시중".unicodeScalars.map(\.value))
 
     /// Everyday nouns that still head technical compounds (`추천 시스템`, `협업 필터링`,
     /// `딥러닝 모델`); other everyday heads (`면접`, `후기`, `정리`) do not make a compound.
@@ -99,7 +101,8 @@ enum Vocabulary {
         었다 았다 였던 는데 지만 니까 으니 면서 도록 려고 려면 습니다 ㅂ니다 \
         졌다 진다 지는 졌고 봤다 줬다 겠다 네요 어요 아요 어서 아서 으면 라서 다가 았고 었고 았는데 었는데 \
         였다 됐고 했음 했지만 하자 하기로 해야 해야지 되기 보자 봐야 봤는데 나왔다 났다 왔다 갔다 \
-        는지 을지 할지 될지
+        는지 을지 할지 될지 는가 인가 \
+        않는 않은 않고 않을 않게 않아 않았다
         """.split(separator: " ").map(String.init).filter { !$0.isEmpty && $0 != "\n" }
 
     /// Common English words (and short ones any text has): never proposed on their own.
