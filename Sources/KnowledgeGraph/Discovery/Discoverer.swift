@@ -169,8 +169,12 @@ enum Discoverer {
         let nameKey = Lexicon.keyString(name)
         var seen: Set<String> = [nameKey]
         for (s, _) in surfaces where seen.insert(Lexicon.keyString(s.string)).inserted { aliases.append(s.string) }
+        // Rounded to three places, but a suggestion never shows the threshold: a sum such
+        // as 0.25 + 0.1 + 0.1 + 0.05 falls a hair short of 0.5 in binary floating point.
+        let rounded = (min(1, score) * 1000).rounded() / 1000
         let found = DiscoveredName(name: name, type: type(k, e, useKnownNames: useKnownNames), aliases: aliases,
-            confidence: (min(1, score) * 1000).rounded() / 1000, signals: reasons, notes: Int(e.notes), count: Int(e.count))
+            confidence: score >= threshold ? rounded : min(rounded, threshold - 0.001), signals: reasons, notes: Int(e.notes),
+            count: Int(e.count))
         return (key, found, score >= threshold)
     }
 

@@ -216,6 +216,16 @@ import Testing
         #expect(!Discoverer.discover(s, taken: [], rejected: []).entities.contains { $0.name == "NVIDIA" })
     }
 
+    @Test func aSuggestionIsShownBelowTheThreshold() throws {
+        // Two kinds of particles, alone, in two notes, three times: a sum that falls a hair
+        // short of 0.5 in floating point. It is a suggestion, so it must not read 0.5.
+        let s = Self.stats(["퀼로바가 좋다", "퀼로바를 본다. 퀼로바"])
+        let (found, suggested) = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false)
+        let name = try #require(suggested.first { $0.name == "퀼로바" })
+        #expect(!found.contains { $0.name == "퀼로바" })
+        #expect(name.confidence < Discoverer.threshold && name.confidence > 0.45)
+    }
+
     @Test func aWellKnownNameInOneNoteIsAnEntity() {
         // One note each: a company before a particle, a tool at the start of a list item.
         let s = Self.stats(["- 넷플릭스의 추천", "- Kafka, 그리고 배치"])
