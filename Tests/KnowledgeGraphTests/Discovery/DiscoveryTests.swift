@@ -32,8 +32,8 @@ import Testing
         for key in ["the", "model", "data", "good", "데이터", "모델", "사용하", "사람", "todo"] { #expect(c[key] == nil, "\(key)") }
         let d = candidates("이렇게 하는 것이 좋다. 할 수가 없고 나는 본다\n")
         for key in ["것이", "수가", "나는"] { #expect(d[key] == nil, "\(key)") }
-        let e = candidates("자유로운 분위기, 자연스러운 흐름. 이건 없을 것 같다\n")
-        for key in ["자유로운", "자연스러운", "이건", "없을"] { #expect(e[key] == nil, "\(key)") }
+        let e = candidates("자유로운 분위기, 자연스러운 흐름. 이건 없을 것 같다. 지속적인 성과\n")
+        for key in ["자유로운", "자연스러운", "이건", "없을", "지속적인"] { #expect(e[key] == nil, "\(key)") }
         // Conjunctions, a bound noun with its particle, a question ending, a negated verb.
         let f = candidates("혹은 여러개를 쓴 후에 실행 시에 확인. 무엇이 있는가, 그것인가. 되지 않는 경우\n")
         for key in ["혹은", "여러개", "후에", "시에", "있는가", "그것인가", "않는"] { #expect(f[key] == nil, "\(key)") }
