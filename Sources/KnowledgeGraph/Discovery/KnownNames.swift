@@ -11,7 +11,7 @@ enum KnownNames {
     /// Names on the list that are also everyday words (라인 'line', 당근 'carrot', `Slack`,
     /// `Notion`): the list lifts them less, so a note that only uses the word stays out.
     static let everyday: Set<NameKey> = Set(
-        "기아 라인 토스 당근 타다 하이브 리멤버 지그재그 메타 깃 요약 확산 통계 meta toss wanted slack notion attention spark line"
+        "기아 라인 토스 당근 타다 하이브 리멤버 지그재그 메타 깃 요약 통계 meta toss wanted slack notion attention spark line"
             .split(separator: " ").map { NameKey(Lexicon.keyString(String($0))) })
 
     private static let entries: [String: (type: String, spelling: String)] = {

@@ -237,6 +237,8 @@ import Testing
         // needs more than one note's plain use.
         let t = Self.stats(["1000만 개가 넘는 라인이 입력되는 경우", "학습이 지그재그로 진행"])
         #expect(Discoverer.discover(t, taken: [], rejected: []).entities.isEmpty)
+        // Every such word is a name on the list (a misspelled one would lift nothing less).
+        #expect(KnownNames.everyday.allSatisfy { KnownNames.types[$0] != nil })
     }
 
     @Test func aWordCapitalizedNowAndThenIsNotAName() {
