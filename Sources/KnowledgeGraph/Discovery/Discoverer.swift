@@ -401,8 +401,9 @@ enum Discoverer {
         // Mostly the second word of a compound: a fragment of it.
         if e.has(.compoundTail) && e.notes(.compoundTail) * 5 >= e.notes * 4 && !e.has(.companyList) { score -= 0.3 }
         // Only ever written as inline code: an identifier (`CharField`, `DATE_PART`) more often
-        // than a name. An acronym or a Hangul word in backticks is a term set off (`OLTP`, `정점`).
-        if e.has(.code) && !e.has(.prose) && isLatin(key) && (!e.has(.acronym) || key.contains("_")) { score -= 0.3 }
+        // than a name. An acronym, a Hangul word or words with a space in backticks are a term
+        // set off (`OLTP`, `정점`, `CAPEX(Capital Expenditure)`): no identifier has a space.
+        if e.has(.code) && !e.has(.prose) && isLatin(key) && !key.contains(" ") && (!e.has(.acronym) || key.contains("_")) { score -= 0.3 }
         return (score, reasons)
     }
 

@@ -276,6 +276,11 @@ import Testing
         }
         #expect(confidence("정점", (found, suggested)) != nil && confidence("정점", (found, suggested)) == confidence("정점", plain))
         #expect(confidence("OLTP", (found, suggested)) == confidence("OLTP", plain))
+        // Words with a space are no identifier: a long form defined in backticks keeps its
+        // weight.
+        let defined = Discoverer.discover(Self.stats(["초기 비용 `CAPEX(Capital Expenditure)`은 줄어든다"]), taken: [], rejected: [],
+            useKnownNames: false)
+        #expect(defined.entities.contains { $0.name == "Capital Expenditure" })
     }
 
     @Test func aNameWrittenWithATitleIsTypedPerson() {
