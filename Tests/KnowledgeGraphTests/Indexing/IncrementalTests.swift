@@ -68,7 +68,9 @@ import Testing
         // An acronym and its long form, and another phrase with the same initials.
         "NCF(Neural Collaborative Filtering)", "Neural Collaborative Filtering은", "NCF를", "Network Compute Fabric",
         // One name with and without spaces around `&`, and an acronym with `&` and its long form.
-        "Wide&Deep", "Wide & Deep을", "W&B(Weights & Biases)", "Weights & Biases"]
+        "Wide&Deep", "Wide & Deep을", "W&B(Weights & Biases)", "Weights & Biases",
+        // A name on the built-in list (an entity from one note), a long form in backticks.
+        "넷플릭스의", "`CAPEX(Capital Expenditure)`"]
 
     struct Rng {
         var state: UInt64
