@@ -357,7 +357,9 @@ enum Discoverer {
             } else if e.has(.capitalizedPhrase) && key.contains(" ") && mostlyCapitalized {
                 give(0.4, "capitalized-phrase")
             } else if e.has(.capitalized) && mostlyCapitalized {
-                give(0.4, "capitalized")
+                // An ordinary English word capitalized (`Running`, `Store`) is a label or a
+                // heading's word more often than a name.
+                if EnglishWords.contains(key) { give(0.2, "capitalized-common-word") } else { give(0.4, "capitalized") }
             } else if e.has(.latinInKorean) {
                 give(0.2, "latin-in-korean")
             } else if e.has(.hyphenated) || e.has(.sentenceStart) {

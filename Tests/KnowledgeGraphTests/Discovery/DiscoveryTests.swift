@@ -251,6 +251,16 @@ import Testing
         #expect(Discoverer.discover(t, taken: [], rejected: [], useKnownNames: false).entities.contains { $0.name == "Dagster" })
     }
 
+    @Test func aCapitalizedCommonEnglishWordIsNoName() {
+        // `Running` and `Completed` capitalized in two notes, as a label is; `Logstash` too.
+        let s = Self.stats(["서버가 Running 상태이고 Completed 작업은 Logstash 로 보낸다", "다시 Running 상태, Completed 목록과 Logstash 설정"])
+        let (found, suggested) = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false)
+        #expect(found.map(\.name) == ["Logstash"])
+        #expect(suggested.first { $0.name == "Running" }?.signals.contains("capitalized-common-word") == true)
+        #expect(EnglishWords.contains("running") && EnglishWords.contains("completed") && EnglishWords.contains("libraries"))
+        #expect(!EnglishWords.contains("logstash") && !EnglishWords.contains("kubernetes") && !EnglishWords.contains("redis"))
+    }
+
     @Test func aWordInCapitalsNowAndThenIsNoAcronym() {
         // `DEV` once as a constant, `dev` in every note; `CNN_FM` once in four spellings.
         let s = Self.stats(["dev 서버에 배포", "dev 환경과 prod 환경", "dev 로그를 봄", "DEV 설정과 dev 설정", "cnn_fm 학습 cnn_fm 결과",
