@@ -352,7 +352,12 @@ enum Discoverer {
             // an acronym: an acronym's capitals are at least a quarter of its spellings.
             let acronym = e.has(.acronym) && capitalized * 4 >= written
             let shaped = acronym || e.has(.mixedCase) || e.has(.alphanumeric)
-            if shaped {
+            if acronym && !hasDigits && key.utf8.count >= 3 && (EnglishWords.contains(key) || EnglishWords.inIdentifier(key)) {
+                // An English word in capitals (`ERROR`, `SELECT`, `ORDER`) or a constant made of
+                // English words (`INSTALLED_APPS`) is a keyword, a log level or a name in code,
+                // not an acronym.
+                give(0.2, "capitals-common-word")
+            } else if shaped {
                 give(0.45, acronym ? "acronym" : e.has(.mixedCase) ? "mixed-case" : "letters-and-digits")
             } else if e.has(.capitalizedPhrase) && key.contains(" ") && mostlyCapitalized {
                 give(0.4, "capitalized-phrase")

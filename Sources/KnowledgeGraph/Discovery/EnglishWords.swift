@@ -80,6 +80,12 @@ enum EnglishWords {
         worker world worry would write writer wrong yard yeah year yes yet you young your zone
         """)
 
+    /// Whether a key is an identifier made of words joined by `_` of which one is a common
+    /// English word (`installed_apps`, `auto_increment`; not `cnn_fm`).
+    static func inIdentifier(_ key: String) -> Bool {
+        key.contains("_") && key.split(separator: "_").contains { contains(String($0)) }
+    }
+
     /// Whether a lowercase Latin key is a common English word or a regular form of one
     /// (`stores`, `libraries`, `completed`, `pasted`, `running`, `making`, `easily`).
     static func contains(_ key: String) -> Bool {

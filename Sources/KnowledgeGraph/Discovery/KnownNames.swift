@@ -61,7 +61,7 @@ enum KnownNames {
         BigQuery|빅쿼리|Snowflake|Redshift|Athena|Databricks Lakehouse|Delta Lake|Iceberg|Hudi|Parquet|Avro|ORC
         Docker|도커|Kubernetes|쿠버네티스|k8s|Helm|Terraform|Ansible|Jenkins|GitHub Actions|ArgoCD|Argo|Prometheus|Grafana|ELK|Kibana
         PostgreSQL|Postgres|MySQL|MariaDB|SQLite|Oracle DB|MongoDB|몽고DB|Redis|레디스|Cassandra|DynamoDB|Neo4j|Elasticsearch|엘라스틱서치
-        OpenSearch|FAISS|Milvus|Pinecone|Weaviate|Qdrant|Chroma|Annoy|ScaNN|Solr|Lucene|RabbitMQ|Celery|gRPC|GraphQL|REST API
+        OpenSearch|FAISS|Milvus|Pinecone|Weaviate|Qdrant|Chroma|Annoy|ScaNN|Solr|Lucene|RabbitMQ|Celery|gRPC|GraphQL|REST API|REST
         FastAPI|Flask|Django|Spring|Spring Boot|Node.js|React|Vue|Next.js|Nginx|Linux|리눅스|Ubuntu|Windows|macOS|iOS|Android|안드로이드|Git|깃|Slack API|Notion|노션|Obsidian|옵시디언
         AWS SageMaker|SageMaker|Vertex AI|Azure ML|Google Cloud|GCP|Azure|EC2|S3|Lambda|Cloud Run|Colab Pro|CUDA|cuDNN|NCCL|Horovod
         crontab|cron|Excel|엑셀|Tableau|태블로|Looker|Superset|Metabase|Power BI|Amplitude|Mixpanel|Google Analytics|GA4|Hotjar

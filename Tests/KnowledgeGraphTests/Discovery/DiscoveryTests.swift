@@ -259,6 +259,9 @@ import Testing
         #expect(suggested.first { $0.name == "Running" }?.signals.contains("capitalized-common-word") == true)
         #expect(EnglishWords.contains("running") && EnglishWords.contains("completed") && EnglishWords.contains("libraries"))
         #expect(!EnglishWords.contains("logstash") && !EnglishWords.contains("kubernetes") && !EnglishWords.contains("redis"))
+        // In capitals: a keyword, a log level, a constant of English words; `CNN_FM` is a name.
+        let t = Self.stats(["SELECT 문과 ERROR 로그, INSTALLED_APPS 설정과 CNN_FM 모델", "SELECT 결과, ERROR 처리, INSTALLED_APPS 에 CNN_FM 을"])
+        #expect(Discoverer.discover(t, taken: [], rejected: [], useKnownNames: false).entities.map(\.name) == ["CNN_FM"])
     }
 
     @Test func aWordInCapitalsNowAndThenIsNoAcronym() {
