@@ -27,7 +27,8 @@ struct LinkedNote: Sendable, Equatable {
 /// Evidence, summed into a confidence:
 /// - Latin: a technical shape (acronym `FFM`, mixed case `LightGCN`, letters with digits
 ///   `Word2Vec`), a capitalized word inside a sentence (`Kafka`), a capitalized phrase
-///   (`Factorization Machine`); lowercase alone is no evidence.
+///   (`Factorization Machine`); lowercase alone is no evidence, and an ordinary English word
+///   capitalized or in capitals (`Running`, `ERROR`) little.
 /// - Hangul: the kinds of particles the stem was seen before (a noun takes several: 이/가,
 ///   을/를, 은/는, 의, 에, 로, 와/과), being seen alone, a compound.
 /// - Both: how many notes, company cues (context words on the line, a list under a heading

@@ -1,7 +1,7 @@
 /// A small built-in list of well-known companies and ML/data names, in Korean and English,
-/// written from general knowledge (not from any vault). It only helps discovery type and
-/// rank what the notes already show: a name on it still needs its occurrences, and
-/// discovery works on names it lacks.
+/// written from general knowledge (not from any vault). It types what the notes show and
+/// lifts it: a name on it still needs its occurrences and evidence of its own, and then is
+/// an entity even in one note. Discovery works on names it lacks.
 enum KnownNames {
     /// Match key → type, for every name and spelling below.
     static let types: [NameKey: String] = Dictionary(uniqueKeysWithValues: entries.map { (NameKey($0.key), $0.value.type) })
