@@ -66,12 +66,6 @@ struct DiscoveryUpdate {
             again.insert(NameKey(k.string + "s"))
             if let shorter = Discoverer.shorterKey(k) { again.insert(shorter) }
         }
-        // With and without spaces around `&` (a plural's too).
-        for k in Array(again) where k.string.contains("&") {
-            let compact = Discoverer.compactAmpersands(k.string)
-            again.insert(NameKey(compact))
-            again.insert(NameKey(Discoverer.spacedAmpersands(compact)))
-        }
         // The words of a name with spaces (`dropInside`), and a note with aliases: its
         // title's name takes them, and a name kept on its own that is one of them joins it
         // (`Discoverer.giveAliases`); all are decided again together. Added until nothing
@@ -114,6 +108,7 @@ struct DiscoveryUpdate {
                     for p in longForms[letters] ?? [] { add(p) }
                     for key in Discoverer.acronymKeys(letters) { add(NameKey(key)) }
                 }
+                // With and without spaces around `&` (a plural's too: the plurals are in `again`).
                 if k.string.contains("&") {
                     let compact = Discoverer.compactAmpersands(k.string)
                     add(NameKey(compact))
