@@ -30,8 +30,8 @@ struct CandidateExtractor {
     /// The line being scanned, and its ASCII lowercased copy (reused from line to line).
     var line: [UInt32] = []
     var lowered: [UInt32] = []
-    /// Where a Hangul word splits before a particle (`splitPoints`), kept from word to word.
-    private var splitAt: [Int] = []
+    /// The Hangul words scanned so far, analysed once each.
+    private var hangulRuns = HangulRuns()
     /// Capitalized words in a row in the line being scanned (`flushPhrase`).
     private var phrase: [PhraseWord] = []
     /// The words of the line's short inline code spans, at their places, the rest blank
@@ -230,15 +230,16 @@ struct CandidateExtractor {
         let korean = hangul ? Signal.latinInKorean.bit : 0
         var i = 0
         let end = line.count
-        // A bare Hangul word (its start, and the end of its run) that may begin a compound.
-        var previousBareHangul: (start: Int, end: Int)?
+        // A bare Hangul word (its start, the end of its run, and whether it is an everyday or
+        // general word) that may begin a compound.
+        var previousBareHangul: (start: Int, end: Int, common: Bool)?
         phrase.removeAll(keepingCapacity: true)
         func flushPhrase() { self.flushPhrase(line, cues) }
-        /// Whether the Hangul run at `k` is a title (`멘토`, `교수님께서`).
-        func titleAt(_ k: Int) -> Bool {
+        /// The Hangul run at `k` (empty when none).
+        func hangulRun(at k: Int) -> ArraySlice<UInt32> {
             var e = k
             while e < end && Scalars.isHangulSyllable(line[e]) { e += 1 }
-            return e > k && CandidateExtractor.isTitle(line[k..<e])
+            return line[k..<e]
         }
         while i < end {
             let v = line[i]
@@ -276,9 +277,7 @@ struct CandidateExtractor {
                 // but a word followed by a particle alone (`EDA를`, `CNS에서는`) is.
                 var glued = i > 0 && Scalars.isHangulSyllable(line[i - 1])
                 if !glued && j < end && Scalars.isHangulSyllable(line[j]) {
-                    var k = j + 1
-                    while k < end && Scalars.isHangulSyllable(line[k]) { k += 1 }
-                    glued = !Particles.isForm(line[j..<k])
+                    glued = !hangulRuns.word(hangulRun(at: j)).particleForm
                 }
                 if let bits = CandidateExtractor.shape(word, lowered: lowered[i..<j]) {
                     var signals = bits | cues
@@ -328,56 +327,53 @@ struct CandidateExtractor {
                 var j = i
                 while j < end && Scalars.isHangulSyllable(line[j]) { j += 1 }
                 let run = line[i..<j]
+                let word = hangulRuns.word(run)
                 // A person: a full name glued to a title (`김학수교수`, `한기용님이`), or before
                 // one (`김찬란 멘토`).
-                if let name = CandidateExtractor.nameBeforeTitle(run)
-                    ?? (j + 1 < end && line[j] == 0x20 && CandidateExtractor.isFullName(run) && titleAt(j + 1) ? run : nil)
+                if word.nameBeforeTitle > 0
+                    || j + 1 < end && line[j] == 0x20 && word.fullName && !hangulRun(at: j + 1).isEmpty && hangulRuns.word(hangulRun(at: j + 1)).title
                 {
-                    add(name, Signal.person.bit | cues)
+                    add(word.nameBeforeTitle > 0 ? run.prefix(Int(word.nameBeforeTitle)) : run, Signal.person.bit | cues)
                     previousBareHangul = nil
                     i = j
                     continue
                 }
                 let gluedToLatin = (i > 0 && CandidateExtractor.isLatinWord(line[i - 1])) || (j < end && CandidateExtractor.isUpper(line[j]))
-                let verb = gluedToLatin || CandidateExtractor.isVerbForm(run)
+                let verb = gluedToLatin || word.verbForm
                 // Every split before a particle is evidence for its stem: the true noun gathers
                 // the most kinds of particles across the vault (`텐서플로는` is 텐서플로 + 는
                 // and 텐서플 + 로는; only the first is also seen before 를, 가, 의).
-                splitAt.removeAll(keepingCapacity: true)
-                if !verb { CandidateExtractor.splitPoints(run, into: &splitAt) }
-                let stem = splitAt.last.map { run[..<$0] } ?? run
-                let particle = splitAt.last.map { run[$0...] }
-                if verb || !CandidateExtractor.mayBeNoun(stem) && splitAt.isEmpty {
+                let particle = !verb && word.splits
+                if verb || !word.mayBeNoun && !particle {
                     previousBareHangul = nil
-                } else if particle != nil {
-                    for k in splitAt where k - run.startIndex >= 2 && k - run.startIndex <= 8 {
+                } else if particle {
+                    for s in word.kept {
+                        let split = hangulRuns.splits[Int(s)]
+                        guard split.stemMayBeNoun else { continue }
+                        let k = i + Int(split.offset)
                         let splitStem = run[..<k]
-                        guard CandidateExtractor.mayBeNoun(splitStem) else { continue }
-                        let cls = CandidateExtractor.particleClass(run[k...]).bit
-                        let everyday = Vocabulary.koreanEverydayScalars.contains(splitStem)
-                        let general = !everyday && Vocabulary.koreanGeneralScalars.contains(splitStem)
-                        if !everyday && !general { add(splitStem, Signal.particle.bit | cls | cues) }
+                        let (everyday, general) = (split.stemEveryday, split.stemGeneral)
+                        if !everyday && !general { add(splitStem, Signal.particle.bit | split.particleClass | cues) }
                         // A compound's head: not an everyday word unless a technical one
                         // (`추천 시스템`), and a general one only after a word that is neither
                         // (`선형 변환`, not `현재 위치`).
                         if let prev = previousBareHangul, prev.end + 1 == i, line[prev.end] == 0x20,
-                            everyday ? Vocabulary.technicalHeadScalars.contains(splitStem)
-                                : !general || Vocabulary.technicalHeadScalars.contains(splitStem) || !CandidateExtractor.common(line[prev.start..<prev.end])
+                            everyday ? split.stemTechnicalHead : !general || split.stemTechnicalHead || !prev.common
                         {
-                            add(line[prev.start..<k], Signal.compound.bit | Signal.particle.bit | cls | cues)
+                            add(line[prev.start..<k], Signal.compound.bit | Signal.particle.bit | split.particleClass | cues)
                             add(splitStem, Signal.compoundTail.bit)
                         }
                     }
                     previousBareHangul = nil
                 } else if run.count >= 2 && run.count <= 8 {
                     // A bare word that may be a noun (tested above: no particle, no verb form).
-                    if !CandidateExtractor.common(stem) { add(stem, Signal.alone.bit | cues) }
-                    previousBareHangul = CandidateExtractor.mayStartCompound(nounStem: stem) ? (i, j) : nil
+                    if !word.common { add(run, Signal.alone.bit | cues) }
+                    previousBareHangul = word.startsCompound ? (i, j, word.common) : nil
                 } else {
                     previousBareHangul = nil
                 }
                 // 삼성SDS: Hangul glued to Latin capitals.
-                if j < end && CandidateExtractor.isUpper(line[j]) && particle == nil && run.count >= 2 {
+                if j < end && CandidateExtractor.isUpper(line[j]) && !particle && run.count >= 2 {
                     var k = j
                     while k < end && CandidateExtractor.isLatinWord(line[k]) { k += 1 }
                     if line[j..<k].allSatisfy({ !CandidateExtractor.isLower($0) }) && k - j >= 2 {

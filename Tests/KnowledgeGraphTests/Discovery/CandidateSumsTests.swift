@@ -15,6 +15,8 @@ import Testing
         "모델", "데이터를", "했다", "주식회사 ", "채용 ", "면접 ", "(주)", " ", " ", " ", ". ", ", ", "\n", "\n", "\n- ", "\n## 기업\n",
         "\n# Kafka 정리\n", "[[Airflow]]", "[[notes/LightGCN|LGCN]]", "[[카카오#채용]]", " #mlops ", " #추천/모델 ", "GCN(Graph Convolution)",
         "`code FFM`", "\n```\nFFM 코드\n```\n", "é", "e\u{301}", "ＦＦＭ", "x", "1. ", "top10", "v1",
+        // People, compounds of general and technical words, verb forms, Latin glued to Hangul.
+        "김학수교수", "김찬란 멘토", "한기용님이", "선형 변환을", "현재 위치를", "랜덤 포레스트는", "사용하는", "좋았다", "EDA를", "SK텔레콤",
     ]
 
     @Test func extractEncodesAndSumsAsTheGeneralWay() {
@@ -55,6 +57,29 @@ import Testing
         merged.merge(parts[2])
         #expect(merged.stats() == whole.stats())
         #expect(merged.count == whole.count)
+    }
+
+    /// The extractor remembers what it decided about each Hangul word (`HangulRuns`) from note
+    /// to note, and forgets it all when its table is full: after a note of more distinct
+    /// words than the table holds, each note still gives what a fresh extractor gives.
+    @Test func anExtractorPastItsWordTableFindsWhatAFreshOneFinds() {
+        var extractor = CandidateExtractor()
+        var sums = CandidateSums()
+        var words: [String] = []
+        for k in 0..<(HangulRuns.limit + 5_000) {
+            let syllables = [0xAC00 + UInt32(k % 11_172), 0xAC00 + 100 + UInt32(k / 11_172)]
+            words.append(String(String.UnicodeScalarView(syllables.compactMap(Unicode.Scalar.init))) + (k % 2 == 0 ? "는" : ""))
+        }
+        var random = SplitMix(seed: 31)
+        for n in 0..<120 {
+            let text = n % 40 == 0 ? words.joined(separator: " ") : random.string(of: Self.pieces, count: 1...60)
+            let note = MarkdownNote(text: Normalizer.normalize(text))
+            var general = BinaryWriter()
+            NoteCandidate.encode(CandidateExtractor.candidates(of: note), into: &general)
+            var w = BinaryWriter()
+            extractor.extract(note, into: &w, sums: &sums)
+            #expect(w.bytes == general.bytes, "note \(n)")
+        }
     }
 
     /// A name written many ways in one note keeps its three most frequent spellings (ties in
