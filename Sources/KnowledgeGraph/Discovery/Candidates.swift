@@ -80,9 +80,14 @@ struct CandidateExtractor {
     /// The indices of `found` in the order of their keys. Scalar order is UTF-8 byte order:
     /// keys are sorted as scalars, before any String is made.
     func keyOrder() -> [Int] {
-        keys.withUnsafeBufferPointer { k in
-            found.indices.sorted { a, b in
-                UnsafeBufferPointer(rebasing: k[found[a].key]).lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: k[found[b].key]))
+        // The keys' places, read where they lie: a closure that reads `found` would copy the
+        // extractor at every comparison.
+        let places = found.map(\.key)
+        return keys.withUnsafeBufferPointer { k in
+            places.withUnsafeBufferPointer { p in
+                p.indices.sorted { a, b in
+                    UnsafeBufferPointer(rebasing: k[p[a]]).lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: k[p[b]]))
+                }
             }
         }
     }
