@@ -222,6 +222,9 @@ public struct Indexer: Sendable {
             {
             case .committed(let reader):
                 report.seconds = monotonicSeconds() - started
+                // The vault's statistics and every note's candidates are freed on another core.
+                releaseElsewhere([discovery as Any])
+                discovery = nil
                 return (reader, report)
             case .guessFailed(let read):
                 alreadyRead = read
