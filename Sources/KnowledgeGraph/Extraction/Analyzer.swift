@@ -13,14 +13,14 @@ public struct Analyzer: Sendable {
     let matcher: MentionMatcher
     /// Whether records carry the note's discovery candidates.
     public let discover: Bool
-    /// Candidates discovery already extracted, encoded, by note path.
-    let extracted: [PathKey: [UInt8]]
+    /// Candidates discovery already extracted, encoded, by note path: each taken once.
+    let extracted: ExtractedCandidates?
 
     public init(lexicon: Lexicon, discover: Bool = false) {
-        self.init(lexicon: lexicon, discover: discover, extracted: [:])
+        self.init(lexicon: lexicon, discover: discover, extracted: nil)
     }
 
-    init(lexicon: Lexicon, discover: Bool, extracted: [PathKey: [UInt8]]) {
+    init(lexicon: Lexicon, discover: Bool, extracted: ExtractedCandidates?) {
         self.lexicon = lexicon
         self.matcher = MentionMatcher(lexicon: lexicon)
         self.discover = discover
@@ -171,7 +171,7 @@ public struct Analyzer: Sendable {
             links: note.links, aliases: aliases, date: date, definesEntity: Analyzer.entityDefinition(path: path, note: note),
             lineCount: Int32(note.lines.count), tokenCount: pos, lineTokenStarts: lineStarts, mentions: mentions)
         if discover {
-            if let bytes = extracted.isEmpty ? nil : extracted[PathKey(path)] {
+            if let bytes = extracted?.take(path) {
                 record.encodedCandidates = bytes
             } else {
                 record.candidates = CandidateExtractor.candidates(of: note)

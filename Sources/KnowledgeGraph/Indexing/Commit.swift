@@ -25,7 +25,7 @@ extension Indexer {
     /// while it is read starts the pass over as a rebuild; a note that cannot be read any more
     /// is marked skipped and the pass starts over.
     func write(
-        _ changes: ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryBuild?, entityChange: EntityChange? = nil,
+        _ changes: inout ChangeSet, lexicon: LexiconBuild, discovery: DiscoveryBuild?, entityChange: EntityChange? = nil,
         previous: PreviousIndex, report: inout IndexReport,
         speculate: Bool,
         options: Options, notice: (String) -> Void, progress: (@Sendable (Int, Int) -> Void)?, started: Double
@@ -43,13 +43,15 @@ extension Indexer {
         }
         // The notes of the new index, in path order (a note's id is its position): kept from
         // the previous index, or analysed (what changed, or everything on a rebuild).
-        let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil, extracted: discovery?.extracted ?? [:])
+        let analyzer = Analyzer(lexicon: lexicon.lexicon, discover: discovery != nil, extracted: discovery?.extracted)
         let discoverySection = discovery?.section ?? []
         let previousNotePaths = previous.notePaths
         // Notes whose text is unchanged are analysed again where a discovered name came or went.
         let changed = old == nil ? changes.changed : changes.changed.union(entityChange?.notes ?? [])
         var files = changes.files
+        // The texts read by the check are held here only, so that each is freed once analysed.
         var fresh = changes.fresh
+        changes.fresh = [:]
         // Temp files of a writer killed mid-commit: only the lock holder writes, so any that
         // exist are stale.
         removeStaleTempFiles()

@@ -24,7 +24,7 @@ struct DiscoveryBuild {
     var section: [UInt8] = []
     /// The encoded candidates of the notes read here (`NoteCandidate.encode`), which their
     /// records take as they are rather than extracting them again.
-    var extracted: [PathKey: [UInt8]] = [:]
+    var extracted = ExtractedCandidates()
     /// `reject:` lines of names kg never found.
     var issues: [LexiconIssue] = []
     /// How many names an incremental update decided again (nil: decided over the whole vault).
@@ -168,15 +168,16 @@ struct DiscoveryBuild {
         }
     }
 
-    /// The candidates of the notes at `paths`, summed, and each note's encoded. Summed in
-    /// parts, a few per core; each note's candidates are kept encoded only.
-    static func extract(_ paths: [String], fresh: [PathKey: String], vault: Vault) -> (DiscoveryStats, [PathKey: [UInt8]]) {
+    /// The candidates of the notes at `paths` (in byte order), summed, and each note's
+    /// encoded. Summed in parts, a few per core; each note's candidates are kept encoded only.
+    static func extract(_ paths: [String], fresh: [PathKey: String], vault: Vault) -> (DiscoveryStats, ExtractedCandidates) {
         let parts = max(1, min(paths.count / 64, 4 * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        let sums: [(CandidateSums, [(PathKey, [UInt8])])] = parallelMap(Array(0..<parts), minimum: 2) { part in
+        let extracted = ExtractedCandidates(paths: paths)
+        let sums: [CandidateSums] = parallelMap(Array(0..<parts), minimum: 2) { part in
             var sum = CandidateSums()
             var extractor = CandidateExtractor()
-            var encoded: [(PathKey, [UInt8])] = []
-            for path in paths[(paths.count * part / parts)..<(paths.count * (part + 1) / parts)] {
+            for k in (paths.count * part / parts)..<(paths.count * (part + 1) / parts) {
+                let path = paths[k]
                 let scalars: [UInt32]
                 if let t = fresh[PathKey(path)] {
                     scalars = Scalars.values(of: t)
@@ -187,17 +188,40 @@ struct DiscoveryBuild {
                 }
                 var w = BinaryWriter()
                 extractor.extract(MarkdownNote(scalars: scalars), into: &w, sums: &sum)
-                encoded.append((PathKey(path), w.bytes))
+                extracted.put(k, w.bytes)
             }
-            return (sum, encoded)
+            return sum
         }
         var total = CandidateSums()
-        var extracted: [PathKey: [UInt8]] = [:]
-        extracted.reserveCapacity(paths.count)
-        for (part, encoded) in sums {
+        for part in sums {
             if total.count == 0 { total = part } else { total.merge(part) }
-            for (path, bytes) in encoded { extracted[path] = bytes }
         }
         return (total.stats(), extracted)
+    }
+}
+
+/// Each note's candidates as discovery encoded them, by path, handed over once (`take`) to the
+/// analysis that files them in the note's record: a note's bytes are freed as soon as its
+/// record holds them, not kept to the end of the build (at 100k notes they take about 100 MB).
+/// Notes run on several cores take their own slots.
+final class ExtractedCandidates: @unchecked Sendable {
+    /// The notes' paths, in byte order; a note's bytes are in the slot of its place.
+    private let paths: [String]
+    private let slots: SharedSlots<[UInt8]>
+
+    init(paths: [String] = []) {
+        self.paths = paths
+        slots = SharedSlots(count: paths.count)
+    }
+
+    func put(_ k: Int, _ bytes: [UInt8]) { slots.put(k, bytes) }
+
+    /// The bytes of the note at `path`, which are no longer kept here; nil if none were, or
+    /// were taken already (the note is then extracted again).
+    func take(_ path: String) -> [UInt8]? {
+        guard !paths.isEmpty, let k = path.utf8.withContiguousStorageIfAvailable({ paths.sortedIndex(ofBytes: UnsafeRawBufferPointer($0)) })
+            ?? { var p = path; return p.withUTF8 { paths.sortedIndex(ofBytes: UnsafeRawBufferPointer($0)) } }()
+        else { return nil }
+        return slots.take(k)
     }
 }

@@ -18,7 +18,7 @@
 struct DiscoveryUpdate {
     var entities: [DiscoveredName]
     var section: [UInt8]
-    var extracted: [PathKey: [UInt8]]
+    var extracted: ExtractedCandidates
     /// How many names were decided again.
     var decidedAgain: Int
     private var touched: [NameKey: DiscoveryStats.Entry?]

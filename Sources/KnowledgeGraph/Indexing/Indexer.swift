@@ -145,7 +145,7 @@ public struct Indexer: Sendable {
         var speculate = previous.reader == nil && options.speculate && !discover
         var alreadyRead: [UInt64?] = []
         while true {
-            let changes = ChangeSet(listing: listing, previous: previous.files, vault: vault, racyFrom: racyFrom(),
+            var changes = ChangeSet(listing: listing, previous: previous.files, vault: vault, racyFrom: racyFrom(),
                 textBudget: options.textBudget, speculate: speculate, alreadyRead: alreadyRead)
             if !options.allowMassDelete { try changes.refuseMassDeletion(previous: previous.files) }
             trace("checked", started)
@@ -216,7 +216,10 @@ public struct Indexer: Sendable {
                 return (reader, report)
             }
             trace("lexicon read", started)
-            switch try write(changes, lexicon: lexicon, discovery: discovery, entityChange: entityChange,
+            // Only an update hands the vault's statistics on (to the reader it writes, for a
+            // watcher's next save); a build frees them before it analyses the notes.
+            if report.rebuildReason != nil || previous.reader == nil { discovery?.stats = nil }
+            switch try write(&changes, lexicon: lexicon, discovery: discovery, entityChange: entityChange,
                 previous: previous, report: &report,
                 speculate: speculate, options: options, notice: notice, progress: progress, started: started)
             {

@@ -82,6 +82,21 @@ import Testing
         }
     }
 
+    /// Discovery hands each note's encoded candidates to the analysis once, so that they are
+    /// freed as soon as the note's record holds them: a second take finds nothing (the
+    /// analysis then extracts the note again), nor does a path discovery did not read.
+    @Test func extractedCandidatesAreHandedOverOnce() {
+        let extracted = ExtractedCandidates(paths: ["a.md", "b/c.md", "노트.md"])
+        extracted.put(0, [1, 2])
+        extracted.put(2, [3])
+        #expect(extracted.take("노트.md") == [3])
+        #expect(extracted.take("노트.md") == nil)
+        #expect(extracted.take("b/c.md") == nil)
+        #expect(extracted.take("z.md") == nil)
+        #expect(extracted.take("a.md") == [1, 2])
+        #expect(ExtractedCandidates().take("a.md") == nil)
+    }
+
     /// A name written many ways in one note keeps its three most frequent spellings (ties in
     /// scalar order) and counts them all.
     @Test func aNoteKeepsItsThreeMostFrequentSpellings() {
