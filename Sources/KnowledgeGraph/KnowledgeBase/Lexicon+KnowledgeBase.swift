@@ -24,6 +24,44 @@ public struct SuggestionList: Sendable, Equatable {
     public var suggestions: [Name]
 }
 
+/// What kg makes of one name (`kg suggest NAME`): an entity and from where, a suggestion, or
+/// why it is neither.
+public struct NameReport: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// An entity of the lexicon file, of an entity note, or discovered (`entity` names it).
+        case lexicon, note, discovered
+        /// Discovered below the threshold: in `kg suggest`'s queue.
+        case suggestion
+        /// Seen as a candidate, but its evidence is below what `kg suggest` shows.
+        case weak
+        /// Evidence enough, but it is part of a longer name (`텐서플` of `텐서플로`).
+        case inside
+        /// A `reject:` line of the lexicon file refuses it.
+        case rejected
+        /// Never seen as a candidate name in the notes.
+        case unseen
+        /// Discovery is off (a lexicon without `discover: on`) and the lexicon lacks it.
+        case off
+    }
+
+    /// The name reported on: as asked, or without the particle it was asked with (`카카오에서`
+    /// is reported as `카카오` when that is an entity).
+    /// The least confidence `kg suggest` lists.
+    public static let suggestionFloor = Discoverer.suggestionFloor
+
+    public var name: String
+    /// The name as asked.
+    public var asked: String
+    public var status: Status
+    /// The entity the name is, or an alias of.
+    public var entity: String?
+    public var type: String?
+    public var confidence: Double?
+    public var signals: [String] = []
+    public var notes = 0
+    public var count = 0
+}
+
 /// A change made to `.kg/lexicon.txt`.
 public struct LexiconChange: Sendable, Equatable {
     public var name: String
@@ -60,6 +98,70 @@ extension KnowledgeBase {
                 SuggestionList.Name(name: s.name, kinds: s.kinds, aliasOf: s.aliasOf, count: s.count, notes: s.notes,
                     examples: s.examples.map { view.place($0.note, $0.line) })
             })
+        }
+    }
+
+    /// What kg makes of `name`: the entity it is (or an alias of), or what discovery saw of it
+    /// and why that is not enough.
+    public func report(_ name: String) throws(KGError) -> NameReport {
+        try query { view in
+            let asked = name.trimmingSpaces()
+            guard !asked.isEmpty else { throw KGError.usage("'\(name)' is not a name") }
+            let lexicon = try view.lexicon()
+            var clean = asked
+            // A Korean name asked with its particle (`카카오에서`): the entity it is written with.
+            if lexicon.lookup(asked) == nil, case let scalars = asked.unicodeScalars.map(\.value),
+                scalars.allSatisfy(Scalars.isHangulSyllable), case let stem = CandidateExtractor.stem(scalars[...]),
+                stem.count < scalars.count, lexicon.lookup(Scalars.string(stem)) != nil
+            {
+                clean = Scalars.string(stem)
+            }
+            var report = NameReport(name: clean, asked: asked, status: .unseen)
+            if let id = lexicon.lookup(clean) {
+                let (e, origin) = (lexicon.entities[id], lexicon.origins[id])
+                report.status = origin.source == .lexicon ? .lexicon : origin.source == .note ? .note : .discovered
+                report.entity = e.name
+                report.type = e.type
+                if origin.source == .discovered {
+                    report.confidence = origin.confidence
+                    report.signals = origin.signals
+                }
+                return report
+            }
+            let key = Lexicon.keyString(clean)
+            let rejects = LexiconBuild.read(indexFolder: indexer.indexFolder)?.file.rejects ?? []
+            if rejects.contains(where: { Lexicon.keyString($0.name) == key }) {
+                report.status = .rejected
+                return report
+            }
+            guard let stats = try view.reader.discoveryStats() else {
+                report.status = .off
+                return report
+            }
+            guard let entry = stats[key] else { return report }
+            report.notes = Int(entry.notes)
+            report.count = Int(entry.count)
+            var taken = Set<String>()
+            for e in lexicon.entities { for n in [e.name] + e.aliases { taken.insert(Lexicon.keyString(n)) } }
+            let notes = DiscoveryBuild.linkedNotes(try view.reader.files(), stats: stats)
+            let rejected = Set(rejects.map { Lexicon.keyString($0.name) })
+            if let d = Discoverer.decided(stats, taken: taken, rejected: rejected, notes: notes).first(where: { $0.key == key }) {
+                // Not an entity of the index (that would have matched above): a suggestion.
+                report.status = .suggestion
+                report.type = d.found.type
+                report.confidence = d.found.confidence
+                report.signals = d.found.signals
+                return report
+            }
+            let (score, reasons) = Discoverer.score(NameKey(key), entry, useKnownNames: true) ?? (0, [])
+            report.status = score >= Discoverer.suggestionFloor ? .inside : .weak
+            report.type = Discoverer.type(NameKey(key), entry, useKnownNames: true)
+            report.confidence = (max(0, score) * 1000).rounded() / 1000
+            // What the notes show of it, where the score gave no reason.
+            report.signals = reasons.isEmpty
+                ? Signal.allCases.filter { $0.rawValue < Signal.subjectParticle.rawValue && entry.has($0) && $0 != .prose }.map(\.label)
+                : reasons
+            return report
         }
     }
 

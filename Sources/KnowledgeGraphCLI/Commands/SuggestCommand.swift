@@ -6,7 +6,9 @@ enum SuggestCommand {
         details: """
             With discovery on (a vault without a lexicon, or one with `discover: on`): the
             names discovery found below its threshold, with their signals, type and
-            confidence, and example lines. Otherwise: candidate names the lexicon lacks —
+            confidence, and example lines. `kg suggest NAME...` says what kg makes of each
+            name: an entity (and from where), a suggestion, or why it is neither (seen too
+            little, part of a longer name, rejected, never seen). Otherwise: candidate names the lexicon lacks —
             [[wikilinks]] and #tags that name no entity, short headings, acronyms and
             CamelCase words, X(Y) definitions, Korean words seen before several particles,
             and likely variants of known names (Mflow → MLflow) as alias suggestions.
@@ -26,7 +28,10 @@ enum SuggestCommand {
         let rejecting = inv.value("--reject") != nil
         guard accepting || rejecting else {
             try inv.refuse(["--type", "--alias-of"], unless: false, "goes with --accept NAME")
-            if let first = inv.positional.first { throw .usage("names to add go with --accept or --reject: kg suggest --accept \(shortened(first))") }
+            if !inv.positional.isEmpty {
+                try inv.refuse(["--limit"], unless: false, "does not apply to names")
+                return try explain(inv)
+            }
             return try list(inv)
         }
         if accepting && rejecting { throw .usage("--accept and --reject go in separate commands") }
@@ -53,6 +58,34 @@ enum SuggestCommand {
                 inv.out("added \(change.type): \(change.name) to .kg/lexicon.txt\n")
             }
         }
+    }
+
+    /// What kg makes of each name: an entity, a suggestion, or why it is neither.
+    static func explain(_ inv: Invocation) throws(KGError) {
+        var reports: [NameReport] = []
+        for name in inv.positional { reports.append(try inv.kb.report(name)) }
+        if inv.json { return inv.emit(.array(reports.map(\.json))) }
+        var text = ""
+        for r in reports {
+            if r.asked != r.name { text += "\(r.asked) → " }
+            let seen = "seen \(r.count)× in \(counted(r.notes, "note"))"
+            let why = r.confidence.map { c in "confidence \(number(c))" + (r.signals.isEmpty ? "" : ": " + r.signals.joined(separator: ", ")) } ?? ""
+            let accept = "kg suggest --accept \(shortened(r.name))" + (r.type.map { " --type \($0)" } ?? "")
+            let entity = r.entity.map { $0 == r.name ? "" : ", an alias of \($0)" } ?? ""
+            switch r.status {
+            case .lexicon: text += "\(r.name): an entity of the lexicon (\(r.type ?? "concept"))\(entity)\n"
+            case .note: text += "\(r.name): an entity defined by a note (\(r.type ?? "concept"))\(entity)\n"
+            case .discovered: text += "\(r.name): a discovered entity (\(r.type ?? "term"), \(why))\(entity)\n"
+            case .suggestion: text += "\(r.name): a suggestion (\(r.type ?? "term"), \(why)), \(seen); accept it with: \(accept)\n"
+            case .weak:
+                text += "\(r.name): \(seen), too little to suggest (\(why); kg suggest shows \(number(NameReport.suggestionFloor)) and up); accept it with: \(accept)\n"
+            case .inside: text += "\(r.name): \(seen), but as part of a longer name or a form of another (\(why))\n"
+            case .rejected: text += "\(r.name): refused by a reject: line of .kg/lexicon.txt\n"
+            case .unseen: text += "\(r.name): not seen as a candidate name in the notes; accept it with: \(accept)\n"
+            case .off: text += "\(r.name): not in the lexicon, and discovery is off (`discover: on` in .kg/lexicon.txt turns it on)\n"
+            }
+        }
+        inv.out(text)
     }
 
     static func list(_ inv: Invocation) throws(KGError) {

@@ -73,7 +73,7 @@ import Testing
 
     @Test(arguments: [
         ["stats", "extra"], ["index", "--rebuild", "now"], ["related", "a.md", "--by", "count"], ["related", "a.md", "--explain"],
-        ["related", "a.md", "--type", "concept"], ["suggest", "--type", "company"], ["suggest", "FFM"],
+        ["related", "a.md", "--type", "concept"], ["suggest", "--type", "company"], ["suggest", "FFM", "--limit", "3"],
         ["export", "--mermaid", "--communities"], ["export", "--depth", "2"], ["export", "--json", "--size", "degree"],
         ["stats", "--limit", "3"], ["path", "FM"], ["doctor", "now"],
     ])
