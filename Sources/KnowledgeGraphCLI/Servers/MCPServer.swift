@@ -171,8 +171,8 @@ final class MCPServer {
                 Tool.Parameter(name: "start_line", type: "integer", description: "first line to return (1-based; default 1)"),
                 Tool.Parameter(name: "end_line", type: "integer", description: "last line to return (default: the end; at most 2000 lines a call)")]),
         Tool(name: "suggest_entities", title: "Suggest entities",
-            description: "Names in the notes that look like concepts or companies but are not entities yet, with why and where: the review queue of discovery.",
-            parameters: [limit]),
+            description: "Names in the notes that look like concepts or companies but are not entities yet, with why and where: the review queue of discovery. With name: what kg makes of that name (an entity, a suggestion, or why neither).",
+            parameters: [Tool.Parameter(name: "name", type: "string", description: "a name to ask about instead of listing the queue"), limit]),
         Tool(name: "backlinks", title: "Backlinks",
             description: "The lines of other notes that link to a note; with unlinked, the lines that mention its title or aliases without linking it.",
             parameters: [Tool.Parameter(name: "note", type: "string", description: "the note: its path in the vault or its name", required: true),
@@ -287,6 +287,12 @@ final class MCPServer {
                 ("end_line", .int(n.startLine + n.lines.count - 1)), ("total_lines", .int(n.totalLines)),
                 ("lines", .array(n.lines.map(JSON.string)))]))
         case "suggest_entities":
+            if let name = try args.string("name") {
+                let r = try kb.report(name)
+                return ("\(r.asked): \(r.status.rawValue)" + (r.entity.map { " (\($0))" } ?? "")
+                    + (r.confidence.map { ", confidence \(number($0))" } ?? "") + (r.signals.isEmpty ? "" : ": " + r.signals.joined(separator: ", ")),
+                    wrap(.array([r.json])))
+            }
             let r = try kb.suggestions(limit: try args.limit)
             var text = r.suggestions.isEmpty ? "No suggestions." : ""
             for s in r.suggestions { text += "\(s.name) [\(s.kinds.joined(separator: ", "))] \(s.count)× in \(counted(s.notes, "note"))\n" }

@@ -55,6 +55,7 @@ async def main():
                 ("connection_path", {"from": "FFM", "to": "카카오"}, ["path", "FFM", "카카오"]),
                 ("list_entities", {"type": "company", "limit": 50}, ["entities", "--type", "company", "--limit", "50"]),
                 ("suggest_entities", {"limit": 5}, ["suggest", "--limit", "5"]),
+                ("suggest_entities", {"name": "카카오에서"}, ["suggest", "카카오에서"]),
                 ("backlinks", {"note": "2023-02-19-CUAI-면접"}, ["backlinks", "2023-02-19-CUAI-면접", "--limit", "10"]),
                 ("backlinks", {"note": "2023-02-19-CUAI-면접", "unlinked": True}, ["backlinks", "2023-02-19-CUAI-면접", "--unlinked", "--limit", "10"]),
             ]
