@@ -246,6 +246,11 @@ struct CandidateExtractor {
             while e < end && Scalars.isHangulSyllable(line[e]) { e += 1 }
             return line[k..<e]
         }
+        /// Whether the Hangul run at `k` is a title (`멘토`, `교수님께서`).
+        func titleAt(_ k: Int) -> Bool {
+            let run = hangulRun(at: k)
+            return !run.isEmpty && hangulRuns.word(run).title
+        }
         while i < end {
             let v = line[i]
             if CandidateExtractor.isLatinWord(v) {
@@ -335,9 +340,7 @@ struct CandidateExtractor {
                 let word = hangulRuns.word(run)
                 // A person: a full name glued to a title (`김학수교수`, `한기용님이`), or before
                 // one (`김찬란 멘토`).
-                if word.nameBeforeTitle > 0
-                    || j + 1 < end && line[j] == 0x20 && word.fullName && !hangulRun(at: j + 1).isEmpty && hangulRuns.word(hangulRun(at: j + 1)).title
-                {
+                if word.nameBeforeTitle > 0 || j + 1 < end && line[j] == 0x20 && word.fullName && titleAt(j + 1) {
                     add(word.nameBeforeTitle > 0 ? run.prefix(Int(word.nameBeforeTitle)) : run, Signal.person.bit | cues)
                     previousBareHangul = nil
                     i = j

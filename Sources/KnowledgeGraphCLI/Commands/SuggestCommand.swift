@@ -78,7 +78,8 @@ enum SuggestCommand {
             case .discovered: text += "\(r.name): a discovered entity (\(r.type ?? "term"), \(why))\(entity)\n"
             case .suggestion: text += "\(r.name): a suggestion (\(r.type ?? "term"), \(why)), \(seen); accept it with: \(accept)\n"
             case .weak:
-                text += "\(r.name): \(seen), too little to suggest (\(why); kg suggest shows \(number(NameReport.suggestionFloor)) and up); accept it with: \(accept)\n"
+                let floor = number(NameReport.suggestionFloor)
+                text += "\(r.name): \(seen), too little to suggest (\(why); kg suggest shows \(floor) and up); accept it with: \(accept)\n"
             case .inside: text += "\(r.name): \(seen), but as part of a longer name or a form of another (\(why))\n"
             case .rejected: text += "\(r.name): refused by a reject: line of .kg/lexicon.txt\n"
             case .unseen: text += "\(r.name): not seen as a candidate name in the notes; accept it with: \(accept)\n"

@@ -289,9 +289,10 @@ final class MCPServer {
         case "suggest_entities":
             if let name = try args.string("name") {
                 let r = try kb.report(name)
-                return ("\(r.asked): \(r.status.rawValue)" + (r.entity.map { " (\($0))" } ?? "")
-                    + (r.confidence.map { ", confidence \(number($0))" } ?? "") + (r.signals.isEmpty ? "" : ": " + r.signals.joined(separator: ", ")),
-                    wrap(.array([r.json])))
+                var text = "\(r.asked): \(r.status.rawValue)" + (r.entity.map { " (\($0))" } ?? "")
+                if let c = r.confidence { text += ", confidence \(number(c))" }
+                if !r.signals.isEmpty { text += ": " + r.signals.joined(separator: ", ") }
+                return (text, wrap(.array([r.json])))
             }
             let r = try kb.suggestions(limit: try args.limit)
             var text = r.suggestions.isEmpty ? "No suggestions." : ""
