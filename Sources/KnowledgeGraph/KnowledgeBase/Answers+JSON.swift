@@ -113,7 +113,7 @@ extension SuggestionList {
 extension NameReport {
     public var json: JSON {
         .object([("name", .string(name)), ("asked", .string(asked)), ("status", .string(status.rawValue)),
-            ("entity", entity.map(JSON.string) ?? .null), ("type", type.map(JSON.string) ?? .null),
+            ("entity", entity.map(JSON.string) ?? .null), ("alias", .bool(alias)), ("type", type.map(JSON.string) ?? .null),
             ("confidence", confidence.map(JSON.double) ?? .null), ("signals", .array(signals.map(JSON.string))),
             ("count", .int(count)), ("notes", .int(notes))])
     }

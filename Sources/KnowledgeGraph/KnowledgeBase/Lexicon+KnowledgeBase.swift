@@ -55,6 +55,8 @@ public struct NameReport: Sendable, Equatable {
     public var status: Status
     /// The entity the name is, or an alias of.
     public var entity: String?
+    /// The name is one of the entity's aliases (not its name in another case or width).
+    public var alias = false
     public var type: String?
     public var confidence: Double?
     public var signals: [String] = []
@@ -106,7 +108,7 @@ extension KnowledgeBase {
     public func report(_ name: String) throws(KGError) -> NameReport {
         try query { view in
             let asked = name.trimmingSpaces()
-            guard !asked.isEmpty else { throw KGError.usage("'\(name)' is not a name") }
+            guard !asked.isEmpty, !asked.contains("\n") else { throw KGError.usage("a name to ask about is one line, not empty") }
             let lexicon = try view.lexicon()
             var clean = asked
             // A Korean name asked with its particle (`카카오에서`): the entity it is written with.
@@ -121,6 +123,7 @@ extension KnowledgeBase {
                 let (e, origin) = (lexicon.entities[id], lexicon.origins[id])
                 report.status = origin.source == .lexicon ? .lexicon : origin.source == .note ? .note : .discovered
                 report.entity = e.name
+                report.alias = Lexicon.keyString(e.name) != Lexicon.keyString(clean)
                 report.type = e.type
                 if origin.source == .discovered {
                     report.confidence = origin.confidence

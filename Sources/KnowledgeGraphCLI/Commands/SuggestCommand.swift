@@ -70,8 +70,8 @@ enum SuggestCommand {
             if r.asked != r.name { text += "\(r.asked) → " }
             let seen = "seen \(r.count)× in \(counted(r.notes, "note"))"
             let why = r.confidence.map { c in "confidence \(number(c))" + (r.signals.isEmpty ? "" : ": " + r.signals.joined(separator: ", ")) } ?? ""
-            let accept = "kg suggest --accept \(shortened(r.name))" + (r.type.map { " --type \($0)" } ?? "")
-            let entity = r.entity.map { $0 == r.name ? "" : ", an alias of \($0)" } ?? ""
+            let accept = "kg suggest --accept \(quoted(shortened(r.name)))" + (r.type.map { " --type \($0)" } ?? "")
+            let entity = r.alias ? ", an alias of \(r.entity ?? "")" : r.entity.map { $0 == r.name ? "" : ", written \($0)" } ?? ""
             switch r.status {
             case .lexicon: text += "\(r.name): an entity of the lexicon (\(r.type ?? "concept"))\(entity)\n"
             case .note: text += "\(r.name): an entity defined by a note (\(r.type ?? "concept"))\(entity)\n"
@@ -87,6 +87,13 @@ enum SuggestCommand {
             }
         }
         inv.out(text)
+    }
+
+    /// A name as a shell word: in single quotes when it has a space or a character the shell
+    /// reads.
+    static func quoted(_ name: String) -> String {
+        guard name.unicodeScalars.contains(where: { " \t'\"\\$`!*?&|;<>()[]{}#~".unicodeScalars.contains($0) }) else { return name }
+        return "'" + name.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     static func list(_ inv: Invocation) throws(KGError) {

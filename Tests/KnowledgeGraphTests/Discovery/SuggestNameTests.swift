@@ -31,8 +31,11 @@ import Testing
         #expect((s["퀼로바"]?["confidence"] as? Double ?? 1) < 0.25)
         #expect(s["LightGCN"]?["status"] as? String == "rejected")
         #expect(s["없는이름"]?["status"] as? String == "unseen")
-        let text = v.kg("suggest", "퀼로바", "QXZ").out
+        let text = v.kg("suggest", "퀼로바", "QXZ", "ffm", "Deep Thing").out
         #expect(text.contains("퀼로바: seen 1× in 1 note, too little to suggest") && text.contains("kg suggest --accept QXZ"))
+        // Another case of an entity's name is no alias of it; a name with a space is quoted.
+        #expect(text.contains("ffm: a discovered entity (") && text.contains("written FFM") && !text.contains("alias"))
+        #expect(text.contains("kg suggest --accept 'Deep Thing'"))
     }
 
     @Test func withDiscoveryOffANameTheLexiconLacksSaysSo() throws {
@@ -40,7 +43,9 @@ import Testing
         let s = try statuses(v, "FFM", "LightGCN")
         #expect(s["FFM"]?["status"] as? String == "lexicon")
         #expect(s["LightGCN"]?["status"] as? String == "off")
-        #expect(v.kg("suggest", " ").status == 64)
+        #expect(v.kg("suggest", " ").status == 64 && v.kg("suggest", "a\nb").status == 64)
+        let alias = try TempVault(files: Self.notes, lexicon: "concept: FM | Factorization Machine\n")
+        #expect(alias.kg("suggest", "factorization machine").out == "factorization machine: an entity of the lexicon (concept), an alias of FM\n")
         #expect(v.kg("suggest", "FFM", "--limit", "3").status == 64)
     }
 }
