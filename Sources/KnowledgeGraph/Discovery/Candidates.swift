@@ -156,6 +156,7 @@ struct CandidateExtractor {
     }
 
     mutating func scan(_ note: MarkdownNote) {
+        hangulRuns.forgetIfFull()
         var companySection = false
         var headingLines = [Bool](repeating: false, count: note.lines.count)
         for h in note.headings where h.line >= 1 && h.line <= headingLines.count { headingLines[h.line - 1] = true }

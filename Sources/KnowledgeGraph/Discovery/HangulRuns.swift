@@ -5,8 +5,9 @@
 /// the word alone, so each distinct word is analysed once per scanner and looked up by a hash
 /// of its syllables afterwards. What depends on the words around it (a Latin word glued to
 /// it, the word before a compound) the scanner still decides in place (`scanLine`). The
-/// table forgets everything when it grows past `limit` words: it only saves time, and the
-/// candidates are the same with or without it.
+/// table forgets everything between notes once it holds `limit` words (never within a note:
+/// a `Word`'s `kept` splits stay valid while its note is scanned); it only saves time, and
+/// the candidates are the same with or without it.
 struct HangulRuns {
     /// One way to split the word before a particle: the stem is the first `offset` syllables.
     struct Split {
@@ -49,19 +50,23 @@ struct HangulRuns {
     private var scratch: [Int] = []
     static let limit = 1 << 15
 
+    /// Forgets every word once the table holds `limit` of them (between notes).
+    mutating func forgetIfFull() {
+        guard words.count >= HangulRuns.limit else { return }
+        pool.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        starts.append(0)
+        hashes.removeAll(keepingCapacity: true)
+        words.removeAll(keepingCapacity: true)
+        splits.removeAll(keepingCapacity: true)
+        for k in slots.indices { slots[k] = -1 }
+    }
+
     /// The analysis of `run` (Hangul syllables only).
     mutating func word(_ run: ArraySlice<UInt32>) -> Word {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for v in run { hash = (hash ^ UInt64(v)) &* 0x100_0000_01b3 }
-        if words.count >= HangulRuns.limit || slots.isEmpty {
-            pool.removeAll(keepingCapacity: true)
-            starts.removeAll(keepingCapacity: true)
-            starts.append(0)
-            hashes.removeAll(keepingCapacity: true)
-            words.removeAll(keepingCapacity: true)
-            splits.removeAll(keepingCapacity: true)
-            if slots.isEmpty { slots = [Int32](repeating: -1, count: 256) } else { for k in slots.indices { slots[k] = -1 } }
-        }
+        if slots.isEmpty { slots = [Int32](repeating: -1, count: 256) }
         var p = Int(truncatingIfNeeded: hash >> 7) & (slots.count - 1)
         while slots[p] >= 0 {
             let k = Int(slots[p])

@@ -82,6 +82,20 @@ import Testing
         }
     }
 
+    /// The word table fills within a note: a word's particle splits, looked up before the next
+    /// word is, stay its own (`김찬이` is 김찬 before the subject particle 이, whatever word
+    /// comes after it).
+    @Test func aWordKeepsItsSplitsWhenTheTableFillsWithinANote() {
+        var words: [String] = []
+        for k in 0..<(HangulRuns.limit - 1) {
+            let syllables = [0xAC00 + UInt32(k % 11_172), 0xAC00 + 200 + UInt32(k / 11_172)]
+            words.append(String(String.UnicodeScalarView(syllables.compactMap(Unicode.Scalar.init))))
+        }
+        let note = MarkdownNote(text: Normalizer.normalize(words.joined(separator: " ") + " 김찬이 새말은\n"))
+        let c = CandidateExtractor.candidates(of: note).first { $0.key == "김찬" }
+        #expect(c.map { $0.signals & Signal.subjectParticle.bit != 0 && $0.signals & Signal.topicParticle.bit == 0 } == true)
+    }
+
     /// Discovery hands each note's encoded candidates to the analysis once, so that they are
     /// freed as soon as the note's record holds them: a second take finds nothing (the
     /// analysis then extracts the note again), nor does a path discovery did not read.
