@@ -34,7 +34,8 @@ public struct NameReport: Sendable, Equatable {
         case suggestion
         /// Seen as a candidate, but its evidence is below what `kg suggest` shows.
         case weak
-        /// Evidence enough, but it is part of a longer name (`텐서플` of `텐서플로`).
+        /// Evidence enough, but it is part of a longer name (`텐서플` of `텐서플로`) or taken
+        /// into another form of a name.
         case inside
         /// A `reject:` line of the lexicon file refuses it.
         case rejected
@@ -44,11 +45,11 @@ public struct NameReport: Sendable, Equatable {
         case off
     }
 
-    /// The name reported on: as asked, or without the particle it was asked with (`카카오에서`
-    /// is reported as `카카오` when that is an entity).
     /// The least confidence `kg suggest` lists.
     public static let suggestionFloor = Discoverer.suggestionFloor
 
+    /// The name reported on: as asked, or without the particle it was asked with (`카카오에서`
+    /// is reported as `카카오` when that is an entity).
     public var name: String
     /// The name as asked.
     public var asked: String
@@ -149,8 +150,9 @@ extension KnowledgeBase {
             let notes = DiscoveryBuild.linkedNotes(try view.reader.files(), stats: stats)
             let rejected = Set(rejects.map { Lexicon.keyString($0.name) })
             if let d = Discoverer.decided(stats, taken: taken, rejected: rejected, notes: notes).first(where: { $0.key == key }) {
-                // Not an entity of the index (that would have matched above): a suggestion.
-                report.status = .suggestion
+                // Mostly a suggestion (an entity of the index matched above; a name that
+                // matches only inside links does not).
+                report.status = d.entity ? .discovered : .suggestion
                 report.type = d.found.type
                 report.confidence = d.found.confidence
                 report.signals = d.found.signals

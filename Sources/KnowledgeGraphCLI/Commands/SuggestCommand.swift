@@ -6,13 +6,14 @@ enum SuggestCommand {
         details: """
             With discovery on (a vault without a lexicon, or one with `discover: on`): the
             names discovery found below its threshold, with their signals, type and
-            confidence, and example lines. `kg suggest NAME...` says what kg makes of each
-            name: an entity (and from where), a suggestion, or why it is neither (seen too
-            little, part of a longer name, rejected, never seen). Otherwise: candidate names the lexicon lacks —
+            confidence, and example lines. Otherwise: candidate names the lexicon lacks —
             [[wikilinks]] and #tags that name no entity, short headings, acronyms and
             CamelCase words, X(Y) definitions, Korean words seen before several particles,
             and likely variants of known names (Mflow → MLflow) as alias suggestions.
 
+            kg suggest NAME [NAME...]
+              what kg makes of each name: an entity (and from where), a suggestion, or why
+              it is neither (seen too little, part of a longer name, rejected, never seen).
             kg suggest --accept NAME [NAME...] [--type T] [--alias-of ENTITY]
               adds each NAME to .kg/lexicon.txt as an entity of type T (a discovered name keeps
               its type; else concept) or as an alias of ENTITY, keeping the file's comments
