@@ -23,7 +23,7 @@ struct CandidateExtractor {
     private(set) var found: [Found] = []
     private(set) var keys: [UInt32] = []
     private(set) var texts: [UInt32] = []
-    /// An open-addressing table of `found` by the hash of their keys (`hashes`), at most half full.
+    /// A table of `found` by the hash of their keys (`hashes`; `HashSlots`).
     private var slots = [Int32](repeating: -1, count: 256)
     private var hashes: [UInt64] = []
     private var scratch: [UInt32] = []
@@ -114,9 +114,8 @@ struct CandidateExtractor {
         Lexicon.appendKey(normalized: trimmed, to: &scratch)
         defer { scratch.removeAll(keepingCapacity: true) }
         guard scratch.count >= shortest, scratch.count <= 60 else { return }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for v in scratch { hash = (hash ^ UInt64(v)) &* 0x100_0000_01b3 }
-        var p = Int(truncatingIfNeeded: hash >> 7) & (slots.count - 1)
+        let hash = HashSlots.hash(scratch)
+        var p = HashSlots.home(hash, slots)
         var i = -1
         while slots[p] >= 0 {
             let k = Int(slots[p])
@@ -133,14 +132,7 @@ struct CandidateExtractor {
             found.append(Found(key: (keys.count - scratch.count)..<keys.count, first: (texts.count - trimmed.count)..<texts.count))
             hashes.append(hash)
             slots[p] = Int32(i)
-            if found.count * 2 > slots.count {
-                slots = [Int32](repeating: -1, count: slots.count * 2)
-                for (k, h) in hashes.enumerated() {
-                    var q = Int(truncatingIfNeeded: h >> 7) & (slots.count - 1)
-                    while slots[q] >= 0 { q = (q + 1) & (slots.count - 1) }
-                    slots[q] = Int32(k)
-                }
-            }
+            HashSlots.grow(&slots, hashes: hashes)
         }
         if found[i].count == 0 {
             // Just added, with this spelling first.

@@ -39,8 +39,8 @@ struct HangulRuns {
         var kept: Range<Int32> = 0..<0
     }
 
-    /// The words analysed so far: their syllables one after another (`pool`), and an
-    /// open-addressing table of their ids by hash (allocated at the first word).
+    /// The words analysed so far: their syllables one after another (`pool`), and a table of
+    /// their ids by hash (`HashSlots`, allocated at the first word).
     private var pool: [UInt32] = []
     private var starts: [Int32] = [0]
     private var hashes: [UInt64] = []
@@ -64,10 +64,9 @@ struct HangulRuns {
 
     /// The analysis of `run` (Hangul syllables only).
     mutating func word(_ run: ArraySlice<UInt32>) -> Word {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for v in run { hash = (hash ^ UInt64(v)) &* 0x100_0000_01b3 }
+        let hash = HashSlots.hash(run)
         if slots.isEmpty { slots = [Int32](repeating: -1, count: 256) }
-        var p = Int(truncatingIfNeeded: hash >> 7) & (slots.count - 1)
+        var p = HashSlots.home(hash, slots)
         while slots[p] >= 0 {
             let k = Int(slots[p])
             if hashes[k] == hash && pool[Int(starts[k])..<Int(starts[k + 1])].elementsEqual(run) { return words[k] }
@@ -79,14 +78,7 @@ struct HangulRuns {
         hashes.append(hash)
         pool += run
         starts.append(Int32(pool.count))
-        if words.count * 2 > slots.count {
-            slots = [Int32](repeating: -1, count: slots.count * 2)
-            for (k, h) in hashes.enumerated() {
-                var q = Int(truncatingIfNeeded: h >> 7) & (slots.count - 1)
-                while slots[q] >= 0 { q = (q + 1) & (slots.count - 1) }
-                slots[q] = Int32(k)
-            }
-        }
+        HashSlots.grow(&slots, hashes: hashes)
         return w
     }
 

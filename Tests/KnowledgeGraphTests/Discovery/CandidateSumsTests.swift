@@ -96,6 +96,16 @@ import Testing
         #expect(c.map { $0.signals & Signal.subjectParticle.bit != 0 && $0.signals & Signal.topicParticle.bit == 0 } == true)
     }
 
+    /// A note with hundreds of names (more than the extractor's table starts with) still
+    /// counts each name once, with all its occurrences: the table grows and finds them again.
+    @Test func aNameAmongHundredsIsCountedOnce() {
+        let text = (0..<600).map { "- Name\($0)X 와 FFM 을 썼다" }.joined(separator: "\n") + "\n"
+        let candidates = CandidateExtractor.candidates(of: MarkdownNote(text: text))
+        #expect(candidates.filter { $0.key == "ffm" }.map(\.count) == [600])
+        #expect(Set(candidates.map(\.key)).count == candidates.count)
+        #expect(candidates.count == 601)
+    }
+
     /// Discovery hands each note's encoded candidates to the analysis once, so that they are
     /// freed as soon as the note's record holds them: a second take finds nothing (the
     /// analysis then extracts the note again), nor does a path discovery did not read.
