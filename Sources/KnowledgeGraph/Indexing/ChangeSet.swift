@@ -241,7 +241,8 @@ final class TextBudget: @unchecked Sendable {
     }
 }
 
-/// Counts finished items across threads, for progress reports.
+/// Counts across threads: the items finished, for progress reports, or the pieces of work
+/// taken, for workers that take the next piece until none are left.
 final class ProgressCounter: @unchecked Sendable {
     private let value = Locked(0)
     func next() -> Int {

@@ -66,7 +66,7 @@ extension Indexer {
             let held = SharedSlots<Pass.Assembled>(count: 1)
             let noteParts = UncheckedSendable((file, lexicon.lexicon, files, old == nil, discoverySection))
             do throws(PassFailure) {
-                pass = try Pass.run(notePaths: files.notePaths,
+                pass = try Pass.run(notePaths: files.notePaths, noteSizes: files.noteSizes,
                     previousNotePaths: previousNotePaths, fresh: &fresh, changed: changed, previous: old, analyzer: analyzer,
                     vault: vault, speculative: speculate, entityMap: old == nil ? nil : entityChange?.moving, progress: progress
                 ) { a in

@@ -169,26 +169,33 @@ struct DiscoveryBuild {
     }
 
     /// The candidates of the notes at `paths` (in byte order), summed, and each note's
-    /// encoded. Summed in parts, a few per core; each note's candidates are kept encoded only.
+    /// encoded. One worker per core, each with its own extractor and sums, takes the next few
+    /// notes until none are left: notes differ in length, and parts fixed in advance left one
+    /// core working alone at the end. (Sums do not depend on which worker added a note.)
     static func extract(_ paths: [String], fresh: [PathKey: String], vault: Vault) -> (DiscoveryStats, ExtractedCandidates) {
-        let parts = max(1, min(paths.count / 64, 4 * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        let workers = max(1, min(paths.count / 64, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let chunk = 16
+        let chunks = (paths.count + chunk - 1) / chunk
+        let next = ProgressCounter()
         let extracted = ExtractedCandidates(paths: paths)
-        let sums: [CandidateSums] = parallelMap(Array(0..<parts), minimum: 2) { part in
+        let sums: [CandidateSums] = parallelMap(Array(0..<workers), minimum: 2) { _ in
             var sum = CandidateSums()
             var extractor = CandidateExtractor()
-            for k in (paths.count * part / parts)..<(paths.count * (part + 1) / parts) {
-                let path = paths[k]
-                let scalars: [UInt32]
-                if let t = fresh[PathKey(path)] {
-                    scalars = Scalars.values(of: t)
-                } else if case .success(let s) = vault.scalars(path) {
-                    scalars = s
-                } else {
-                    continue
+            while case let c = next.next() - 1, c < chunks {
+                for k in (c * chunk)..<min(paths.count, (c + 1) * chunk) {
+                    let path = paths[k]
+                    let scalars: [UInt32]
+                    if let t = fresh[PathKey(path)] {
+                        scalars = Scalars.values(of: t)
+                    } else if case .success(let s) = vault.scalars(path) {
+                        scalars = s
+                    } else {
+                        continue
+                    }
+                    var w = BinaryWriter()
+                    extractor.extract(MarkdownNote(scalars: scalars), into: &w, sums: &sum)
+                    extracted.put(k, w.bytes)
                 }
-                var w = BinaryWriter()
-                extractor.extract(MarkdownNote(scalars: scalars), into: &w, sums: &sum)
-                extracted.put(k, w.bytes)
             }
             return sum
         }

@@ -60,9 +60,10 @@ struct Pass {
     /// `speculative`: the notes were not checked before. Each is read once here, hashed, and
     /// analysed with the lexicon as it is; the pass stops with `.speculationFailed` at the
     /// first note that defines an entity (the lexicon would change) or cannot be read as text.
-    /// A note's front-matter aliases go into the file table.
+    /// A note's front-matter aliases go into the file table. `noteSizes`: the notes' sizes
+    /// in bytes by id (empty: unknown), which the runs share out evenly.
     static func run(
-        notePaths: [String], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
+        notePaths: [String], noteSizes: [Int] = [], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
         previous: IndexReader?,
         analyzer: Analyzer, vault: Vault, speculative: Bool = false, entityMap: [Int32]? = nil, progress: (@Sendable (Int, Int) -> Void)?,
         assembled: @escaping (Assembled) -> Void
@@ -130,13 +131,34 @@ struct Pass {
         let runs = SharedSlots<Run>(count: runCount)
         let counter = ProgressCounter()
         let total = work.count
-        let shared = UncheckedSendable((work, notePaths))
         let stop = StopFlag()
+        // Runs shared out by bytes, not counts (notes differ in length), each shorter than the
+        // one before (run r takes a share of runCount − r): the cores take the next run as
+        // they finish one, and the last runs are short, so that neither core works alone long.
+        var bounds = [Int](repeating: work.count, count: runCount + 1)
+        if runCount > 0 {
+            func weight(_ id: Int32) -> Int { (Int(id) < noteSizes.count ? noteSizes[Int(id)] : 0) + 256 }
+            let total = work.reduce(0) { $0 + weight($1) }
+            let shares = runCount * (runCount + 1) / 2
+            var before = 0
+            var r = 0
+            var upTo = 0
+            for (w, id) in work.enumerated() {
+                // Run r starts once the runs before it have their shares.
+                while r < runCount && before * shares >= total * upTo {
+                    bounds[r] = w
+                    upTo += runCount - r
+                    r += 1
+                }
+                before += weight(id)
+            }
+        }
+        let shared = UncheckedSendable((work, notePaths, bounds))
         DispatchQueue.concurrentPerform(iterations: runCount) { r in
-            let (work, notePaths) = shared.value
+            let (work, notePaths, bounds) = shared.value
             var run = Run(graph: GraphBuilder(entityCount: entityCount))
             var scratch: [UInt8] = []
-            for w in (work.count * r / runCount)..<(work.count * (r + 1) / runCount) {
+            for w in bounds[r]..<bounds[r + 1] {
                 let id = work[w]
                 let path = notePaths[Int(id)]
                 let scalars: [UInt32]

@@ -101,6 +101,16 @@ extension [FileEntry] {
         }
     }
 
+    /// The sizes in bytes of the entries that are notes, by note id (as `notePaths`).
+    var noteSizes: [Int] {
+        var sizes: [Int] = []
+        sizes.reserveCapacity(count)
+        withUnsafeBufferPointer { files in
+            for k in files.indices where files[k].isNote { sizes.append(Int(files[k].stat.size)) }
+        }
+        return sizes
+    }
+
     /// The paths of the entries that are notes (not skipped), in table order: a note's id is
     /// its position here.
     var notePaths: [String] {
