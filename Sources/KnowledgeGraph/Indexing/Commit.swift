@@ -83,7 +83,7 @@ extension Indexer {
                         }
                     }
                     file.add(NoteParts(lexicon: lexicon, files: files, a, discovery: discovery).sections())
-                    file.add(.notes, new: a.notes.bytes)
+                    file.add(.notes, new: [a.notes.bytes] + a.recordChunks)
                 }
                 do throws(CorruptIndex) {
                     var base: (UInt64, Int)?

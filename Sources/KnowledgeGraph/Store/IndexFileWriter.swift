@@ -104,11 +104,21 @@ final class IndexFileWriter: @unchecked Sendable {
 
     /// Writes a NOTE or POST section of new bytes only.
     func add(_ data: Section, new bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var layout = Layout()
-            layout.add(own: raw)
-            add(data, layout, delta: false)
+        add(data, new: [bytes])
+    }
+
+    /// Writes a NOTE or POST section of new bytes only, made of `parts` one after another.
+    func add(_ data: Section, new parts: [[UInt8]]) {
+        // The parts' bytes stay where they lie while the section is written.
+        func lay(_ k: Int, _ layout: inout Layout) {
+            guard k < parts.count else { return add(data, layout, delta: false) }
+            parts[k].withUnsafeBytes { raw in
+                layout.add(own: raw)
+                lay(k + 1, &layout)
+            }
         }
+        var layout = Layout()
+        lay(0, &layout)
     }
 
     /// Drops what was written; the old index stays.
