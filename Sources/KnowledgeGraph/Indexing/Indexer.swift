@@ -145,6 +145,7 @@ public struct Indexer: Sendable {
         var speculate = previous.reader == nil && options.speculate && !discover
         var alreadyRead: [UInt64?] = []
         while true {
+            Allocator.wholeBuild(previous.reader == nil || previous.rebuildReason != nil)
             var changes = ChangeSet(listing: listing, previous: previous.files, vault: vault, racyFrom: racyFrom(),
                 textBudget: options.textBudget, speculate: speculate, alreadyRead: alreadyRead)
             if !options.allowMassDelete { try changes.refuseMassDeletion(previous: previous.files) }
