@@ -8,7 +8,7 @@
 /// that bound (up to 32 MB) as such buffers are freed; past it, a build's growing buffers
 /// (posting pools, records, merged lists) are carved from the heap, and their freed space
 /// stays resident. A whole build fixes the bound at 256 KB: a first build of 100k notes with
-/// discovery peaked at 574–593 MiB without it, 536–549 MiB with it, in the same time. Every
+/// discovery peaked at 574–593 MiB without it, 536–544 MiB with it, in the same time. Every
 /// other run sets 32 MB, where the raised bound ends up: a one-note update of 100k notes,
 /// whose large buffers are short-lived, measured from as fast to 15% slower with 256 KB
 /// (their pages made anew each time).
