@@ -61,7 +61,7 @@ struct Pass {
     /// analysed with the lexicon as it is; the pass stops with `.speculationFailed` at the
     /// first note that defines an entity (the lexicon would change) or cannot be read as text.
     /// A note's front-matter aliases go into the file table. `noteSizes`: the notes' sizes
-    /// in bytes by id (empty: unknown), which the runs share out evenly.
+    /// in bytes by id (empty: unknown), by which the notes are shared out among the runs.
     static func run(
         notePaths: [String], noteSizes: [Int] = [], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
         previous: IndexReader?,
@@ -138,14 +138,14 @@ struct Pass {
         var bounds = [Int](repeating: work.count, count: runCount + 1)
         if runCount > 0 {
             func weight(_ id: Int32) -> Int { (Int(id) < noteSizes.count ? noteSizes[Int(id)] : 0) + 256 }
-            let total = work.reduce(0) { $0 + weight($1) }
+            let bytes = work.reduce(0) { $0 + weight($1) }
             let shares = runCount * (runCount + 1) / 2
             var before = 0
             var r = 0
             var upTo = 0
             for (w, id) in work.enumerated() {
                 // Run r starts once the runs before it have their shares.
-                while r < runCount && before * shares >= total * upTo {
+                while r < runCount && before * shares >= bytes * upTo {
                     bounds[r] = w
                     upTo += runCount - r
                     r += 1
