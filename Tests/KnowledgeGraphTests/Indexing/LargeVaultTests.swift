@@ -239,4 +239,26 @@ import Testing
         #expect(report.rebuildReason == "no index yet")
         #expect(try IncrementalTests.dump(reader) == kept)
     }
+
+    /// A build shares its notes out among the runs by bytes: one note holding most of the
+    /// vault's leaves some runs empty. Every note is still indexed once, and the build (the
+    /// runs' records written as they lie) reads as an update that added the long note to the
+    /// rest does (its records copied into one buffer).
+    @Test(arguments: [false, true])
+    func aNoteHoldingMostOfTheVaultLeavesRunsEmptyAndEveryNoteIndexed(discovery: Bool) throws {
+        let v = try TempVault(lexicon: discovery ? nil : IncrementalTests.lexicon)
+        for i in 0..<120 { try v.write("n\(1000 + i).md", "# 노트 \(i)\nFFM은 FM에서 나왔다. 카카오에서 LightGCN을 쓴다. w\(i)x\n") }
+        let (before, _) = try v.update()
+        #expect(try before.noteCount() == 120)
+        let long = (0..<10_000).map { "LightGCN 카카오에서 long\($0 % 500)y" }.joined(separator: " ")
+        try v.write("a long.md", "# Long\n\(long)\n")
+        // Added by an update, which reads as a build of the same notes.
+        _ = try IncrementalTests.editEqualsRebuild(v) {}
+        let (reader, _) = try v.update(.init(rebuild: true))
+        #expect(try reader.noteCount() == 121)
+        for word in ["long499y", "w0x", "w119x"] {
+            let out = v.kg("search", word, "--json").out
+            #expect(out.contains(word == "long499y" ? "a long.md" : "n\(word == "w0x" ? 1000 : 1119).md"), "\(word): \(out)")
+        }
+    }
 }
