@@ -61,9 +61,9 @@ struct Pass {
     /// analysed with the lexicon as it is; the pass stops with `.speculationFailed` at the
     /// first note that defines an entity (the lexicon would change) or cannot be read as text.
     /// A note's front-matter aliases go into the file table. `noteSizes`: the notes' sizes
-    /// in bytes by id (empty: unknown), by which the notes are shared out among the runs.
+    /// in bytes by id (as `notePaths`), by which the notes are shared out among the runs.
     static func run(
-        notePaths: [String], noteSizes: [Int] = [], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
+        notePaths: [String], noteSizes: [Int], previousNotePaths: [String], fresh: inout [PathKey: String], changed: Set<PathKey>,
         previous: IndexReader?,
         analyzer: Analyzer, vault: Vault, speculative: Bool = false, entityMap: [Int32]? = nil, progress: (@Sendable (Int, Int) -> Void)?,
         assembled: @escaping (Assembled) -> Void
@@ -137,7 +137,7 @@ struct Pass {
         // they finish one, and the last runs are short, so that neither core works alone long.
         var bounds = [Int](repeating: work.count, count: runCount + 1)
         if runCount > 0 {
-            func weight(_ id: Int32) -> Int { (Int(id) < noteSizes.count ? noteSizes[Int(id)] : 0) + 256 }
+            func weight(_ id: Int32) -> Int { noteSizes[Int(id)] + 256 }
             let bytes = work.reduce(0) { $0 + weight($1) }
             let shares = runCount * (runCount + 1) / 2
             var before = 0
