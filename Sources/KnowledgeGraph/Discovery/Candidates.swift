@@ -156,22 +156,28 @@ struct CandidateExtractor {
         for (n, r) in note.lines.enumerated() {
             line.removeAll(keepingCapacity: true)
             line.append(contentsOf: note.scan[r])
+            // The lowercased copy is written in place (appending checked its room and
+            // ownership at every scalar).
             lowered.removeAll(keepingCapacity: true)
+            lowered.append(contentsOf: line)
             var hangul = false
             var dollar = false
             var backtick = false
             var marks = false
-            for v in line {
-                lowered.append(v == 0 ? 0x20 : Scalars.lowerASCII(v))
-                if Scalars.isHangulSyllable(v) {
-                    hangul = true
-                } else if v == 0x24 {
-                    dollar = true
-                } else if v == 0x60 {
-                    backtick = true
-                    marks = true
-                } else if v == 0x2A || v == 0x7E {
-                    marks = true
+            lowered.withUnsafeMutableBufferPointer { b in
+                for k in b.indices {
+                    let v = b[k]
+                    b[k] = v == 0 ? 0x20 : Scalars.lowerASCII(v)
+                    if Scalars.isHangulSyllable(v) {
+                        hangul = true
+                    } else if v == 0x24 {
+                        dollar = true
+                    } else if v == 0x60 {
+                        backtick = true
+                        marks = true
+                    } else if v == 0x2A || v == 0x7E {
+                        marks = true
+                    }
                 }
             }
             if dollar || displayMath { blankMath(&displayMath) }

@@ -108,18 +108,19 @@ enum Scalars {
     }
 
     /// Appends scalar values as UTF-8 (invalid values are dropped, as `string` drops them).
+    /// The room for the longest encoding is made first and written in place: appending byte by
+    /// byte checked the array's room and ownership at every byte.
     static func appendUTF8(_ s: ArraySlice<UInt32>, to out: inout [UInt8]) {
-        var four: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-        for v in s {
-            if v < 0x80 {
-                out.append(UInt8(v))
-            } else {
-                withUnsafeMutableBytes(of: &four) { b in
-                    let bytes = b.bindMemory(to: UInt8.self)
-                    out.append(contentsOf: bytes[..<putUTF8(v, bytes, 0)])
-                }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: 4 * s.count))
+        let end = out.withUnsafeMutableBufferPointer { b in
+            s.withUnsafeBufferPointer { s in
+                var k = start
+                for v in s { k += putUTF8(v, b, k) }
+                return k
             }
         }
+        out.removeLast(out.count - end)
     }
 
     /// A String of scalar values (invalid values are dropped), encoded into the string's own
