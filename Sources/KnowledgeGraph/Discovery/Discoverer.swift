@@ -103,6 +103,7 @@ enum Discoverer {
         }
         dropInside(&kept) { entries[NameKey($0)]?.count ?? 0 }
         joinLongForms(&kept)
+        if useKnownNames { joinSameNames(&kept) }
         if !notes.isEmpty { giveAliases(&kept, notes: titled, entry: { stats.entries[$0] }, taken: taken, rejected: rejected) }
         kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
         return kept
@@ -225,6 +226,34 @@ enum Discoverer {
             else { continue }
             for n in [kept[p].found.name] + kept[p].found.aliases where !kept[i].found.aliases.contains(n) { kept[i].found.aliases.append(n) }
             joined.insert(p)
+        }
+        guard !joined.isEmpty else { return }
+        kept = kept.indices.filter { !joined.contains($0) }.map { kept[$0] }
+    }
+
+    /// Names the built-in list knows as one (`KnownNames.sameNames`: `Docker` and `도커`,
+    /// `GitHub` and `깃허브`) are one entity when one of them is an entity: the others the notes
+    /// show, entities or suggestions, become its aliases (with their own aliases). It is the
+    /// entity the notes write most (ties: the first key in byte order).
+    static func joinSameNames(_ kept: inout [Decision]) {
+        var groups: [Int: [Int]] = [:]
+        for i in kept.indices {
+            if let g = KnownNames.sameGroup[NameKey(kept[i].key)] { groups[g, default: []].append(i) }
+        }
+        var joined = Set<Int>()
+        for (_, members) in groups where members.count >= 2 {
+            // In key order: `kept` is in no order yet.
+            let members = members.sorted { kept[$0].key.utf8.bytesPrecede(kept[$1].key.utf8) }
+            var head: Int?
+            for m in members where kept[m].entity && (head.map { kept[m].found.count > kept[$0].found.count } ?? true) { head = m }
+            guard let head else { continue }
+            for m in members where m != head {
+                for n in [kept[m].found.name] + kept[m].found.aliases where !kept[head].found.aliases.contains(n) && n != kept[head].found.name {
+                    kept[head].found.aliases.append(n)
+                }
+                for n in kept[m].found.linkOnly where !kept[head].found.linkOnly.contains(n) { kept[head].found.linkOnly.append(n) }
+                joined.insert(m)
+            }
         }
         guard !joined.isEmpty else { return }
         kept = kept.indices.filter { !joined.contains($0) }.map { kept[$0] }

@@ -1,7 +1,8 @@
 /// A small built-in list of well-known companies and ML/data names, in Korean and English,
 /// written from general knowledge (not from any vault). It types what the notes show and
 /// lifts it: a name on it still needs its occurrences and evidence of its own, and then is
-/// an entity even in one note. Discovery works on names it lacks.
+/// an entity even in one note. It also knows which names are one name in two languages
+/// (`sameNames`). Discovery works on names it lacks.
 enum KnownNames {
     /// Match key → type, for every name and spelling below.
     static let types: [NameKey: String] = Dictionary(uniqueKeysWithValues: entries.map { (NameKey($0.key), $0.value.type) })
@@ -13,6 +14,32 @@ enum KnownNames {
     static let everyday: Set<NameKey> = Set(
         "기아 라인 토스 당근 타다 하이브 리멤버 지그재그 메타 깃 요약 통계 meta toss wanted slack notion attention spark line"
             .split(separator: " ").map { NameKey(Lexicon.keyString(String($0))) })
+
+    /// The group of names that are one name (`sameNames`) a match key belongs to, by the
+    /// group's number.
+    static let sameGroup: [NameKey: Int] = {
+        var out: [NameKey: Int] = [:]
+        for (g, line) in sameNames.split(separator: "\n").enumerated() {
+            for name in line.split(separator: "|") {
+                let key = Lexicon.keyString(String(name))
+                if !key.isEmpty && out[NameKey(key)] == nil { out[NameKey(key)] = g }
+            }
+        }
+        return out
+    }()
+
+    /// The match keys of the names that are one name with `key` (`도커` for `docker`), without
+    /// `key` itself; empty for a name on no such line.
+    static func sameNames(as key: NameKey) -> [NameKey] {
+        guard let g = sameGroup[key] else { return [] }
+        return groupKeys[g].filter { $0 != key }
+    }
+
+    private static let groupKeys: [[NameKey]] = {
+        var out = [[NameKey]](repeating: [], count: sameNames.split(separator: "\n").count)
+        for (k, g) in sameGroup { out[g].append(k) }
+        return out.map { $0.sorted { $0.precedes($1) } }
+    }()
 
     private static let entries: [String: (type: String, spelling: String)] = {
         var out: [String: (type: String, spelling: String)] = [:]
@@ -103,5 +130,157 @@ enum KnownNames {
         Mark Zuckerberg|마크 저커버그|Steve Jobs|스티브 잡스|Bill Gates|빌 게이츠|Larry Page|래리 페이지|Sergey Brin|세르게이 브린
         Satya Nadella|사티아 나델라|Sundar Pichai|순다르 피차이|Jeff Bezos|제프 베이조스|Tim Cook|팀 쿡|Jack Ma|마윈
         이해진|김범수|김택진|이재용|이건희|정주영|구광모|최태원|방시혁|이수만|김봉진|이승건|김슬아
+        """
+
+    /// Names that are one name in two languages or spellings, one group a line: an English
+    /// name and its Korean transliteration or established translation (`Docker|도커`,
+    /// `Deep Learning|딥러닝`), and an acronym where it is unambiguous (`NLP`). Written from
+    /// general knowledge, like the lists above; names that are also other words (깃, 토스, 메타,
+    /// `CV`, `DL`) are left out. When the notes show two of a group, they are one entity
+    /// (`Discoverer.joinSameNames`).
+    static let sameNames = """
+        Google|구글
+        Apple|애플
+        Microsoft|마이크로소프트
+        Amazon|아마존
+        Facebook|페이스북
+        NVIDIA|엔비디아
+        Intel|인텔
+        Qualcomm|퀄컴
+        OpenAI|오픈AI
+        Anthropic|앤트로픽
+        Hugging Face|HuggingFace|허깅페이스
+        DeepMind|딥마인드
+        Netflix|넷플릭스
+        Spotify|스포티파이
+        Uber|우버
+        Airbnb|에어비앤비
+        Tesla|테슬라
+        Oracle|오라클
+        Adobe|어도비
+        Twitter|트위터
+        ByteDance|바이트댄스
+        TikTok|틱톡
+        Alibaba|알리바바
+        Tencent|텐센트
+        Baidu|바이두
+        Huawei|화웨이
+        Xiaomi|샤오미
+        Sony|소니
+        Toyota|토요타
+        Pinterest|핀터레스트
+        LinkedIn|링크드인
+        YouTube|유튜브
+        Instagram|인스타그램
+        Yahoo|야후
+        Databricks|데이터브릭스
+        Palantir|팔란티어
+        Kaggle|캐글
+        GitHub|깃허브|깃헙
+        Udemy|유데미
+        Coursera|코세라
+        Papago|파파고
+        Samsung|삼성
+        Samsung Electronics|삼성전자
+        Naver|네이버
+        Kakao|카카오
+        Coupang|쿠팡
+        Nexon|넥슨
+        Netmarble|넷마블
+        KRAFTON|크래프톤
+        NCSOFT|엔씨소프트|NC소프트
+        Python|파이썬
+        Java|자바
+        JavaScript|자바스크립트
+        TypeScript|타입스크립트
+        Kotlin|코틀린
+        Scala|스칼라
+        PyTorch|파이토치
+        TensorFlow|텐서플로|텐서플로우
+        Keras|케라스
+        scikit-learn|sklearn|사이킷런
+        pandas|판다스
+        NumPy|넘파이
+        Jupyter|주피터
+        Colab|코랩
+        Airflow|에어플로우
+        Spark|스파크
+        Hadoop|하둡
+        Kafka|카프카
+        BigQuery|빅쿼리
+        Docker|도커
+        Kubernetes|쿠버네티스|k8s
+        Jenkins|젠킨스
+        Terraform|테라폼
+        Redis|레디스
+        Elasticsearch|엘라스틱서치
+        MongoDB|몽고DB
+        Linux|리눅스
+        Ubuntu|우분투
+        Android|안드로이드
+        Django|장고
+        Flask|플라스크
+        React|리액트
+        Notion|노션
+        Obsidian|옵시디언
+        Slack|슬랙
+        Excel|엑셀
+        Tableau|태블로
+        Figma|피그마
+        Machine Learning|ML|머신러닝|기계학습
+        Deep Learning|딥러닝
+        Artificial Intelligence|AI|인공지능
+        Reinforcement Learning|강화학습
+        Natural Language Processing|NLP|자연어처리|자연어 처리
+        Computer Vision|컴퓨터비전|컴퓨터 비전
+        Recommender System|추천시스템|추천 시스템
+        Collaborative Filtering|협업필터링|협업 필터링
+        Matrix Factorization|행렬 분해
+        Transformer|트랜스포머
+        Attention|어텐션
+        Autoencoder|오토인코더
+        Fine-tuning|파인튜닝
+        Large Language Model|LLM|대규모 언어 모델
+        Principal Component Analysis|PCA|주성분 분석
+        Ensemble|앙상블
+        Random Forest|랜덤 포레스트
+        Gradient Boosting|그래디언트 부스팅
+        Exploratory Data Analysis|EDA|탐색적 데이터 분석
+        Feature Engineering|피처 엔지니어링
+        Cross Validation|교차 검증
+        Overfitting|과적합
+        Dropout|드롭아웃
+        Batch Normalization|배치 정규화
+        Gradient Descent|경사하강법
+        Backpropagation|역전파
+        Embedding|임베딩
+        Tokenizer|토크나이저
+        Knowledge Distillation|지식 증류
+        Quantization|양자화
+        Transfer Learning|전이학습|전이 학습
+        Graph Neural Network|GNN|그래프 신경망
+        Knowledge Graph|지식 그래프
+        Causal Inference|인과추론|인과 추론
+        Hyperparameter Tuning|하이퍼파라미터 튜닝
+        Data Pipeline|데이터 파이프라인
+        Data Warehouse|데이터 웨어하우스
+        Data Lake|데이터 레이크
+        Object Detection|객체 탐지
+        Image Classification|이미지 분류
+        Speech Recognition|음성 인식
+        Sentiment Analysis|감성 분석
+        Named Entity Recognition|NER|개체명 인식
+        Machine Translation|기계 번역
+        Cold Start|콜드 스타트
+        Time Series|시계열
+        Anomaly Detection|이상 탐지
+        Clustering|군집화
+        Dimensionality Reduction|차원 축소
+        Multi-modal|멀티모달
+        Generative Adversarial Network|GAN|생성적 적대 신경망
+        Support Vector Machine|SVM|서포트 벡터 머신
+        Logistic Regression|로지스틱 회귀
+        Linear Regression|선형 회귀|선형회귀
+        Decision Tree|결정 트리|의사결정나무
         """
 }

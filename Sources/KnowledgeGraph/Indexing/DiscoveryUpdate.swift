@@ -10,8 +10,9 @@
 /// on the title's and the aliases' (`Discoverer.giveAliases`). So the names decided again are
 /// the touched keys, their singulars, plurals, `&` spellings and one-scalar-shorter keys, the
 /// words of every name with spaces among them, the acronyms a phrase among them spells and
-/// the phrases an acronym among them was or may be joined to, and a linked note's title and
-/// aliases when one of them is among them; every other name keeps what the previous index
+/// the phrases an acronym among them was or may be joined to, the names the built-in list
+/// knows as one with one among them (`Discoverer.joinSameNames`), and a linked note's title
+/// and aliases when one of them is among them; every other name keeps what the previous index
 /// decided. A linked note's short or everyday title (`[[K]]`) depends on which notes
 /// exist: when one is among the names to decide again, the update decides over the whole
 /// vault.
@@ -118,6 +119,8 @@ struct DiscoveryUpdate {
                     add(note.title)
                     for a in note.aliases { add(a) }
                 }
+                // Names that are one name (`Discoverer.joinSameNames`).
+                for p in KnownNames.sameNames(as: k) { add(p) }
             }
             frontier = next
         }
@@ -180,6 +183,7 @@ struct DiscoveryUpdate {
         }
         Discoverer.dropInside(&kept) { merged(NameKey($0))?.count ?? 0 }
         Discoverer.joinLongForms(&kept)
+        Discoverer.joinSameNames(&kept)
         if !titled.isEmpty {
             Discoverer.giveAliases(&kept, notes: titled, entry: raw, taken: Set(taken.map(NameKey.init)), rejected: Set(rejected.map(NameKey.init)),
                 only: again, owners: owners)

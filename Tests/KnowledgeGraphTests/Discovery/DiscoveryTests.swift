@@ -323,6 +323,23 @@ import Testing
         #expect(twice.contains { $0.name == "Neural Collaborative Filtering" } && twice.contains { $0.name == "Network Compute Fabric" })
     }
 
+    @Test func namesTheListKnowsAsOneAreOneEntity() {
+        let texts = ["Docker 를 쓴다. Docker 로 배포", "도커는 좋다. 도커를 설치했다", "Docker 와 도커 는 같다", "Docker 이미지를 Docker 로",
+            "GitHub 에 올렸다", "깃허브는 깃허브에서"]
+        let found = Discoverer.discover(Self.stats(texts), taken: [], rejected: [], useKnownNames: true).entities
+        // One node, named by the spelling the notes write most, the other its alias.
+        #expect(found.first { $0.name == "Docker" }?.aliases == ["도커"])
+        #expect(!found.contains { $0.name == "도커" })
+        #expect(found.first { $0.name == "깃허브" }?.aliases == ["GitHub"] || found.first { $0.name == "GitHub" }?.aliases == ["깃허브"])
+        // A partner the notes never write is no alias.
+        #expect(!found.contains { $0.aliases.contains("깃헙") })
+        // Without the list, or with a lexicon that takes one of them, not one name.
+        let apart = Discoverer.discover(Self.stats(texts), taken: [], rejected: [], useKnownNames: false).entities
+        #expect(apart.first { $0.name == "Docker" }?.aliases == [])
+        let taken = Discoverer.discover(Self.stats(texts), taken: ["docker"], rejected: [], useKnownNames: true).entities
+        #expect(taken.first { $0.name == "도커" }?.aliases == [])
+    }
+
     @Test func namesSpacedAroundAnAmpersandAreOne() {
         let s = Self.stats(["Wide&Deep 모델을 본다", "Wide & Deep 구조와 Wide&Deep 학습", "Wide&Deep 과 Wide&Deep",
             "W&B(Weights & Biases)로 기록", "Weights & Biases 와 W&B 를", "W&B 를 쓴다"])

@@ -7,11 +7,12 @@ import Testing
 /// (`DiscoveryUpdate`); the index it writes must be the one a rebuild writes.
 @Suite struct DiscoveryUpdateTests {
     /// Names whose decisions depend on other names': plurals and singulars, phrases and their
-    /// words, Hangul stems one syllable apart, a linked note's title and aliases, company cues.
+    /// words, Hangul stems one syllable apart, a linked note's title and aliases, company cues,
+    /// names the built-in list knows as one (`Docker` and `도커`, `Kafka` and `카프카`).
     static let words = ["Transformers", "Factorization Machine", "GitHub Actions", "GitHub", "텐서플은", "텐서플이", "텐서플을", "텐서플로는",
         "추천시스템은", "추천 시스템을", "추천시스템의", "신규기업이", "신규기업을", "카카오에서", "카카오는", "카카오를", "LightGCN을", "MLflow로", "mlflow",
         "[[Kafka]]", "카프카는", "카프카를", "Kafka", "[[카프카]]", "- 스캐터랩", "## 회사", "채용", "면접", "모델", "데이터", "FFM", "FFM과",
-        "NCF(Neural Collaborative Filtering)", "#추천", "\n", "\n- "]
+        "NCF(Neural Collaborative Filtering)", "#추천", "Docker", "도커는", "도커를", "깃허브의", "\n", "\n- "]
     /// Rarer words, so that a name's only notes come and go: the singular of a plural, a word
     /// of a phrase written alone, a stem one syllable longer than another.
     static let rare = ["Transformer", "좋은 Machine 이", "텐서플로를", "텐서플로가", "신규기업의", "GitHub을"]
