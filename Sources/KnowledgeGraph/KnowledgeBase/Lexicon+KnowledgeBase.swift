@@ -73,6 +73,9 @@ public struct LexiconChange: Sendable, Equatable {
     public var aliasOf: String?
     /// A `reject:` line rather than an entity.
     public var rejected = false
+    /// The entity's other names written with it (a discovered entity accepted whole), besides
+    /// `name` and `aliasOf`.
+    public var aliases: [String] = []
 }
 
 extension KnowledgeBase {
@@ -189,7 +192,8 @@ extension KnowledgeBase {
 
     /// Adds `name` to `.kg/lexicon.txt`: as a new entity of `type` (a discovered entity keeps
     /// its type unless one is given; else concept), or as an alias of the entity `aliasOf`
-    /// names. Every other byte of the file stays as it was.
+    /// names. A discovered entity with other names enters whole, with them. Every other byte
+    /// of the file stays as it was.
     public func accept(_ name: String, type: String? = nil, aliasOf: String? = nil) throws(KGError) -> LexiconChange {
         let lexicon = try query { view in try view.lexicon() }
         var (text, exists) = try lexiconText()
@@ -197,11 +201,32 @@ extension KnowledgeBase {
         // What the lexicon file and entity notes define: a discovered name may be accepted.
         let defined = zip(lexicon.entities, lexicon.origins).filter { $0.1.source != .discovered }.map(\.0)
         let base = Lexicon(stored: defined, issues: [])
-        let discovered = lexicon.lookup(name).flatMap { lexicon.origins[$0].source == .discovered ? lexicon.entities[$0] : nil }
+        let discoveredID = lexicon.lookup(name).flatMap { lexicon.origins[$0].source == .discovered ? $0 : nil }
+        let discovered = discoveredID.map { lexicon.entities[$0] }
         let chosenType = type ?? discovered?.type ?? "concept"
         let updated: String
         var canonical: String?
-        if let target = aliasOf, let id = lexicon.lookup(target), lexicon.origins[id].source == .discovered {
+        var aliases: [String] = []
+        var accepted = name
+        let asked = name.trimmingSpaces()
+        if aliasOf == nil, let id = discoveredID, case let e = lexicon.entities[id],
+            case let others = ([e.name] + e.aliases).filter({ n in
+                Lexicon.key(n) != Lexicon.key(asked) && !lexicon.origins[id].linkOnly.contains(n) && base.lookup(n) == nil
+            }),
+            !others.isEmpty
+        {
+            // A discovered entity with other names (`Docker` and `도커`, an acronym and its long
+            // form): it enters the lexicon whole, named as discovery named it, so that accepting
+            // one of its names does not split it. Names that match only inside links stay out.
+            guard !asked.isEmpty, !asked.contains("|"), !asked.contains("\n") else { throw .usage("'\(name)' cannot be a name in the lexicon") }
+            let isName = Lexicon.key(asked) == Lexicon.key(e.name)
+            let names = [e.name] + (isName ? [] : [asked]) + others.filter { Lexicon.key($0) != Lexicon.key(e.name) }
+            guard !chosenType.isEmpty, !chosenType.contains(" "), !chosenType.contains(":") else { throw .usage("a type is one word, like concept or company") }
+            updated = text + (text.isEmpty || text.hasSuffix("\n") ? "" : "\n") + "\(chosenType): " + names.joined(separator: " | ") + "\n"
+            canonical = isName ? nil : e.name
+            if isName { accepted = e.name }
+            aliases = names.dropFirst().filter { $0 != asked }
+        } else if let target = aliasOf, let id = lexicon.lookup(target), lexicon.origins[id].source == .discovered {
             // An alias of a discovered entity: the entity enters the lexicon with it.
             let e = lexicon.entities[id]
             guard !name.trimmingSpaces().isEmpty, !name.contains("|"), !name.contains("\n") else { throw .usage("'\(name)' cannot be a name in the lexicon") }
@@ -212,7 +237,7 @@ extension KnowledgeBase {
             canonical = aliasOf.map { target in lexicon.lookup(target).map { lexicon.entities[$0].name } ?? target }
         }
         try DurableFile.write(Array(updated.utf8), to: indexer.lexiconPath)
-        return LexiconChange(name: name, type: chosenType, aliasOf: canonical)
+        return LexiconChange(name: accepted, type: chosenType, aliasOf: canonical, aliases: aliases)
     }
 
     /// Adds `reject: NAME` to `.kg/lexicon.txt`: discovery never proposes or matches the name

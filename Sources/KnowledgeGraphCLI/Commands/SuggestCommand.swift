@@ -17,7 +17,8 @@ enum SuggestCommand {
             kg suggest --accept NAME [NAME...] [--type T] [--alias-of ENTITY]
               adds each NAME to .kg/lexicon.txt as an entity of type T (a discovered name keeps
               its type; else concept) or as an alias of ENTITY, keeping the file's comments
-              and order (--accept may be repeated).
+              and order (--accept may be repeated). A discovered entity with other names
+              (Docker and 도커) enters with them, so that it is not split.
             kg suggest --reject NAME [NAME...]
               adds `reject: NAME`: discovery never proposes or matches it again.
             A lexicon created this way starts with `discover: on`, so that discovery stays on.
@@ -46,7 +47,8 @@ enum SuggestCommand {
         if inv.json {
             return inv.emit(.object([(accepting ? "added" : "rejected", .array(changes.map { c in
                 accepting
-                    ? .object([("name", .string(c.name)), ("type", .string(c.type)), ("alias_of", c.aliasOf.map(JSON.string) ?? .null)])
+                    ? .object([("name", .string(c.name)), ("type", .string(c.type)), ("alias_of", c.aliasOf.map(JSON.string) ?? .null),
+                        ("aliases", .array(c.aliases.map(JSON.string)))])
                     : .object([("name", .string(c.name))])
             }))]))
         }
@@ -54,9 +56,10 @@ enum SuggestCommand {
             if change.rejected {
                 inv.out("rejected '\(change.name)' in .kg/lexicon.txt\n")
             } else if let target = change.aliasOf {
-                inv.out("added '\(change.name)' as an alias of \(target) in .kg/lexicon.txt\n")
+                let with = change.aliases.isEmpty ? "" : " (with " + change.aliases.joined(separator: ", ") + ")"
+                inv.out("added '\(change.name)' as an alias of \(target)\(with) in .kg/lexicon.txt\n")
             } else {
-                inv.out("added \(change.type): \(change.name) to .kg/lexicon.txt\n")
+                inv.out("added \(change.type): \(([change.name] + change.aliases).joined(separator: " | ")) to .kg/lexicon.txt\n")
             }
         }
     }

@@ -446,6 +446,22 @@ import Testing
         #expect(unknown.status == 0 && unknown.err.contains("kg: warning: "))
     }
 
+    @Test func acceptingANameOfAJoinedEntityKeepsItWhole() throws {
+        let files = ["a.md": "Docker 를 쓴다. Docker 로 배포\n", "b.md": "도커는 좋다. 도커를 설치했다\nDocker 이미지\n", "c.md": "Docker 와 도커\n"]
+        for asked in ["도커", "docker"] {
+            let v = try TempVault(files: files)
+            #expect(v.kg("entities", "--limit", "0").out.contains("Docker (tool, discovered"))
+            let r = v.kg("suggest", "--accept", asked)
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out == (asked == "도커" ? "added '도커' as an alias of Docker in .kg/lexicon.txt\n" : "added tool: Docker | 도커 to .kg/lexicon.txt\n"))
+            let lexicon = try String(contentsOfFile: v.path(".kg/lexicon.txt"), encoding: .utf8)
+            #expect(lexicon.hasSuffix("discover: on\ntool: Docker | 도커\n"), "\(lexicon)")
+            let entities = v.kg("entities", "--limit", "0").out
+            #expect(entities.contains("Docker (tool)  7 mentions in 3 notes  aka 도커"), "\(entities)")
+            #expect(!entities.contains("\n도커 ("))
+        }
+    }
+
     @Test func aRefreshThatChangesNothingKeepsTheStatisticsWithAnUnusedReject() throws {
         // The warning about the unused `reject:` is part of the lexicon: a refresh that finds
         // no change must give the same lexicon, and so write nothing.
