@@ -136,7 +136,7 @@ enum KnownNames {
     /// name and its Korean transliteration or established translation (`Docker|도커`,
     /// `Deep Learning|딥러닝`), and an acronym where it is unambiguous (`NLP`). Written from
     /// general knowledge, like the lists above; names that are also other words (깃, 토스, 메타,
-    /// `CV`, `DL`) are left out. When the notes show two of a group, they are one entity
+    /// 스칼라 'scalar', 슬랙 'slack variable', `CV`, `DL`) are left out. When the notes show two of a group, they are one entity
     /// (`Discoverer.joinSameNames`).
     static let sameNames = """
         Google|구글
@@ -194,7 +194,6 @@ enum KnownNames {
         JavaScript|자바스크립트
         TypeScript|타입스크립트
         Kotlin|코틀린
-        Scala|스칼라
         PyTorch|파이토치
         TensorFlow|텐서플로|텐서플로우
         Keras|케라스
@@ -223,7 +222,6 @@ enum KnownNames {
         React|리액트
         Notion|노션
         Obsidian|옵시디언
-        Slack|슬랙
         Excel|엑셀
         Tableau|태블로
         Figma|피그마
