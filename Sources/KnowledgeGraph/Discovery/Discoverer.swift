@@ -120,9 +120,6 @@ enum Discoverer {
         return u.last == 0x73 && u.dropLast().last != 0x73 && u.count > 3 && isLatin(key)
     }
 
-    /// A key without the spaces around its `&`s (`wide & deep` → `wide&deep`), and a key with
-    /// one space either side of each: `decided` merges a key written the second way into the
-    /// first.
     /// Whether a key has ` & ` in it (by its bytes: Foundation's search, over every key, took
     /// about a third of the decision).
     static func hasSpacedAmpersand(_ key: String) -> Bool {
@@ -135,6 +132,9 @@ enum Discoverer {
         return false
     }
 
+    /// A key without the spaces around its `&`s (`wide & deep` → `wide&deep`), and a key with
+    /// one space either side of each: `decided` merges a key written the second way into the
+    /// first.
     static func compactAmpersands(_ key: String) -> String { key.replacingOccurrences(of: " & ", with: "&") }
     static func spacedAmpersands(_ key: String) -> String { key.replacingOccurrences(of: "&", with: " & ") }
 
