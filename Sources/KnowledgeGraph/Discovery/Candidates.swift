@@ -6,7 +6,7 @@ struct CandidateExtractor {
     /// Bumped whenever the candidate rules or the rules that decide from them (`Discoverer`,
     /// `Vocabulary`, `KnownNames`) change: statistics of another version are summed again
     /// from the notes, and every name is decided again.
-    static let version: UInt8 = 6
+    static let version: UInt8 = 7
 
     /// What the note shows of one key. Keys and spellings are scalars in two arenas, found
     /// through a hash of their own: no `String` is hashed, and a key costs no allocation of

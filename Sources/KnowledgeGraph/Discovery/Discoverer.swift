@@ -67,7 +67,7 @@ enum Discoverer {
         var titled: [NameKey: LinkedNote] = [:]
         for (k, n) in notes { titled[NameKey(k)] = n }
         // Plurals merge into their singular (`Transformers` into `Transformer`).
-        let plurals = entries.keys.filter { isPlural($0.string) }
+        let plurals = entries.keys.filter { isPlural($0.string) && !(entries[$0].map(endsInCapitalS) ?? false) }
         for key in plurals.sorted(by: { $0.precedes($1) }) {
             let singular = NameKey(String(key.string.dropLast()))
             guard var base = entries[singular], let plural = entries[key] else { continue }
@@ -107,6 +107,19 @@ enum Discoverer {
         if !notes.isEmpty { giveAliases(&kept, notes: titled, entry: { stats.entries[$0] }, taken: taken, rejected: rejected) }
         kept.sort { $0.key.utf8.bytesPrecede($1.key.utf8) }
         return kept
+    }
+
+    /// Whether a key is written mostly in capitals, its final S too (`HTTPS`, `JWKS`): an
+    /// acronym that ends in S, not a plural, whose acronyms keep a small s (`APIs`, `GPUs`).
+    static func endsInCapitalS(_ e: DiscoveryStats.Entry) -> Bool {
+        var capitals: Int32 = 0
+        var all: Int32 = 0
+        for (s, n) in e.surfaces {
+            all += n
+            let u = s.string.utf8
+            if u.last == 0x53 && !u.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { capitals += n }
+        }
+        return all > 0 && capitals * 2 >= all
     }
 
     /// A name as decided: the key of its entry, what is found, and whether it is an entity

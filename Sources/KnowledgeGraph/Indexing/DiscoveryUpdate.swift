@@ -141,9 +141,9 @@ struct DiscoveryUpdate {
         // As `Discoverer.decided` has it after merging plurals, then names spaced around `&`.
         func pluralMerged(_ k: NameKey) -> DiscoveryStats.Entry? {
             guard var e = raw(k) else { return nil }
-            if Discoverer.isPlural(k.string), raw(NameKey(String(k.string.dropLast()))) != nil { return nil }
+            if Discoverer.isPlural(k.string), !Discoverer.endsInCapitalS(e), raw(NameKey(String(k.string.dropLast()))) != nil { return nil }
             let plural = NameKey(k.string + "s")
-            if Discoverer.isPlural(plural.string), let p = raw(plural) { Discoverer.merge(p, into: &e) }
+            if Discoverer.isPlural(plural.string), let p = raw(plural), !Discoverer.endsInCapitalS(p) { Discoverer.merge(p, into: &e) }
             return e
         }
         func free(_ k: String) -> Bool { !taken.contains(k) && !rejected.contains(k) }

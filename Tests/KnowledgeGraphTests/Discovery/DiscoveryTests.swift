@@ -323,6 +323,15 @@ import Testing
         #expect(twice.contains { $0.name == "Neural Collaborative Filtering" } && twice.contains { $0.name == "Network Compute Fabric" })
     }
 
+    @Test func pluralsMergeButAnAcronymEndingInSIsNoPlural() {
+        let s = Self.stats(["HTTP 와 HTTPS 를 비교", "HTTPS 로 바꿨다. HTTP 는 느리다", "HTTPS 인증서와 HTTP 헤더",
+            "API 를 부른다. APIs 와 API", "여러 APIs 를 묶은 API 서버"])
+        let found = Discoverer.discover(s, taken: [], rejected: [], useKnownNames: false).entities
+        #expect(found.contains { $0.name == "HTTPS" })
+        #expect(found.first { $0.name == "HTTP" }.map { !$0.aliases.contains("HTTPS") } == true)
+        #expect(!found.contains { $0.name == "APIs" } && found.contains { $0.name == "API" })
+    }
+
     @Test func namesTheListKnowsAsOneAreOneEntity() {
         let texts = ["Docker 를 쓴다. Docker 로 배포", "도커는 좋다. 도커를 설치했다", "Docker 와 도커 는 같다", "Docker 이미지를 Docker 로",
             "GitHub 에 올렸다", "깃허브는 깃허브에서"]

@@ -14,8 +14,9 @@ import Testing
         "[[Kafka]]", "카프카는", "카프카를", "Kafka", "[[카프카]]", "- 스캐터랩", "## 회사", "채용", "면접", "모델", "데이터", "FFM", "FFM과",
         "NCF(Neural Collaborative Filtering)", "#추천", "Docker", "도커는", "도커를", "깃허브의", "\n", "\n- "]
     /// Rarer words, so that a name's only notes come and go: the singular of a plural, a word
-    /// of a phrase written alone, a stem one syllable longer than another.
-    static let rare = ["Transformer", "좋은 Machine 이", "텐서플로를", "텐서플로가", "신규기업의", "GitHub을"]
+    /// of a phrase written alone, a stem one syllable longer than another, an acronym ending
+    /// in S beside the one without (`HTTPS`, `HTTP`: no plural).
+    static let rare = ["Transformer", "좋은 Machine 이", "텐서플로를", "텐서플로가", "신규기업의", "GitHub을", "HTTPS", "HTTP를"]
 
     static func text(_ rng: inout IncrementalTests.Rng) -> String {
         var s = ""
