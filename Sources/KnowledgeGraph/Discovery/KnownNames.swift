@@ -36,7 +36,7 @@ enum KnownNames {
     }
 
     private static let groupKeys: [[NameKey]] = {
-        var out = [[NameKey]](repeating: [], count: sameNames.split(separator: "\n").count)
+        var out = [[NameKey]](repeating: [], count: (sameGroup.values.max() ?? -1) + 1)
         for (k, g) in sameGroup { out[g].append(k) }
         return out.map { $0.sorted { $0.precedes($1) } }
     }()
